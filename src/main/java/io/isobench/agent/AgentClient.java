@@ -1,0 +1,149 @@
+package io.isobench.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.isobench.result.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The host's end of the agent protocol over a pair of byte streams. Every call has a deadline:
+ * an agent that dies, hangs or answers garbage yields an {@link AgentException} with the
+ * environment's diagnostics (e.g. the agent's stderr or the guest console tail), never a hang.
+ */
+public final class AgentClient implements AutoCloseable {
+
+    private static final String EOF = "\u0000eof";
+
+    private final String name;
+    private final OutputStream toAgent;
+    private final Supplier<String> diagnostics;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final Thread reader;
+    private long nextId = 1;
+    private volatile boolean broken;
+    private volatile String brokenReason;
+
+    /**
+     * @param name        how to call this agent in messages, e.g. "agent in docker[network=nat]"
+     * @param diagnostics what to append to a failure message (stderr tail, console tail)
+     */
+    public AgentClient(String name, InputStream fromAgent, OutputStream toAgent, Supplier<String> diagnostics) {
+        this.name = name;
+        this.toAgent = toAgent;
+        this.diagnostics = diagnostics;
+        this.reader = Thread.ofPlatform().daemon().name("agent-reader-" + name).start(() -> readLoop(fromAgent));
+    }
+
+    private void readLoop(InputStream in) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            // the stream broke: same as end of stream for the caller
+        } finally {
+            lines.add(EOF);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True once the agent died, hung or spoke garbage: the instance must be replaced. */
+    public boolean broken() {
+        return broken;
+    }
+
+    /**
+     * Sends one request and waits for its response.
+     *
+     * @return the response's {@code result}
+     * @throws AgentException when the workload failed (agent fine) or the agent broke
+     */
+    public synchronized JsonNode call(String op, Map<String, Object> args, Duration deadline) throws AgentException {
+        if (broken) {
+            throw new AgentException(name + " is no longer usable: " + brokenReason, true);
+        }
+        long id = nextId++;
+        try {
+            String line = Json.mapper().writeValueAsString(new Protocol.Request(Protocol.VERSION, id, op, args));
+            toAgent.write(line.getBytes(StandardCharsets.UTF_8));
+            toAgent.write('\n');
+            toAgent.flush();
+        } catch (IOException e) {
+            throw fail("could not send '" + op + "' (" + e.getMessage() + "): the agent has gone");
+        }
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            String line;
+            try {
+                line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw fail("interrupted while waiting for '" + op + "'");
+            }
+            if (line == null) {
+                throw fail("no answer to '" + op + "' within " + human(deadline) + ": the agent hangs");
+            }
+            if (line == EOF) {
+                lines.add(EOF); // later calls see the end too
+                throw fail("the agent exited while answering '" + op + "'");
+            }
+            Protocol.Response resp;
+            try {
+                resp = Json.mapper().readValue(line, Protocol.Response.class);
+            } catch (JsonProcessingException e) {
+                throw fail("answered something that is not the protocol: '" + abbreviate(line) + "'");
+            }
+            if (resp.v() != Protocol.VERSION) {
+                throw fail("speaks protocol version " + resp.v() + ", this isobench speaks " + Protocol.VERSION
+                        + ": rebuild the guest image (isobench image build) so both sides run the same jar");
+            }
+            if (resp.id() != id) {
+                continue; // a late answer to an earlier request that timed out
+            }
+            if (!resp.ok()) {
+                throw new AgentException(name + ": " + resp.error(), false);
+            }
+            return resp.result();
+        }
+    }
+
+    private AgentException fail(String why) {
+        broken = true;
+        brokenReason = why;
+        String diag = diagnostics == null ? "" : diagnostics.get();
+        return new AgentException(name + " " + why + (diag == null || diag.isBlank() ? "" : "\n" + diag.strip()), true);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private static String human(Duration d) {
+        return d.toSeconds() >= 1 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    @Override
+    public void close() {
+        try {
+            toAgent.close();
+        } catch (IOException ignored) {
+            // closing is best effort: the environment ends the process anyway
+        }
+        reader.interrupt();
+    }
+}

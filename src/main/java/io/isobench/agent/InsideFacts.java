@@ -1,0 +1,89 @@
+package io.isobench.agent;
+
+import io.isobench.host.HostFacts;
+import io.isobench.host.HostFacts.SysFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the agent reads about the environment from the inside: the kernel that answers, the
+ * hostname, the cgroup it was put in and its limits, the namespaces it lives in, the CPUs and
+ * memory it sees. These facts are the evidence that a run really happened where it claims to,
+ * and that a variant took effect.
+ */
+public final class InsideFacts {
+
+    private InsideFacts() {
+    }
+
+    public static Map<String, Object> read() {
+        Map<String, Object> m = new LinkedHashMap<>(HostFacts.read().toMap());
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("cgroup", String.join("\n", SysFiles.lines(Path.of("/proc/self/cgroup"))));
+        m.put("cgroup_version", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? 2 : 1);
+        m.put("cpu_quota", cpuQuota());
+        m.put("cpuset", cpuset());
+        m.put("memory_limit_bytes", SysFiles.cgroupMemoryLimit());
+        m.put("mem_total_bytes", SysFiles.memTotal());
+        for (String ns : List.of("pid", "net", "mnt", "uts", "user", "ipc", "cgroup")) {
+            m.put("ns_" + ns, namespace(ns));
+        }
+        m.put("init_comm", SysFiles.firstLine(Path.of("/proc/1/comm")).orElse(""));
+        m.put("virtualization", virtualization());
+        return m;
+    }
+
+    /** The namespace's identity, e.g. "net:[4026531840]", comparable with the host's. */
+    static String namespace(String ns) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns)).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
+        }
+    }
+
+    /** CPUs' worth of quota, e.g. "1.5", or "max" when unlimited (cgroup v2 cpu.max or v1 cfs). */
+    static String cpuQuota() {
+        var v2 = SysFiles.firstLine(Path.of("/sys/fs/cgroup/cpu.max"));
+        if (v2.isPresent()) {
+            String[] p = v2.get().split("\\s+");
+            return p[0].equals("max") ? "max" : ratio(Long.parseLong(p[0]), Long.parseLong(p[1]));
+        }
+        for (String dir : List.of("/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/cpu")) {
+            var q = SysFiles.firstLine(Path.of(dir, "cpu.cfs_quota_us"));
+            var per = SysFiles.firstLine(Path.of(dir, "cpu.cfs_period_us"));
+            if (q.isPresent() && per.isPresent()) {
+                long quota = Long.parseLong(q.get());
+                return quota < 0 ? "max" : ratio(quota, Long.parseLong(per.get()));
+            }
+        }
+        return "unknown";
+    }
+
+    private static String ratio(long quota, long period) {
+        return String.valueOf(Math.round(1000.0 * quota / period) / 1000.0);
+    }
+
+    static String cpuset() {
+        for (String p : List.of("/sys/fs/cgroup/cpuset.cpus.effective", "/sys/fs/cgroup/cpuset/cpuset.effective_cpus",
+                "/sys/fs/cgroup/cpuset/cpuset.cpus")) {
+            var v = SysFiles.firstLine(Path.of(p));
+            if (v.isPresent() && !v.get().isEmpty()) {
+                return v.get();
+            }
+        }
+        return SysFiles.firstLine(Path.of("/sys/devices/system/cpu/online")).orElse("unknown");
+    }
+
+    /** What the CPU says about a hypervisor, e.g. "hypervisor" flag and DMI product. */
+    static String virtualization() {
+        boolean flag = SysFiles.lines(Path.of("/proc/cpuinfo")).stream()
+                .anyMatch(l -> l.startsWith("flags") && l.contains(" hypervisor"));
+        String product = SysFiles.firstLine(Path.of("/sys/class/dmi/id/product_name")).orElse("");
+        return (flag ? "hypervisor" : "none") + (product.isEmpty() ? "" : " (" + product + ")");
+    }
+}

@@ -1,0 +1,290 @@
+package io.isobench.cli;
+
+import io.isobench.BadInputException;
+import io.isobench.Version;
+import io.isobench.env.AgentLauncher;
+import io.isobench.env.Availability;
+import io.isobench.env.Environment;
+import io.isobench.env.Environments;
+import io.isobench.host.HostFacts;
+import io.isobench.result.RunDirectory;
+import io.isobench.result.RunRecord;
+import io.isobench.result.RunStatus;
+import io.isobench.result.Sample;
+import io.isobench.run.Progress;
+import io.isobench.run.Runner;
+import io.isobench.suite.Plan;
+import io.isobench.suite.Planner;
+import io.isobench.suite.Repetition;
+import io.isobench.suite.Suite;
+import io.isobench.suite.SuiteLoader;
+import io.isobench.suite.Trial;
+import io.isobench.workload.Workloads;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code isobench run}: plan, run, and report a comparison. */
+@Command(name = "run", description = {
+        "Run workloads in environments and compare them with the baseline (native).",
+        "With no --suite and no --workload, runs the 'quick' suite in every environment this host can run."},
+        sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-s", "--suite"}, paramLabel = "NAME|FILE", description = "a built-in suite (quick, ...) or a suite YAML file")
+    String suite;
+
+    @Option(names = {"-w", "--workload"}, split = ",", paramLabel = "NAME", description = "workloads to run (comma-separated); see: isobench list workloads")
+    List<String> workloads;
+
+    @Option(names = {"-e", "--env"}, split = ",", paramLabel = "NAME", description = "environments (comma-separated); default: every one this host can run")
+    List<String> envs;
+
+    @Option(names = "--variant", paramLabel = "ENV.SETTING=V[,V...]",
+            description = "an environment setting; several values compare variants, e.g. --variant docker.network=host,nat")
+    List<String> variants = new ArrayList<>();
+
+    @Option(names = {"-p", "--param", "--set"}, paramLabel = "[WORKLOAD.]NAME=V[,V...]",
+            description = "a workload parameter; several values make one trial each, e.g. -p stream.threads=1,2")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "measured iterations per trial (the minimum in adaptive mode)")
+    Integer iterations;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "warm-up iterations per trial, run and recorded but not in statistics")
+    Integer warmup;
+
+    @Option(names = "--target", paramLabel = "X", description = "adaptive mode: stop a trial when every metric's 95%% CI half-width is within X of its mean (e.g. 0.02)")
+    Double target;
+
+    @Option(names = "--max-iterations", paramLabel = "N", description = "adaptive mode: the most iterations per trial (default 30)")
+    Integer maxIterations;
+
+    @Option(names = "--baseline", paramLabel = "VARIANT", description = "what the others are compared with (default: native)")
+    String baseline;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the interleaved order (default from the suite)")
+    Long seed;
+
+    @Option(names = {"-o", "--results"}, paramLabel = "DIR", defaultValue = "results", description = "where run folders go (default: ${DEFAULT-VALUE})")
+    Path results;
+
+    @Option(names = "--boot-timeout", paramLabel = "DURATION", defaultValue = "180s", description = "how long an environment may take to answer (default: ${DEFAULT-VALUE})")
+    String bootTimeout;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run without repeating finished iterations")
+    Path resume;
+
+    @Option(names = "--dry-run", description = "print the expanded plan and its estimated duration; run nothing")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        HostFacts host = HostFacts.read();
+        Duration boot = Duration.ofMillis((Long) io.isobench.workload.ParamType.DURATION.coerce(bootTimeout));
+        RunDirectory dir;
+        RunRecord record;
+        List<Sample> previous = List.of();
+        Suite s;
+        List<String> notes = new ArrayList<>();
+        if (resume != null) {
+            dir = RunDirectory.open(resume);
+            record = dir.readRecord();
+            if (record.status() == RunStatus.COMPLETE) {
+                out.println("isobench: " + resume + " is complete; nothing to resume (see: isobench report " + resume + ")");
+                return 0;
+            }
+            s = SuiteLoader.fromMap(record.suite(), resume.resolve(RunDirectory.RUN).toString());
+            previous = dir.readSamples();
+        } else {
+            s = buildSuite(host, notes);
+            record = null;
+            dir = null;
+        }
+        Plan plan = Planner.plan(s, host);
+        notes.forEach(n -> out.println("isobench: " + n));
+        if (dryRun) {
+            printPlan(out, plan);
+            return 0;
+        }
+        if (dir == null) {
+            dir = RunDirectory.create(results, RunDirectory.newRunId());
+            List<String> cmd = new ArrayList<>();
+            cmd.add("isobench");
+            cmd.addAll(spec.commandLine().getParseResult().originalArgs());
+            record = new RunRecord(dir.id(), Version.get(), cmd, Instant.now(), null, RunStatus.RUNNING, null,
+                    SuiteLoader.toMap(s), host.toMap(), notes, Map.of(), List.of());
+            dir.writeRecord(record);
+        }
+        out.println("isobench " + Version.get() + ": " + plan.trials().size() + " trials, " + plan.variants().size()
+                + " variants, results in " + dir.path());
+        out.flush();
+        RunRecord done;
+        try (Progress progress = Progress.forConsole(System.err)) {
+            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current(), progress, boot).run();
+        }
+        String base = plan.baseline() == null ? null : plan.baseline().label();
+        out.println(ReportCommand.console(dir, done, base));
+        out.println("samples: " + dir.samples() + "\nrun:     " + dir.runJson());
+        if (done.status() == RunStatus.COMPLETE) {
+            return 0;
+        }
+        out.println("isobench: run " + done.status().name().toLowerCase() + ": " + done.stopReason());
+        return done.stopReason() != null && done.stopReason().startsWith("interrupted") ? 130 : Main.TRIALS_FAILED;
+    }
+
+    /** The suite from --suite and the flags (which override it). */
+    private Suite buildSuite(HostFacts host, List<String> notes) {
+        Suite base;
+        boolean explicitEnvs = envs != null && !envs.isEmpty();
+        if (suite != null) {
+            base = SuiteLoader.load(suite);
+        } else if (workloads == null || workloads.isEmpty()) {
+            base = SuiteLoader.load("quick");
+        } else {
+            base = new Suite("command-line", "from the command line", List.of(), List.of(), Repetition.fixed(1, 5), "native", 1);
+        }
+        List<Suite.WorkloadEntry> ws = new ArrayList<>();
+        if (workloads != null && !workloads.isEmpty()) {
+            for (String w : workloads) {
+                Workloads.get(w.trim(), "--workload");
+                ws.add(new Suite.WorkloadEntry(w.trim(), new LinkedHashMap<>(), "--workload"));
+            }
+        } else {
+            for (Suite.WorkloadEntry w : base.workloads()) {
+                ws.add(new Suite.WorkloadEntry(w.name(), new LinkedHashMap<>(w.params()), w.where()));
+            }
+        }
+        applyParams(ws);
+        List<Suite.EnvironmentEntry> es = new ArrayList<>();
+        if (explicitEnvs) {
+            for (String e : envs) {
+                Environment env = Environments.get(e.trim(), "--env");
+                Availability a = env.probe(host);
+                if (!a.available()) {
+                    throw new BadInputException("--env " + env.name() + ": this host cannot run it: " + a.detail()
+                            + (a.fix() == null ? "" : "; fix: " + a.fix()));
+                }
+                es.add(new Suite.EnvironmentEntry(env.name(), List.of(), "--env"));
+            }
+        } else {
+            // the suite's environments, or every known one, less those this host cannot run
+            List<Suite.EnvironmentEntry> wanted = new ArrayList<>(base.environments());
+            if (suite == null) {
+                wanted.clear();
+                for (Environment env : Environments.all()) {
+                    wanted.add(new Suite.EnvironmentEntry(env.name(), base.environments().stream()
+                            .filter(x -> x.name().equals(env.name())).findFirst().map(Suite.EnvironmentEntry::variants).orElse(List.of()),
+                            "default environments"));
+                }
+            }
+            for (Suite.EnvironmentEntry e : wanted) {
+                Environment env = Environments.get(e.name(), e.where());
+                Availability a = env.probe(host);
+                if (a.available()) {
+                    es.add(e);
+                } else {
+                    notes.add("skipping " + env.name() + ": " + a.detail() + (a.fix() == null ? "" : " (fix: " + a.fix() + ")"));
+                }
+            }
+        }
+        es = applyVariants(es);
+        Repetition r = base.repetition();
+        int it = iterations != null ? iterations : r.iterations();
+        int wu = warmup != null ? warmup : r.warmup();
+        double tg = target != null ? target : r.target();
+        int max = maxIterations != null ? maxIterations : (r.adaptive() ? r.maxIterations() : 0);
+        Repetition rep = new Repetition(wu, it, tg, max);
+        return new Suite(base.name(), base.description(), ws, es, rep, baseline != null ? baseline : base.baseline(),
+                seed != null ? seed : base.seed());
+    }
+
+    private void applyParams(List<Suite.WorkloadEntry> ws) {
+        for (String p : params) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("--param " + p + ": write NAME=VALUE or WORKLOAD.NAME=VALUE, e.g. -p stream.threads=2");
+            }
+            String key = p.substring(0, eq).trim();
+            String value = p.substring(eq + 1).trim();
+            String wname = null;
+            String paramName = key;
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                wname = key.substring(0, dot);
+                paramName = key.substring(dot + 1);
+                Workloads.get(wname, "--param " + p);
+            }
+            String pname = paramName;
+            boolean applied = false;
+            for (Suite.WorkloadEntry w : ws) {
+                if (wname != null && !w.name().equals(wname)) {
+                    continue;
+                }
+                boolean has = Workloads.get(w.name(), w.where()).params().stream().anyMatch(s -> s.name().equals(pname));
+                if (has || wname != null) {
+                    w.params().put(pname, value);
+                    applied = true;
+                }
+            }
+            if (!applied) {
+                throw new BadInputException("--param " + p + ": no workload of this run has a parameter '" + pname
+                        + "' (see: isobench list workloads)");
+            }
+        }
+    }
+
+    private List<Suite.EnvironmentEntry> applyVariants(List<Suite.EnvironmentEntry> es) {
+        Map<String, Map<String, Object>> byEnv = new LinkedHashMap<>();
+        for (String v : variants) {
+            int eq = v.indexOf('=');
+            int dot = v.indexOf('.');
+            if (eq <= 0 || dot <= 0 || dot > eq) {
+                throw new BadInputException("--variant " + v + ": write ENV.SETTING=VALUE[,VALUE...], e.g. --variant docker.network=host,nat");
+            }
+            String env = v.substring(0, dot);
+            Environments.get(env, "--variant " + v);
+            List<Object> values = new ArrayList<>(List.of(v.substring(eq + 1).split(",")).stream().map(String::trim).toList());
+            byEnv.computeIfAbsent(env, k -> new LinkedHashMap<>()).put(v.substring(dot + 1, eq), values);
+            if (es.stream().noneMatch(e -> e.name().equals(env))) {
+                throw new BadInputException("--variant " + v + ": environment '" + env + "' is not part of this run; add it with --env");
+            }
+        }
+        List<Suite.EnvironmentEntry> out = new ArrayList<>();
+        for (Suite.EnvironmentEntry e : es) {
+            Map<String, Object> given = byEnv.get(e.name());
+            if (given == null) {
+                out.add(e);
+            } else {
+                out.add(new Suite.EnvironmentEntry(e.name(), List.of(given), "--variant"));
+            }
+        }
+        return out;
+    }
+
+    private static void printPlan(PrintWriter out, Plan plan) {
+        out.println("plan: " + plan.trials().size() + " trials in " + plan.variants().size() + " variants; "
+                + plan.plannedIterations() + " iterations" + (plan.suite().repetition().adaptive()
+                ? " (up to " + plan.maximumIterations() + " in adaptive mode)" : "")
+                + "; measuring time about " + io.isobench.run.Progress.Lines.format(plan.estimate())
+                + " plus environment start-up");
+        out.println("baseline: " + (plan.baseline() == null ? "(none: no ratios)" : plan.baseline().label()));
+        for (Trial t : plan.trials()) {
+            out.println("  " + t.id() + "  " + t.label());
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.isobench.env;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How to start the agent: which JRE and which classpath (the isobench jar, or the classes folder
+ * when running from a build). The same bits run everywhere: environments that cannot see the
+ * host's files copy {@link #jar()} and use their own JRE from the guest image.
+ */
+public record AgentLauncher(Path javaHome, String classpath) {
+
+    public static final String MAIN = "io.isobench.cli.Main";
+
+    /** The JRE and classpath of this very process. */
+    public static AgentLauncher current() {
+        return new AgentLauncher(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"));
+    }
+
+    public Path java() {
+        return javaHome.resolve("bin").resolve("java");
+    }
+
+    /**
+     * The isobench jar, for environments that copy it in. When running from a classes folder
+     * (tests), this is the jar built next to it.
+     */
+    public Path jar() {
+        for (String entry : classpath.split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (entry.endsWith(".jar") && p.getFileName().toString().startsWith("isobench")) {
+                return p.toAbsolutePath();
+            }
+        }
+        try {
+            Path code = Path.of(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(code)) {
+                return code;
+            }
+            Path built = code.getParent().resolve("isobench.jar");
+            if (Files.isRegularFile(built)) {
+                return built;
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the message below
+        }
+        throw new IllegalStateException("no isobench jar to copy into the environment: build it with 'mvn -DskipTests package'");
+    }
+
+    /** The command line that starts the agent on this host. */
+    public List<String> command(List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java().toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(MAIN);
+        cmd.add("agent");
+        return cmd;
+    }
+
+    /**
+     * JVM options the agent uses everywhere: a heap sized from the memory the environment gives
+     * (the JVM reads cgroup limits), and no stray output on stdout.
+     */
+    public static List<String> defaultJvmOptions() {
+        return List.of("-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC", "-Xss4m", "-Djava.awt.headless=true");
+    }
+}

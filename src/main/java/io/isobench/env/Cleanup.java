@@ -1,0 +1,92 @@
+package io.isobench.env;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Everything a run creates (processes, containers, VMs, tap devices, temporary files) is
+ * registered here before it exists and removed in reverse order at the end: on success, on
+ * failure, and on Ctrl-C through a shutdown hook.
+ */
+public final class Cleanup implements AutoCloseable {
+
+    /** One thing to remove. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    private record Entry(String what, Action action) {
+    }
+
+    private final Deque<Entry> entries = new ArrayDeque<>();
+    private final Thread hook;
+
+    public Cleanup() {
+        this.hook = new Thread(this::runAll, "isobench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Registers an action; returns a handle that runs it early (and only once) and unregisters it. */
+    public synchronized Handle register(String what, Action action) {
+        Entry e = new Entry(what, action);
+        entries.push(e);
+        return new Handle(e);
+    }
+
+    /** Runs one registered action now, if it has not run yet. */
+    public final class Handle implements AutoCloseable {
+        private final Entry entry;
+
+        private Handle(Entry entry) {
+            this.entry = entry;
+        }
+
+        @Override
+        public void close() {
+            boolean mine;
+            synchronized (Cleanup.this) {
+                mine = entries.remove(entry);
+            }
+            if (mine) {
+                runOne(entry);
+            }
+        }
+    }
+
+    /** Runs every action not yet run, newest first. Safe to call more than once. */
+    public void runAll() {
+        while (true) {
+            Entry e;
+            synchronized (this) {
+                e = entries.poll();
+            }
+            if (e == null) {
+                return;
+            }
+            runOne(e);
+        }
+    }
+
+    private static void runOne(Entry e) {
+        try {
+            e.action().run();
+        } catch (Exception ex) {
+            System.err.println("isobench: could not remove " + e.what() + ": " + ex.getMessage());
+        }
+    }
+
+    public synchronized int pending() {
+        return entries.size();
+    }
+
+    @Override
+    public void close() {
+        runAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook is running us
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.isobench.env;
+
+import io.isobench.host.HostFacts;
+import io.isobench.workload.ParamSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A place to run workloads: native, docker, vm. It starts an {@link EnvironmentInstance} of a
+ * variant, through which the runner talks to the agent inside, and tears it down. It never knows
+ * what a workload does.
+ *
+ * <p>Implementations are found with {@link java.util.ServiceLoader} (listed in
+ * {@code META-INF/services/io.isobench.env.Environment}).
+ */
+public interface Environment {
+
+    /** The name users type: {@code native}, {@code docker}, {@code vm}. */
+    String name();
+
+    /** One line for {@code isobench list environments}. */
+    String description();
+
+    /** The settings a variant may give (network, storage, accel...), each with its choices and default. */
+    List<ParamSpec> settings();
+
+    /**
+     * The variants {@code --env NAME} means when no variant is given: the configurations a
+     * performance engineer would compare first (for docker, its network paths).
+     */
+    List<Map<String, String>> defaultVariants();
+
+    /**
+     * Whether this host can run it, found by a bounded check (an engine that answers, an
+     * accelerator that boots), with the command that fixes what is missing.
+     */
+    Availability probe(HostFacts host);
+
+    /**
+     * Checks that a variant can run at all (e.g. gVisor needs networking off here), before
+     * anything starts. Throws {@link io.isobench.BadInputException} naming the fix.
+     */
+    default void validate(Variant variant) {
+    }
+
+    /**
+     * Starts an instance of {@code variant} with its agent answering. Whatever it creates is
+     * registered with {@link StartContext#cleanup()} before it exists, so a crash or Ctrl-C
+     * cannot leak it.
+     */
+    EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception;
+}

@@ -1,0 +1,52 @@
+package io.isobench.env;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** File helpers environments share: the tail of a log for error messages, recursive removal. */
+public final class Files2 {
+
+    private Files2() {
+    }
+
+    /** The last {@code maxBytes} of a file as text, or "" when it cannot be read. */
+    public static String tail(Path file, int maxBytes) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            long from = Math.max(0, len - maxBytes);
+            byte[] buf = new byte[(int) (len - from)];
+            f.seek(from);
+            f.readFully(buf);
+            String s = new String(buf, StandardCharsets.UTF_8);
+            return from > 0 ? "..." + s.substring(Math.min(s.length(), Math.max(0, s.indexOf('\n') + 1))) : s;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Removes a file or a folder with everything in it; a missing path is fine. */
+    public static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

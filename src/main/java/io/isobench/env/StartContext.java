@@ -1,0 +1,18 @@
+package io.isobench.env;
+
+import io.isobench.host.HostFacts;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What an environment needs to start an instance.
+ *
+ * @param runId       labels everything the instance creates, so cleanup and doctor find it
+ * @param logDir      where agent stderr and guest consoles go (kept with the run)
+ * @param agent       how to start the agent (JRE and jar)
+ * @param cleanup     where to register what is created, before it exists
+ * @param bootTimeout how long the agent may take to answer its first request
+ */
+public record StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host,
+                           Duration bootTimeout) {
+}

@@ -1,0 +1,186 @@
+package io.isobench.env.nativehost;
+
+import io.isobench.BadInputException;
+import io.isobench.agent.AgentClient;
+import io.isobench.agent.Protocol;
+import io.isobench.env.AgentLauncher;
+import io.isobench.env.Availability;
+import io.isobench.env.Cleanup;
+import io.isobench.env.Environment;
+import io.isobench.env.EnvironmentInstance;
+import io.isobench.env.Files2;
+import io.isobench.env.StartContext;
+import io.isobench.env.Variant;
+import io.isobench.host.HostFacts;
+import io.isobench.result.Json;
+import io.isobench.workload.Endpoint;
+import io.isobench.workload.ParamSpec;
+import io.isobench.workload.ParamType;
+import io.isobench.workload.Transport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The baseline: the agent as a child process of isobench on the host, on the same JRE, optionally
+ * pinned to a set of CPUs with taskset. Its storage is a folder on the host's disk.
+ */
+public final class NativeEnvironment implements Environment {
+
+    static final String PIN = "pin";
+    static final String DIR = "dir";
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    @Override
+    public String description() {
+        return "the host itself: the agent as a child process on the same JRE (the baseline)";
+    }
+
+    @Override
+    public List<ParamSpec> settings() {
+        return List.of(
+                ParamSpec.of(PIN, ParamType.STRING, "CPUs to pin the agent to with taskset, e.g. 0-1 or 0,2; 'none' for no pinning")
+                        .defaultValue("none").build(),
+                ParamSpec.of(DIR, ParamType.STRING, "folder on the storage under test where workloads keep their files")
+                        .defaultValue("/var/tmp").build());
+    }
+
+    @Override
+    public List<Map<String, String>> defaultVariants() {
+        return List.of(Map.of());
+    }
+
+    @Override
+    public Availability probe(HostFacts host) {
+        return Availability.yes("JRE " + Runtime.version() + ", " + host.cpus() + " CPUs");
+    }
+
+    @Override
+    public void validate(Variant variant) {
+        String pin = variant.setting(PIN);
+        if (!pin.equals("none") && !pin.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
+            throw new BadInputException("native setting pin='" + pin + "' is not a CPU list: write e.g. pin=0-1 or pin=0,2");
+        }
+        if (!pin.equals("none")) {
+            int n = Runtime.getRuntime().availableProcessors();
+            for (String part : pin.split("[,-]")) {
+                if (Integer.parseInt(part) >= n) {
+                    throw new BadInputException("native setting pin='" + pin + "' names CPU " + part
+                            + " but this host has CPUs 0-" + (n - 1));
+                }
+            }
+        }
+    }
+
+    @Override
+    public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
+        Path base = Path.of(variant.setting(DIR));
+        Path dataDir = base.resolve("isobench-" + ctx.runId() + "-" + variant.slug());
+        Cleanup.Handle dataCleanup = ctx.cleanup().register("folder " + dataDir, () -> Files2.deleteRecursively(dataDir));
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            dataCleanup.close();
+            throw new BadInputException("native setting dir='" + base + "' is not writable (" + e.getMessage()
+                    + "): choose a writable folder, e.g. dir=/var/tmp");
+        }
+        List<String> cmd = new ArrayList<>();
+        String pin = variant.setting(PIN);
+        if (!pin.equals("none")) {
+            cmd.addAll(List.of("taskset", "-c", pin));
+        }
+        cmd.addAll(ctx.agent().command(AgentLauncher.defaultJvmOptions()));
+        Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p = pb.start();
+        Cleanup.Handle procCleanup = ctx.cleanup().register("agent process " + p.pid(), () -> stop(p));
+        AgentClient agent = new AgentClient("agent in " + variant.label(), p.getInputStream(), p.getOutputStream(),
+                () -> "agent exit: " + (p.isAlive() ? "still running" : String.valueOf(p.exitValue()))
+                        + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000));
+        try {
+            var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir.toString()), ctx.bootTimeout());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("pid", p.pid());
+            facts.put("command", String.join(" ", cmd));
+            facts.put("pinned_cpus", pin);
+            facts.put("data_dir", dataDir.toString());
+            return new Instance(variant, p, agent, inside, facts, freePorts(2), procCleanup, dataCleanup);
+        } catch (Exception e) {
+            agent.close();
+            procCleanup.close();
+            dataCleanup.close();
+            throw e;
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports.add(s.getLocalPort());
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    private record Instance(Variant variant, Process process, AgentClient agent, Map<String, Object> insideFacts,
+                            Map<String, Object> facts, List<Integer> serverPorts, Cleanup.Handle procCleanup,
+                            Cleanup.Handle dataCleanup) implements EnvironmentInstance {
+
+        @Override
+        public Endpoint endpoint(int insidePort, Transport transport) {
+            return new Endpoint("127.0.0.1", insidePort, "loopback");
+        }
+
+        @Override
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive() && !agent.broken()) {
+                try {
+                    agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                    process.waitFor(5, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // it is stopped by force below
+                } 
+            }
+            agent.close();
+            procCleanup.close();
+            dataCleanup.close();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.isobench.report;
+
+import io.isobench.result.RunRecord;
+import io.isobench.result.TrialRecord;
+import io.isobench.result.TrialStatus;
+import io.isobench.stats.Comparison;
+import io.isobench.stats.MetricSummary;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The table a run ends with: per workload and parameters, each variant's figures (median, 95% CI
+ * of the mean, n), the performance relative to the baseline with its CI, and whether the
+ * difference is significant. Emulated environments are marked on every row.
+ */
+public final class ConsoleReport {
+
+    private ConsoleReport() {
+    }
+
+    public static String render(RunRecord run, List<MetricSummary> summaries, String baseline) {
+        StringBuilder out = new StringBuilder();
+        Map<String, List<MetricSummary>> byWorkload = new LinkedHashMap<>();
+        for (MetricSummary m : summaries) {
+            String params = m.params().isEmpty() ? "" : "  (" + paramsLabel(m.params()) + ")";
+            byWorkload.computeIfAbsent(m.workload() + params, k -> new java.util.ArrayList<>()).add(m);
+        }
+        boolean anyEmulated = false;
+        for (var e : byWorkload.entrySet()) {
+            out.append('\n').append("== ").append(e.getKey()).append('\n');
+            TextTable t = new TextTable(List.of("environment", "metric", "unit", "median", "95% CI of mean", "n",
+                    "vs " + (baseline == null ? "baseline" : baseline), "95% CI", "sig"),
+                    false, false, false, true, true, true, true, true, false);
+            List<MetricSummary> rows = new java.util.ArrayList<>(e.getValue());
+            rows.sort(java.util.Comparator.comparing((MetricSummary m) -> m.key().metricLabel())
+                    .thenComparing(m -> !m.variant().equals(baseline)));
+            for (MetricSummary m : rows) {
+                Comparison c = m.vsBaseline();
+                anyEmulated |= m.emulated();
+                t.add(List.of(
+                        m.variant() + (m.emulated() ? " [EMULATED]" : ""),
+                        m.key().metricLabel(),
+                        m.unit() + " " + m.direction().arrow(),
+                        Format.number(m.summary().median()),
+                        Format.interval(m.summary().ciLow(), m.summary().ciHigh()),
+                        String.valueOf(m.summary().n()),
+                        m.variant().equals(baseline) ? "1 (baseline)" : c == null ? "-" : Format.ratio(c.performance()),
+                        c == null ? "" : Format.ratioInterval(c.performanceLow(), c.performanceHigh()),
+                        c == null ? "" : c.significant() ? "yes" : "no"));
+            }
+            out.append(t.render());
+        }
+        if (summaries.isEmpty()) {
+            out.append("\nno figures were measured\n");
+        } else {
+            out.append("\n'vs ").append(baseline == null ? "baseline" : baseline)
+                    .append("' is performance relative to the baseline: above 1 is better, whichever way the metric points")
+                    .append(" (\u2191 higher is better, \u2193 lower is better); sig: Welch t-test, p < 0.05.\n");
+        }
+        if (anyEmulated) {
+            out.append("[EMULATED]: this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");
+        }
+        List<TrialRecord> failed = run.trials() == null ? List.of()
+                : run.trials().stream().filter(t -> t.status() == TrialStatus.FAILED).toList();
+        if (!failed.isEmpty()) {
+            out.append("\nFailed trials:\n");
+            for (TrialRecord f : failed) {
+                out.append("  ").append(f.id()).append(' ').append(f.workload()).append(" @ ").append(f.variant()).append(": ")
+                        .append(f.failure() == null ? "" : f.failure().lines().findFirst().orElse("")).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    static String paramsLabel(Map<String, Object> params) {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+}

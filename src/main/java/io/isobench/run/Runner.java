@@ -1,0 +1,428 @@
+package io.isobench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.isobench.agent.AgentException;
+import io.isobench.agent.Protocol;
+import io.isobench.env.AgentLauncher;
+import io.isobench.env.Cleanup;
+import io.isobench.env.Environment;
+import io.isobench.env.EnvironmentInstance;
+import io.isobench.env.Environments;
+import io.isobench.env.StartContext;
+import io.isobench.env.Variant;
+import io.isobench.host.HostFacts;
+import io.isobench.result.Json;
+import io.isobench.result.Measurement;
+import io.isobench.result.RunDirectory;
+import io.isobench.result.RunRecord;
+import io.isobench.result.RunStatus;
+import io.isobench.result.Sample;
+import io.isobench.result.SampleWriter;
+import io.isobench.result.TrialRecord;
+import io.isobench.result.TrialStatus;
+import io.isobench.result.WorkloadResult;
+import io.isobench.stats.Summarizer;
+import io.isobench.suite.Plan;
+import io.isobench.suite.Trial;
+import io.isobench.workload.Endpoint;
+import io.isobench.workload.HostContext;
+import io.isobench.workload.ServerWorkload;
+import io.isobench.workload.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a plan: starts environment instances as trials need them (one per variant, reused),
+ * runs iterations round by round in the plan's interleaved order, appends every figure to
+ * samples.jsonl as it arrives and keeps run.json current. A trial that fails is marked with its
+ * reason and the run goes on; an instance that breaks is replaced. Everything started is removed
+ * at the end, on failure and on Ctrl-C.
+ */
+public final class Runner {
+
+    private final Plan plan;
+    private final RunDirectory dir;
+    private final HostFacts host;
+    private final AgentLauncher launcher;
+    private final Progress progress;
+    private final Duration bootTimeout;
+    private final Map<String, TrialState> states = new LinkedHashMap<>();
+    private final Map<Variant, EnvironmentInstance> instances = new LinkedHashMap<>();
+    private final Map<Variant, String> unavailable = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> environmentFacts = new LinkedHashMap<>();
+    private RunRecord record;
+    private volatile boolean stopping;
+    private volatile boolean finished;
+    private EnvironmentInstance active;
+
+    /** A trial's progress and its measured samples (for adaptive stopping). */
+    private static final class TrialState {
+        final Trial trial;
+        TrialStatus status = TrialStatus.PENDING;
+        int warmups;
+        int iterations;
+        String failure;
+        final List<Sample> samples = new ArrayList<>();
+
+        TrialState(Trial trial) {
+            this.trial = trial;
+        }
+    }
+
+    /**
+     * @param record the run record to continue: a fresh one, or the one of a run being resumed
+     *               (its trials' counts and statuses are taken over, with {@code previous} samples)
+     */
+    public Runner(Plan plan, RunDirectory dir, RunRecord record, List<Sample> previous, HostFacts host, AgentLauncher launcher,
+                  Progress progress, Duration bootTimeout) {
+        this.plan = plan;
+        this.dir = dir;
+        this.host = host;
+        this.launcher = launcher;
+        this.progress = progress;
+        this.bootTimeout = bootTimeout;
+        this.record = record;
+        Map<String, TrialRecord> old = new LinkedHashMap<>();
+        if (record.trials() != null) {
+            record.trials().forEach(t -> old.put(t.id(), t));
+        }
+        if (record.environments() != null) {
+            environmentFacts.putAll(record.environments());
+        }
+        for (Trial t : plan.trials()) {
+            TrialState s = new TrialState(t);
+            TrialRecord r = old.get(t.id());
+            if (r != null) {
+                s.status = r.status() == TrialStatus.RUNNING ? TrialStatus.PENDING : r.status();
+                s.failure = r.failure();
+                // counts come from what is on disk: an iteration counts once all its samples are written
+                for (Sample smp : previous) {
+                    if (smp.trial().equals(t.id())) {
+                        s.samples.add(smp);
+                    }
+                }
+                s.warmups = (int) previous.stream().filter(x -> x.trial().equals(t.id()) && x.warmup()).map(Sample::iteration).distinct().count();
+                s.iterations = (int) previous.stream().filter(x -> x.trial().equals(t.id()) && !x.warmup()).map(Sample::iteration).distinct().count();
+                if (s.status == TrialStatus.FAILED) {
+                    // a resumed run gives failed trials another chance
+                    s.status = TrialStatus.PENDING;
+                    s.failure = null;
+                }
+            }
+            states.put(t.id(), s);
+        }
+    }
+
+    /** Runs until every trial is done or failed, or until Ctrl-C. Returns the final record. */
+    public RunRecord run() throws IOException {
+        try (Cleanup cleanup = new Cleanup(); SampleWriter writer = new SampleWriter(dir.samples())) {
+            // registered first, so it runs last on Ctrl-C: by then every instance is gone
+            cleanup.register("the run record", this::finishIfInterrupted);
+            Thread hookWatcher = new Thread(() -> stopping = true);
+            Runtime.getRuntime().addShutdownHook(hookWatcher);
+            try {
+                record = withStatus(RunStatus.RUNNING, null);
+                save();
+                loop(cleanup, writer);
+            } finally {
+                for (EnvironmentInstance i : instances.values()) {
+                    closeQuietly(i);
+                }
+                instances.clear();
+                if (!stopping) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hookWatcher);
+                    } catch (IllegalStateException ignored) {
+                        // already shutting down
+                    }
+                }
+            }
+            long failed = states.values().stream().filter(s -> s.status == TrialStatus.FAILED).count();
+            RunStatus status = stopping ? RunStatus.INCOMPLETE : failed > 0 ? RunStatus.INCOMPLETE : RunStatus.COMPLETE;
+            String reason = stopping ? "interrupted: resume with isobench run --resume " + dir.path()
+                    : failed > 0 ? failed + " trial(s) failed" : null;
+            record = withStatus(status, reason);
+            record = new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), Instant.now(),
+                    record.status(), record.stopReason(), record.suite(), record.host(), record.warnings(), record.environments(),
+                    record.trials());
+            save();
+            finished = true;
+            return record;
+        }
+    }
+
+    private void loop(Cleanup cleanup, SampleWriter writer) throws IOException {
+        var rep = plan.suite().repetition();
+        for (int round = 1; !stopping; round++) {
+            List<Trial> activeTrials = new ArrayList<>();
+            for (TrialState s : states.values()) {
+                if (needsMore(s)) {
+                    activeTrials.add(s.trial);
+                }
+            }
+            if (activeTrials.isEmpty()) {
+                return;
+            }
+            for (Trial t : plan.roundOrder(activeTrials, round)) {
+                if (stopping) {
+                    return;
+                }
+                TrialState s = states.get(t.id());
+                if (!needsMore(s)) {
+                    continue; // failed earlier in this round with its instance
+                }
+                boolean warmup = s.warmups < rep.warmup();
+                int iteration = warmup ? s.warmups + 1 : s.iterations + 1;
+                progress.begin(t.label() + (warmup ? " warm-up " + iteration : " #" + iteration), done(), total());
+                runIteration(s, warmup, iteration, cleanup, writer);
+                save();
+            }
+        }
+    }
+
+    private boolean needsMore(TrialState s) {
+        if (s.status == TrialStatus.FAILED || s.status == TrialStatus.DONE || s.status == TrialStatus.SKIPPED) {
+            return false;
+        }
+        var rep = plan.suite().repetition();
+        if (s.warmups < rep.warmup() || s.iterations < rep.iterations()) {
+            return true;
+        }
+        if (rep.adaptive() && s.iterations < rep.maxIterations()) {
+            double w = Summarizer.worstRelativeHalfWidth(s.samples);
+            if (Double.isNaN(w) || w > rep.target()) {
+                return true;
+            }
+        }
+        s.status = TrialStatus.DONE;
+        return false;
+    }
+
+    private long done() {
+        return states.values().stream().mapToLong(s -> s.warmups + s.iterations).sum();
+    }
+
+    private long total() {
+        var rep = plan.suite().repetition();
+        long t = 0;
+        for (TrialState s : states.values()) {
+            long planned = rep.warmup() + rep.iterations();
+            if (s.status == TrialStatus.FAILED) {
+                t += s.warmups + s.iterations;
+            } else if (rep.adaptive() && s.iterations >= rep.iterations() && s.status != TrialStatus.DONE) {
+                t += Math.max(planned, s.warmups + s.iterations + 1);
+            } else {
+                t += Math.max(planned, s.warmups + s.iterations);
+            }
+        }
+        return t;
+    }
+
+    private void runIteration(TrialState s, boolean warmup, int iteration, Cleanup cleanup, SampleWriter writer) throws IOException {
+        Trial t = s.trial;
+        EnvironmentInstance inst;
+        try {
+            inst = instance(t.variant(), cleanup);
+        } catch (Exception e) {
+            fail(s, "the environment " + t.variant().label() + " did not start: " + message(e));
+            return;
+        }
+        s.status = TrialStatus.RUNNING;
+        WorkloadResult result;
+        try {
+            result = execute(t, inst);
+        } catch (AgentException e) {
+            if (stopping) {
+                return; // Ctrl-C tore the instance down: not the trial's fault
+            }
+            fail(s, e.getMessage());
+            if (e.broken() || !inst.alive()) {
+                retire(t.variant());
+            }
+            return;
+        } catch (Exception e) {
+            if (stopping) {
+                return;
+            }
+            fail(s, t.workload().name() + " on the host: " + message(e));
+            return;
+        }
+        Instant now = Instant.now();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("host", compactHost());
+        metadata.put("inside", inst.insideFacts());
+        metadata.put("environment", inst.facts());
+        metadata.put("workload", result.metadata());
+        Map<String, Object> params = t.params().toWire(t.workload().params());
+        for (Measurement m : result.measurements()) {
+            Sample smp = new Sample(record.id(), t.id(), t.workload().name(), params, t.variant().environment(), t.variant().label(),
+                    t.variant().settings(), inst.emulated(), iteration, warmup, m.metric(), m.labels(), m.value(), m.unit(),
+                    m.direction(), now, metadata);
+            writer.append(smp);
+            s.samples.add(smp);
+        }
+        if (warmup) {
+            s.warmups++;
+        } else {
+            s.iterations++;
+        }
+        if (result.measurements().isEmpty()) {
+            fail(s, t.workload().name() + " produced no figures");
+        }
+    }
+
+    /** One iteration: inside the environment, or a server inside driven from the host. */
+    private WorkloadResult execute(Trial t, EnvironmentInstance inst) throws Exception {
+        Map<String, Object> params = t.params().toWire(t.workload().params());
+        Duration deadline = t.workload().deadline(t.params());
+        if (!(t.workload() instanceof ServerWorkload sw)) {
+            JsonNode r = inst.agent().call(Protocol.RUN, Map.of("workload", t.workload().name(), "params", params), deadline);
+            return Json.mapper().treeToValue(r, WorkloadResult.class);
+        }
+        int port = inst.serverPorts().get(0);
+        JsonNode started = inst.agent().call(Protocol.SERVER_START,
+                Map.of("workload", t.workload().name(), "params", params, "port", port), deadline);
+        String server = started.path("server").asText();
+        Transport transport = sw.transports().contains(Transport.TCP) ? Transport.TCP : Transport.UDP;
+        Endpoint ep = inst.endpoint(port, transport);
+        Map<String, Object> stopArgs = Map.of("server", server);
+        WorkloadResult driven;
+        try {
+            driven = sw.drive(t.params(), ep, new HostContext(host, dir.logs()));
+        } catch (Exception e) {
+            try {
+                inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1));
+            } catch (AgentException stopFailed) {
+                e.addSuppressed(stopFailed);
+            }
+            throw e;
+        }
+        WorkloadResult serverResult = Json.mapper().treeToValue(
+                inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1)), WorkloadResult.class);
+        WorkloadResult.Builder b = WorkloadResult.builder();
+        driven.measurements().forEach(b::add);
+        serverResult.measurements().forEach(b::add);
+        b.facts(driven.metadata());
+        b.facts(serverResult.metadata());
+        b.fact("endpoint", ep.toString());
+        b.facts(Map.of("server", Json.mapper().convertValue(started.path("facts"), Map.class)));
+        return b.build();
+    }
+
+    /** The running instance of a variant, started on first use; others are paused while it works. */
+    private EnvironmentInstance instance(Variant v, Cleanup cleanup) throws Exception {
+        String why = unavailable.get(v);
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
+        EnvironmentInstance inst = instances.get(v);
+        if (inst != null && !inst.alive()) {
+            progress.say("isobench: " + v.label() + " is no longer running; starting a new instance");
+            retire(v);
+            inst = null;
+        }
+        if (active != null && active != inst) {
+            try {
+                active.pause();
+            } catch (Exception e) {
+                progress.say("isobench: could not pause " + active.variant().label() + ": " + message(e));
+            }
+        }
+        if (inst == null) {
+            Environment env = Environments.get(v.environment(), "plan");
+            try {
+                inst = env.start(v, new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout));
+            } catch (Exception e) {
+                unavailable.put(v, message(e));
+                throw e;
+            }
+            instances.put(v, inst);
+            Map<String, Object> facts = new LinkedHashMap<>(inst.facts());
+            facts.put("emulated", inst.emulated());
+            facts.put("inside", inst.insideFacts());
+            environmentFacts.put(v.label(), facts);
+        } else {
+            inst.resume();
+        }
+        active = inst;
+        return inst;
+    }
+
+    private void retire(Variant v) {
+        EnvironmentInstance inst = instances.remove(v);
+        if (inst != null) {
+            closeQuietly(inst);
+            if (active == inst) {
+                active = null;
+            }
+        }
+    }
+
+    private void closeQuietly(EnvironmentInstance i) {
+        try {
+            i.resume();
+        } catch (Exception ignored) {
+            // closing works on a paused instance too; resuming first only makes shutdown quicker
+        }
+        try {
+            i.close();
+        } catch (RuntimeException e) {
+            progress.say("isobench: could not stop " + i.variant().label() + ": " + message(e));
+        }
+    }
+
+    private void fail(TrialState s, String why) {
+        s.status = TrialStatus.FAILED;
+        s.failure = why;
+        progress.say("isobench: trial " + s.trial.id() + " (" + s.trial.label() + ") failed: " + why);
+    }
+
+    private Map<String, Object> compactHost() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hostname", host.hostname());
+        m.put("kernel", host.kernel());
+        m.put("cpus", host.cpus());
+        m.put("memory_bytes", host.memoryBytes());
+        return m;
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private List<TrialRecord> trialRecords() {
+        List<TrialRecord> out = new ArrayList<>();
+        for (TrialState s : states.values()) {
+            Trial t = s.trial;
+            out.add(new TrialRecord(t.id(), t.workload().name(), t.params().toWire(t.workload().params()), t.variant().environment(),
+                    t.variant().label(), t.variant().settings(), s.status, s.iterations, s.warmups, s.failure));
+        }
+        return out;
+    }
+
+    private RunRecord withStatus(RunStatus status, String reason) {
+        return new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), record.ended(), status,
+                reason, record.suite(), record.host(), record.warnings(), new LinkedHashMap<>(environmentFacts), trialRecords());
+    }
+
+    private synchronized void save() throws IOException {
+        record = withStatus(record.status(), record.stopReason());
+        dir.writeRecord(record);
+    }
+
+    /** On Ctrl-C: leave a resumable record behind. Runs after every instance is removed. */
+    private void finishIfInterrupted() throws IOException {
+        if (finished) {
+            return;
+        }
+        stopping = true;
+        record = withStatus(RunStatus.INCOMPLETE, "interrupted: resume with isobench run --resume " + dir.path());
+        dir.writeRecord(record);
+    }
+}

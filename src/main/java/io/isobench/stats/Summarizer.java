@@ -1,0 +1,77 @@
+package io.isobench.stats;
+
+import io.isobench.result.Sample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns samples into summaries: warm-up samples are dropped, the rest grouped by
+ * (workload, parameters, metric, labels, variant), summarised, and compared with the baseline
+ * variant's group of the same key.
+ */
+public final class Summarizer {
+
+    private Summarizer() {
+    }
+
+    private record Group(MetricSummary.Key key, String variant) {
+    }
+
+    /**
+     * @param baselineVariant the label of the baseline variant, or null for no comparisons
+     */
+    public static List<MetricSummary> summarize(List<Sample> samples, String baselineVariant) {
+        Map<Group, List<Sample>> groups = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            if (s.warmup()) {
+                continue;
+            }
+            groups.computeIfAbsent(new Group(new MetricSummary.Key(s.workload(), s.params(), s.metric(), s.labels()), s.variant()),
+                    g -> new ArrayList<>()).add(s);
+        }
+        Map<Group, Summary> summaries = new LinkedHashMap<>();
+        groups.forEach((g, list) -> summaries.put(g, Summary.of(list.stream().mapToDouble(Sample::value).toArray())));
+        List<MetricSummary> out = new ArrayList<>();
+        groups.forEach((g, list) -> {
+            Sample first = list.get(0);
+            Summary s = summaries.get(g);
+            Comparison c = null;
+            if (baselineVariant != null && !Objects.equals(g.variant(), baselineVariant)) {
+                Summary base = summaries.get(new Group(g.key(), baselineVariant));
+                if (base != null) {
+                    c = Comparison.of(s, base, first.direction());
+                }
+            }
+            out.add(new MetricSummary(first.workload(), first.params(), first.metric(), first.labels(), first.unit(),
+                    first.direction(), first.environment(), first.variant(), first.emulated(), s, c));
+        });
+        return out;
+    }
+
+    /** The largest relative CI half-width over a trial's metrics; NaN while any has fewer than two values. */
+    public static double worstRelativeHalfWidth(List<Sample> trialSamples) {
+        Map<String, List<Double>> byMetric = new LinkedHashMap<>();
+        for (Sample s : trialSamples) {
+            if (!s.warmup()) {
+                byMetric.computeIfAbsent(s.metric() + s.labels(), k -> new ArrayList<>()).add(s.value());
+            }
+        }
+        double worst = 0;
+        for (List<Double> v : byMetric.values()) {
+            if (v.size() < 2) {
+                return Double.NaN;
+            }
+            Summary s = Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray());
+            double r = s.relativeHalfWidth();
+            if (Double.isNaN(r)) {
+                // a mean of zero: a constant zero has converged, anything else cannot be judged relatively
+                r = s.stddev() == 0 ? 0 : Double.POSITIVE_INFINITY;
+            }
+            worst = Math.max(worst, r);
+        }
+        return byMetric.isEmpty() ? Double.NaN : worst;
+    }
+}

@@ -1,0 +1,48 @@
+package io.isobench.suite;
+
+import io.isobench.env.Variant;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The expanded matrix of a suite and how to order its iterations. Iterations are run in rounds:
+ * every round holds one iteration of each trial that still needs one, shuffled with a seeded
+ * random order, so environments interleave (never all-native-then-all-VM) and a run can be
+ * repeated in the same order.
+ */
+public record Plan(Suite suite, List<Trial> trials, Variant baseline) {
+
+    /** The variants in the order they first appear. */
+    public List<Variant> variants() {
+        return List.copyOf(new LinkedHashSet<>(trials.stream().map(Trial::variant).toList()));
+    }
+
+    /** The order of one round: the given trials shuffled by the suite's seed and the round number. */
+    public List<Trial> roundOrder(List<Trial> active, int round) {
+        List<Trial> order = new java.util.ArrayList<>(active);
+        java.util.Collections.shuffle(order, new Random(suite.seed() * 1_000_003L + round));
+        return order;
+    }
+
+    /** Iterations when every trial stops at its minimum (adaptive) or its fixed count. */
+    public int plannedIterations() {
+        return trials.size() * (suite.repetition().warmup() + suite.repetition().iterations());
+    }
+
+    /** The most iterations the plan can take (adaptive mode's cap). */
+    public int maximumIterations() {
+        return trials.size() * (suite.repetition().warmup() + suite.repetition().maxIterations());
+    }
+
+    /** A rough duration: iterations times each workload's native estimate (start-up not included). */
+    public Duration estimate() {
+        Duration d = Duration.ZERO;
+        int per = suite.repetition().warmup() + suite.repetition().iterations();
+        for (Trial t : trials) {
+            d = d.plus(t.workload().estimate(t.params()).multipliedBy(per));
+        }
+        return d;
+    }
+}

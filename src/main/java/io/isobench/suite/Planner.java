@@ -1,0 +1,146 @@
+package io.isobench.suite;
+
+import io.isobench.BadInputException;
+import io.isobench.env.Environment;
+import io.isobench.env.Environments;
+import io.isobench.env.Variant;
+import io.isobench.host.HostFacts;
+import io.isobench.workload.ParamSpec;
+import io.isobench.workload.Params;
+import io.isobench.workload.Workload;
+import io.isobench.workload.Workloads;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Expands a suite into trials: workload x parameter combination x environment variant. Every name,
+ * parameter and setting is validated here, before anything runs.
+ */
+public final class Planner {
+
+    private Planner() {
+    }
+
+    public static Plan plan(Suite suite, HostFacts host) {
+        if (suite.workloads().isEmpty()) {
+            throw new BadInputException("the suite '" + suite.name() + "' names no workload: add one (see: isobench list workloads)");
+        }
+        if (suite.environments().isEmpty()) {
+            throw new BadInputException("the suite '" + suite.name() + "' names no environment: add one (see: isobench list environments)");
+        }
+        List<Variant> variants = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Suite.EnvironmentEntry e : suite.environments()) {
+            Environment env = Environments.get(e.name(), e.where());
+            List<Map<String, Object>> given = e.variants() == null || e.variants().isEmpty()
+                    ? new ArrayList<>(env.defaultVariants().stream().map(m -> (Map<String, Object>) new LinkedHashMap<String, Object>(m)).toList())
+                    : e.variants();
+            for (Map<String, Object> v : given) {
+                for (Map<String, Object> one : expand(v)) {
+                    Map<String, String> settings = new LinkedHashMap<>();
+                    one.forEach((k, val) -> settings.put(k, String.valueOf(val)));
+                    Variant variant = Variant.resolve(env, settings, e.where());
+                    if (seen.add(variant.label())) {
+                        variants.add(variant);
+                    }
+                }
+            }
+        }
+        Variant baseline = baseline(suite.baseline(), variants);
+        List<Trial> trials = new ArrayList<>();
+        int n = 0;
+        for (Suite.WorkloadEntry we : suite.workloads()) {
+            Workload w = Workloads.get(we.name(), we.where());
+            for (Map<String, Object> combo : expandParams(w, we.params())) {
+                Params p = Params.resolve(w.params(), combo, host, "workload '" + w.name() + "'", we.where());
+                w.validate(p, host);
+                for (Variant v : variants) {
+                    trials.add(new Trial(String.format("t%03d", ++n), w, p, v));
+                }
+            }
+        }
+        return new Plan(suite, trials, baseline);
+    }
+
+    /**
+     * The variant the others are compared with: a variant label, else the first variant of an
+     * environment of that name. A run without it has no ratios, which is allowed but said.
+     */
+    static Variant baseline(String spec, List<Variant> variants) {
+        String want = spec == null || spec.isBlank() ? "native" : spec;
+        for (Variant v : variants) {
+            if (v.label().equals(want)) {
+                return v;
+            }
+        }
+        for (Variant v : variants) {
+            if (v.environment().equals(want)) {
+                return v;
+            }
+        }
+        if (spec != null && !spec.isBlank() && !spec.equals("native")) {
+            throw new BadInputException("the baseline '" + spec + "' is not among the variants of this run ("
+                    + String.join(", ", variants.stream().map(Variant::label).toList()) + "): name one of them with --baseline");
+        }
+        return null;
+    }
+
+    /** Values given as lists for parameters that take a single value become one combination each. */
+    static List<Map<String, Object>> expandParams(Workload w, Map<String, Object> given) {
+        Map<String, Object> scalarsOrMatrix = new LinkedHashMap<>();
+        Map<String, ParamSpec> specs = new LinkedHashMap<>();
+        w.params().forEach(s -> specs.put(s.name(), s));
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        for (var e : (given == null ? Map.<String, Object>of() : given).entrySet()) {
+            ParamSpec s = specs.get(e.getKey());
+            Object v = e.getValue();
+            if (s != null && !s.list() && v instanceof String str && str.contains(",")) {
+                v = List.of(str.split(",")).stream().map(String::trim).toList();
+            }
+            if (s != null && !s.list() && v instanceof List<?>) {
+                scalarsOrMatrix.put(e.getKey(), v);
+            } else {
+                fixed.put(e.getKey(), v);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        out.add(fixed);
+        return cartesian(out, scalarsOrMatrix);
+    }
+
+    /** A variant whose settings hold lists becomes one variant per combination. */
+    static List<Map<String, Object>> expand(Map<String, Object> settings) {
+        Map<String, Object> lists = new LinkedHashMap<>();
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (v instanceof List<?>) {
+                lists.put(k, v);
+            } else {
+                fixed.put(k, v);
+            }
+        });
+        List<Map<String, Object>> out = new ArrayList<>();
+        out.add(fixed);
+        return cartesian(out, lists);
+    }
+
+    private static List<Map<String, Object>> cartesian(List<Map<String, Object>> seeds, Map<String, Object> lists) {
+        List<Map<String, Object>> out = seeds;
+        for (var e : lists.entrySet()) {
+            List<Map<String, Object>> next = new ArrayList<>();
+            for (Map<String, Object> m : out) {
+                for (Object v : (List<?>) e.getValue()) {
+                    Map<String, Object> c = new LinkedHashMap<>(m);
+                    c.put(e.getKey(), v);
+                    next.add(c);
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+}

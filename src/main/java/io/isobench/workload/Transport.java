@@ -1,0 +1,10 @@
+package io.isobench.workload;
+
+/** A network transport a server side needs exposed. */
+public enum Transport {
+    TCP, UDP;
+
+    public String lower() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,50 @@
+package io.isobench.workload;
+
+import io.isobench.host.HostFacts;
+import io.isobench.result.WorkloadResult;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A measured kernel. It does not know where it runs: the agent calls {@link #runInside} inside
+ * whichever environment is under test. Workloads with a server side implement
+ * {@link ServerWorkload} instead: the server runs inside, the load comes from the host.
+ *
+ * <p>Implementations are found with {@link java.util.ServiceLoader} (listed in
+ * {@code META-INF/services/io.isobench.workload.Workload}) and must have a public no-argument
+ * constructor. They are stateless between calls: each call gets its parameters.
+ */
+public interface Workload {
+
+    /** The name users type: lower case, e.g. {@code stream}, {@code tcp_rr}. */
+    String name();
+
+    /** One line for {@code isobench list workloads}. */
+    String description();
+
+    /** Every parameter it accepts, with defaults. */
+    List<ParamSpec> params();
+
+    /**
+     * Checks relations between parameters that single ranges cannot express (e.g. an array size
+     * that does not fit in memory). Throws {@link io.isobench.BadInputException} naming the fix.
+     */
+    default void validate(Params params, HostFacts host) {
+    }
+
+    /**
+     * A generous upper bound on one iteration's duration, used for the agent's deadline (a hung
+     * workload fails its trial instead of the run) and for plan estimates.
+     */
+    default Duration deadline(Params params) {
+        return Duration.ofMinutes(10);
+    }
+
+    /** Typical duration of one iteration natively, for {@code --dry-run} estimates. */
+    default Duration estimate(Params params) {
+        return Duration.ofSeconds(5);
+    }
+
+    /** Runs one measured iteration inside the environment. Called by the agent. */
+    WorkloadResult runInside(Params params, InsideContext ctx) throws Exception;
+}

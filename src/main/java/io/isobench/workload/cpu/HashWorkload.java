@@ -1,0 +1,97 @@
+package io.isobench.workload.cpu;
+
+import io.isobench.result.WorkloadResult;
+import io.isobench.workload.InsideContext;
+import io.isobench.workload.ParamSpec;
+import io.isobench.workload.ParamType;
+import io.isobench.workload.Params;
+import io.isobench.workload.Workload;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * SHA-256 over an in-memory buffer, one buffer per thread: a short, purely CPU-bound kernel (the
+ * JDK's intrinsic SHA on x86) that exercises the whole path quickly. Every thread's digest is
+ * checked against a digest computed once before timing, so a wrong result fails the iteration.
+ */
+public final class HashWorkload implements Workload {
+
+    @Override
+    public String name() {
+        return "hash";
+    }
+
+    @Override
+    public String description() {
+        return "SHA-256 throughput over an in-memory buffer per thread (CPU-bound)";
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        return List.of(
+                ParamSpec.of("size", ParamType.SIZE, "bytes hashed per thread per pass").defaultValue(64L << 20).range(4096, 1L << 34).unit("bytes").build(),
+                ParamSpec.of("threads", ParamType.INT, "threads hashing in parallel").defaultFrom(h -> 1, "1").range(1, 1024).build(),
+                ParamSpec.of("passes", ParamType.INT, "passes over the buffer per iteration").defaultValue(4).range(1, 1000).build(),
+                ParamSpec.of("algorithm", ParamType.CHOICE, "digest algorithm").defaultValue("SHA-256").choices("SHA-256", "SHA-512", "SHA-1", "MD5").build());
+    }
+
+    @Override
+    public Duration estimate(Params p) {
+        // roughly 1 GB/s per thread natively
+        return Duration.ofMillis(Math.max(50, p.getBytes("size") * p.getInt("passes") / 1_000_000));
+    }
+
+    @Override
+    public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
+        int size = Math.toIntExact(p.getBytes("size"));
+        int threads = p.getInt("threads");
+        int passes = p.getInt("passes");
+        String alg = p.getString("algorithm");
+        byte[] data = new byte[size];
+        new SplittableRandom(42).nextBytes(data);
+        byte[] expected = digest(alg, data, passes);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Callable<byte[]>> tasks = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                byte[] own = data.clone();
+                tasks.add(() -> digest(alg, own, passes));
+            }
+            long t0 = System.nanoTime();
+            List<Future<byte[]>> results = pool.invokeAll(tasks);
+            long t1 = System.nanoTime();
+            for (Future<byte[]> f : results) {
+                if (!MessageDigest.isEqual(f.get(), expected)) {
+                    throw new IllegalStateException("a thread computed a different digest: the result is wrong");
+                }
+            }
+            double seconds = (t1 - t0) / 1e9;
+            double mb = (double) size * passes * threads / 1e6;
+            return WorkloadResult.builder()
+                    .higher("throughput", mb / seconds, "MB/s")
+                    .fact("digest", HexFormat.of().formatHex(expected))
+                    .fact("threads", threads)
+                    .fact("seconds", seconds)
+                    .build();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static byte[] digest(String alg, byte[] data, int passes) throws NoSuchAlgorithmException {
+        MessageDigest md = MessageDigest.getInstance(alg);
+        for (int i = 0; i < passes; i++) {
+            md.update(data);
+        }
+        return md.digest();
+    }
+}
