@@ -1,0 +1,55 @@
+package io.isobench.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isobench.env.AgentLauncher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Builds the small image for real and runs its JRE and jar rooted in it: the guest's bits work. */
+@Tag("integration")
+class GuestImagesIT {
+
+    @TempDir
+    Path cacheDir;
+
+    @Test
+    void smallImageRunsTheAgentJarOnItsOwnJre() throws Exception {
+        List<String> said = new ArrayList<>();
+        GuestImages images = new GuestImages(new ImageCache(cacheDir), said::add);
+        GuestImages.Base base = images.base(Flavor.SMALL);
+        assertThat(base.rootfs().resolve("bin/sh")).exists();
+        GuestImages.Payload payload = images.payload(AgentLauncher.current());
+        assertThat(payload.jar()).isRegularFile();
+
+        // cached: asking again builds nothing and answers the same folders
+        int messages = said.size();
+        assertThat(images.base(Flavor.SMALL)).isEqualTo(base);
+        assertThat(images.payload(AgentLauncher.current())).isEqualTo(payload);
+        assertThat(said).hasSize(messages);
+
+        // assemble a root like an environment would, and ask the jar for its version inside it
+        Path root = cacheDir.resolve("root");
+        Files.createDirectories(root);
+        Process cp = new ProcessBuilder("cp", "-a", base.rootfs() + "/.", root.toString()).inheritIO().start();
+        assertThat(cp.waitFor()).isZero();
+        Process cp2 = new ProcessBuilder("cp", "-a", payload.dir() + "/.", root.resolve("opt/isobench").toString()).inheritIO().start();
+        assertThat(cp2.waitFor()).isZero();
+        // a private mount and pid namespace rooted in the image, with its own /proc (the JRE's
+        // launcher finds its libraries through /proc/self/exe)
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--root=" + root, "--mount-proc"));
+        cmd.addAll(GuestImages.agentCommand(List.of()).subList(0, 3));
+        cmd.addAll(List.of("io.isobench.cli.Main", "--version"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).startsWith("isobench ");
+    }
+}
