@@ -12,9 +12,11 @@ public final class Names {
 
     /** The closest known name within a small edit distance, if any. */
     public static Optional<String> closest(String given, Collection<String> known) {
+        String g = given.toLowerCase();
         return known.stream()
-                .filter(k -> distance(given.toLowerCase(), k.toLowerCase()) <= Math.max(2, given.length() / 3))
-                .min(Comparator.comparingInt(k -> distance(given.toLowerCase(), k.toLowerCase())));
+                .filter(k -> distance(g, k.toLowerCase()) <= Math.max(2, given.length() / 3)
+                        || (Math.min(g.length(), k.length()) >= 3 && (g.startsWith(k.toLowerCase()) || k.toLowerCase().startsWith(g))))
+                .min(Comparator.comparingInt(k -> distance(g, k.toLowerCase())));
     }
 
     /** " (did you mean 'x'?)" or "". */

@@ -1,0 +1,145 @@
+package io.isobench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isobench.result.Json;
+import io.isobench.result.RunDirectory;
+import io.isobench.result.RunRecord;
+import io.isobench.result.RunStatus;
+import io.isobench.result.Sample;
+import io.isobench.result.TrialStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real runs of the native environment: the agent is a real child JVM. */
+class RunCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private RunDirectory onlyRun() throws Exception {
+        try (Stream<Path> s = Files.list(tmp.resolve("results"))) {
+            List<Path> runs = s.toList();
+            assertThat(runs).hasSize(1);
+            return RunDirectory.open(runs.get(0));
+        }
+    }
+
+    @Test
+    void aNativeRunPrintsTheTableAndLeavesSamplesAndRunJson() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "hash", "-p", "hash.size=64K", "--iterations", "5",
+                "--variant", "native.pin=none,0", "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("== hash").contains("native[pin=0]").contains("1 (baseline)").contains("MB/s");
+        RunDirectory dir = onlyRun();
+        RunRecord r = dir.readRecord();
+        assertThat(r.status()).isEqualTo(RunStatus.COMPLETE);
+        assertThat(r.commandLine()).contains("--workload", "hash");
+        assertThat(r.host()).containsKeys("kernel", "cpus", "memory_bytes");
+        assertThat(r.trials()).hasSize(2).allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo(TrialStatus.DONE);
+            assertThat(t.iterationsDone()).isEqualTo(5);
+            assertThat(t.warmupsDone()).isEqualTo(1);
+        });
+        List<Sample> samples = dir.readSamples();
+        assertThat(samples).hasSize(12);
+        assertThat(samples).filteredOn(Sample::warmup).hasSize(2);
+        Sample s = samples.get(samples.size() - 1);
+        assertThat(s.unit()).isEqualTo("MB/s");
+        assertThat(s.params()).containsEntry("size", 65536);
+        assertThat(s.metadata()).containsKeys("host", "inside", "environment", "workload");
+        // the agent really ran in a child process: its pid differs from ours
+        Object agentPid = ((java.util.Map<?, ?>) s.metadata().get("inside")).get("pid");
+        assertThat(((Number) agentPid).longValue()).isNotEqualTo(ProcessHandle.current().pid());
+        // the pinned variant's agent saw exactly CPU 0 allowed
+        String pinnedLine = Files.readAllLines(dir.samples()).stream().filter(l -> l.contains("\"variant\":\"native[pin=0]\"")).findFirst().orElseThrow();
+        assertThat(Json.mapper().readTree(pinnedLine).at("/metadata/environment/pinned_cpus").asText()).isEqualTo("0");
+        assertThat(Json.mapper().readTree(pinnedLine).at("/metadata/inside/cpus").asInt()).isEqualTo(1);
+        // report reads the folder alone
+        Cli report = Cli.run("report", dir.path().toString());
+        assertThat(report.exit()).isZero();
+        assertThat(report.out()).contains("== hash").contains("native[pin=0]");
+    }
+
+    @Test
+    void anAgentThatDiesFailsItsTrialAndKeepsTheRest() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_constant,test_exit", "--iterations", "2", "--warmup", "0",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isEqualTo(Main.TRIALS_FAILED);
+        assertThat(c.out()).contains("Failed trials").contains("test_exit").contains("exited");
+        RunDirectory dir = onlyRun();
+        RunRecord r = dir.readRecord();
+        assertThat(r.status()).isEqualTo(RunStatus.INCOMPLETE);
+        assertThat(r.trials()).filteredOn(t -> t.workload().equals("test_exit")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.status()).isEqualTo(TrialStatus.FAILED);
+                    assertThat(t.failure()).contains("exited").contains("halting the agent");
+                });
+        // the constant trial was measured in full, on a fresh agent where needed
+        assertThat(r.trials()).filteredOn(t -> t.workload().equals("test_constant")).singleElement()
+                .satisfies(t -> assertThat(t.status()).isEqualTo(TrialStatus.DONE));
+        assertThat(dir.readSamples()).filteredOn(s -> s.workload().equals("test_constant")).hasSize(4);
+    }
+
+    @Test
+    void aFailingWorkloadFailsOnlyItsTrial() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_fail,test_constant", "--iterations", "2",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).isEqualTo(Main.TRIALS_FAILED);
+        assertThat(c.out()).contains("verification failed on purpose");
+        assertThat(onlyRun().readSamples()).filteredOn(s -> !s.warmup()).hasSize(4);
+    }
+
+    @Test
+    void aServerSideRunsInsideAndIsDrivenFromTheHost() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_echo", "--iterations", "2", "--warmup", "0",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        List<Sample> samples = onlyRun().readSamples();
+        // what the host drove is what the server inside counted
+        for (int it = 1; it <= 2; it++) {
+            int i = it;
+            double driven = samples.stream().filter(s -> s.iteration() == i && s.metric().equals("round_trips")).findFirst().orElseThrow().value();
+            double served = samples.stream().filter(s -> s.iteration() == i && s.metric().equals("served")).findFirst().orElseThrow().value();
+            assertThat(served).isEqualTo(driven);
+        }
+        assertThat(samples.get(0).metadata().get("workload").toString()).contains("loopback");
+    }
+
+    @Test
+    void adaptiveModeStopsWhenTheIntervalIsNarrowAndAtTheCapOtherwise() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_constant,test_noise", "--iterations", "3", "--warmup", "0",
+                "--target", "0.01", "--max-iterations", "8", "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        RunRecord r = onlyRun().readRecord();
+        // a constant converges at once; 30% noise cannot reach 1% in 8 iterations
+        assertThat(r.trials()).filteredOn(t -> t.workload().equals("test_constant")).singleElement()
+                .satisfies(t -> assertThat(t.iterationsDone()).isEqualTo(3));
+        assertThat(r.trials()).filteredOn(t -> t.workload().equals("test_noise")).singleElement()
+                .satisfies(t -> assertThat(t.iterationsDone()).isEqualTo(8));
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndRunsNothing() {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "hash", "-p", "hash.threads=1,2", "--dry-run",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("plan: 2 trials").contains("t001").contains("t002").contains("threads=2");
+        assertThat(tmp.resolve("results")).doesNotExist();
+    }
+
+    @Test
+    void listAndDoctorDescribeWhatCanRun() {
+        Cli list = Cli.run("list");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("hash").contains("size (size)").contains("native").contains("pin").contains("quick");
+        Cli doctor = Cli.run("doctor");
+        assertThat(doctor.out()).contains("native").contains("ok");
+        Cli help = Cli.run("--help");
+        assertThat(help.out()).contains("run").contains("report").doesNotContain("agent");
+    }
+}

@@ -1,0 +1,115 @@
+package io.isobench.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.isobench.BadInputException;
+import io.isobench.host.HostFacts;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    static final HostFacts HOST = HostFacts.of(2, 8L << 30, 32L << 20);
+
+    static Suite suite(List<Suite.WorkloadEntry> ws, List<Suite.EnvironmentEntry> es, long seed) {
+        return new Suite("t", "", ws, es, Repetition.fixed(1, 3), "native", seed);
+    }
+
+    static Suite.WorkloadEntry w(String name, Map<String, Object> params) {
+        return new Suite.WorkloadEntry(name, new LinkedHashMap<>(params), "test");
+    }
+
+    static Suite.EnvironmentEntry native4() {
+        // four native variants stand in for four environments: the planner does not care which
+        return new Suite.EnvironmentEntry("native", List.of(Map.of("pin", List.of("none", "0", "1", "0-1"))), "test");
+    }
+
+    @Test
+    void expandsWorkloadsParametersAndVariantsIntoTrials() {
+        Plan plan = Planner.plan(suite(List.of(w("test_constant", Map.of("value", List.of(1, 2, 3))), w("test_noise", Map.of())),
+                List.of(native4()), 1), HOST);
+        // (3 values + 1) x 4 variants
+        assertThat(plan.trials()).hasSize(16);
+        assertThat(plan.variants()).extracting(v -> v.label())
+                .containsExactly("native", "native[pin=0]", "native[pin=1]", "native[pin=0-1]");
+        assertThat(plan.baseline().label()).isEqualTo("native");
+        assertThat(plan.trials().stream().map(Trial::id).distinct()).hasSize(16);
+        assertThat(plan.trials().stream().filter(t -> t.workload().name().equals("test_constant")).map(t -> t.params().getDouble("value")).distinct())
+                .containsExactlyInAnyOrder(1.0, 2.0, 3.0);
+        assertThat(plan.plannedIterations()).isEqualTo(16 * 4);
+    }
+
+    @Test
+    void commaSeparatedTextAlsoMakesOneTrialPerValue() {
+        Plan plan = Planner.plan(suite(List.of(w("test_constant", Map.of("value", "1,2"))),
+                List.of(new Suite.EnvironmentEntry("native", List.of(), "test")), 1), HOST);
+        assertThat(plan.trials()).hasSize(2);
+    }
+
+    @Test
+    void everyRoundRunsEachTrialOnceInASeededOrderThatInterleavesEnvironments() {
+        Plan plan = Planner.plan(suite(List.of(w("test_constant", Map.of()), w("test_noise", Map.of())), List.of(native4()), 42), HOST);
+        List<Trial> all = plan.trials();
+        Set<List<String>> orders = new HashSet<>();
+        for (int round = 1; round <= 5; round++) {
+            List<Trial> order = plan.roundOrder(all, round);
+            assertThat(order).containsExactlyInAnyOrderElementsOf(all);
+            orders.add(order.stream().map(Trial::id).toList());
+            // seeded: the same round comes out the same
+            assertThat(plan.roundOrder(all, round)).isEqualTo(order);
+        }
+        assertThat(orders).hasSizeGreaterThan(1);
+        // not all of one variant first: in some round, variants alternate within the first half
+        boolean interleaved = false;
+        for (List<String> ids : orders) {
+            List<String> firstHalf = ids.subList(0, ids.size() / 2);
+            Set<String> variants = new HashSet<>();
+            for (String id : firstHalf) {
+                variants.add(all.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().variant().label());
+            }
+            interleaved |= variants.size() > 2;
+        }
+        assertThat(interleaved).isTrue();
+        // another seed, another order
+        Plan other = Planner.plan(new Suite("t", "", plan.suite().workloads(), plan.suite().environments(), Repetition.fixed(1, 3),
+                "native", 43), HOST);
+        assertThat(other.roundOrder(other.trials(), 1).stream().map(Trial::id).toList())
+                .isNotEqualTo(plan.roundOrder(all, 1).stream().map(Trial::id).toList());
+    }
+
+    @Test
+    void unknownNamesAreRejectedWithASuggestion() {
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("test_constnt", Map.of())), List.of(native4()), 1), HOST))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("unknown workload 'test_constnt'")
+                .hasMessageContaining("did you mean 'test_constant'");
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("test_constant", Map.of())),
+                List.of(new Suite.EnvironmentEntry("natve", List.of(), "suite.yaml:9:5")), 1), HOST))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("suite.yaml:9:5")
+                .hasMessageContaining("unknown environment 'natve'").hasMessageContaining("did you mean 'native'");
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("test_constant", Map.of())),
+                List.of(new Suite.EnvironmentEntry("native", List.of(Map.of("pinn", "0")), "test")), 1), HOST))
+                .hasMessageContaining("no setting 'pinn'").hasMessageContaining("did you mean 'pin'");
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("test_constant", Map.of())),
+                List.of(new Suite.EnvironmentEntry("native", List.of(Map.of("pin", "99")), "test")), 1), HOST))
+                .hasMessageContaining("CPU 99");
+    }
+
+    @Test
+    void aBaselineThatIsNotInTheRunIsRejected() {
+        assertThatThrownBy(() -> Planner.plan(new Suite("t", "", List.of(w("test_constant", Map.of())), List.of(native4()),
+                Repetition.fixed(0, 1), "docker", 1), HOST)).hasMessageContaining("baseline 'docker'");
+    }
+
+    @Test
+    void variantListsExpandToEveryCombination() {
+        List<Map<String, Object>> out = Planner.expand(new LinkedHashMap<>(Map.of("a", List.of(1, 2), "b", List.of("x", "y", "z"))));
+        assertThat(out).hasSize(6);
+        assertThat(new ArrayList<>(out)).contains(Map.of("a", 2, "b", "z"));
+    }
+}
