@@ -7,6 +7,7 @@ import io.isobench.env.Availability;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
 import io.isobench.host.HostFacts;
+import io.isobench.host.NoiseSources;
 import io.isobench.result.RunDirectory;
 import io.isobench.result.RunRecord;
 import io.isobench.result.RunStatus;
@@ -57,9 +58,14 @@ final class RunCommand implements Callable<Integer> {
             description = "an environment setting; several values compare variants, e.g. --variant docker.network=host,nat")
     List<String> variants = new ArrayList<>();
 
-    @Option(names = {"-p", "--param", "--set"}, paramLabel = "[WORKLOAD.]NAME=V[,V...]",
+    @Option(names = {"-p", "--param"}, paramLabel = "[WORKLOAD.]NAME=V[,V...]",
             description = "a workload parameter; several values make one trial each, e.g. -p stream.threads=1,2")
     List<String> params = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = {
+            "override anything in the suite: repetition.warmup|iterations|target|max, baseline, seed,",
+            "WORKLOAD.PARAM (like -p) or ENV.SETTING (like --variant), e.g. --set repetition.iterations=3"})
+    List<String> sets = new ArrayList<>();
 
     @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "measured iterations per trial (the minimum in adaptive mode)")
     Integer iterations;
@@ -101,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
         List<Sample> previous = List.of();
         Suite s;
         List<String> notes = new ArrayList<>();
+        NoiseSources noise = null;
         if (resume != null) {
             dir = RunDirectory.open(resume);
             record = dir.readRecord();
@@ -114,6 +121,8 @@ final class RunCommand implements Callable<Integer> {
             s = buildSuite(host, notes);
             record = null;
             dir = null;
+            noise = NoiseSources.read();
+            notes.addAll(noise.warnings());
         }
         Plan plan = Planner.plan(s, host);
         notes.forEach(n -> out.println("isobench: " + n));
@@ -126,8 +135,10 @@ final class RunCommand implements Callable<Integer> {
             List<String> cmd = new ArrayList<>();
             cmd.add("isobench");
             cmd.addAll(spec.commandLine().getParseResult().originalArgs());
+            Map<String, Object> hostFacts = new LinkedHashMap<>(host.toMap());
+            hostFacts.put("noise", noise.toMap());
             record = new RunRecord(dir.id(), Version.get(), cmd, Instant.now(), null, RunStatus.RUNNING, null,
-                    SuiteLoader.toMap(s), host.toMap(), notes, Map.of(), List.of());
+                    SuiteLoader.toMap(s), hostFacts, notes, Map.of(), List.of());
             dir.writeRecord(record);
         }
         out.println("isobench " + Version.get() + ": " + plan.trials().size() + " trials, " + plan.variants().size()
@@ -147,8 +158,55 @@ final class RunCommand implements Callable<Integer> {
         return done.stopReason() != null && done.stopReason().startsWith("interrupted") ? 130 : Main.TRIALS_FAILED;
     }
 
+    /** Sorts --set overrides into the flags they stand for. */
+    private void applySets() {
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("--set " + set + ": write PATH=VALUE, e.g. --set repetition.iterations=3");
+            }
+            String path = set.substring(0, eq).trim();
+            String value = set.substring(eq + 1).trim();
+            String head = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+            String rest = path.contains(".") ? path.substring(path.indexOf('.') + 1) : "";
+            try {
+                switch (head) {
+                    case "repetition" -> {
+                        switch (rest) {
+                            case "warmup" -> warmup = Integer.parseInt(value);
+                            case "iterations" -> iterations = Integer.parseInt(value);
+                            case "target" -> target = Double.parseDouble(value);
+                            case "max" -> maxIterations = Integer.parseInt(value);
+                            default -> throw new BadInputException("--set " + set + ": repetition has warmup, iterations, target and max"
+                                    + io.isobench.Names.suggestion(rest, List.of("warmup", "iterations", "target", "max")));
+                        }
+                    }
+                    case "baseline" -> baseline = value;
+                    case "seed" -> seed = Long.parseLong(value);
+                    default -> {
+                        if (rest.isEmpty()) {
+                            throw new BadInputException("--set " + set + ": unknown path '" + path
+                                    + "'; use repetition.*, baseline, seed, WORKLOAD.PARAM or ENV.SETTING");
+                        }
+                        if (Workloads.names().contains(head)) {
+                            params.add(set);
+                        } else if (Environments.all().stream().anyMatch(e -> e.name().equals(head))) {
+                            variants.add(set);
+                        } else {
+                            throw new BadInputException("--set " + set + ": '" + head + "' is neither a workload nor an environment"
+                                    + io.isobench.Names.suggestion(head, new ArrayList<>(Workloads.names())));
+                        }
+                    }
+                }
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--set " + set + ": '" + value + "' is not a number");
+            }
+        }
+    }
+
     /** The suite from --suite and the flags (which override it). */
     private Suite buildSuite(HostFacts host, List<String> notes) {
+        applySets();
         Suite base;
         boolean explicitEnvs = envs != null && !envs.isEmpty();
         if (suite != null) {

@@ -22,9 +22,20 @@ public final class Cleanup implements AutoCloseable {
     private final Deque<Entry> entries = new ArrayDeque<>();
     private final Thread hook;
 
+    /** A registry whose own shutdown hook removes everything on Ctrl-C. */
     public Cleanup() {
-        this.hook = new Thread(this::runAll, "isobench-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
+        this(true);
+    }
+
+    /**
+     * @param installHook false when the owner runs {@link #runAll()} from a shutdown hook of its
+     *                    own (to order it with other shutdown work)
+     */
+    public Cleanup(boolean installHook) {
+        this.hook = installHook ? new Thread(this::runAll, "isobench-cleanup") : null;
+        if (hook != null) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
     }
 
     /** Registers an action; returns a handle that runs it early (and only once) and unregisters it. */
@@ -84,7 +95,9 @@ public final class Cleanup implements AutoCloseable {
     public void close() {
         runAll();
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            if (hook != null) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
         } catch (IllegalStateException ignored) {
             // already shutting down: the hook is running us
         }

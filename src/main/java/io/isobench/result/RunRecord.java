@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * @param environments per variant label, the facts the environment reported when it started
  *                     (container id and configuration, QEMU command line, accelerator)
+ * @param timing       where the wall time went: seconds starting environments, in iterations,
+ *                     and in all
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunRecord(
@@ -26,5 +28,13 @@ public record RunRecord(
         Map<String, Object> host,
         List<String> warnings,
         Map<String, Map<String, Object>> environments,
-        List<TrialRecord> trials) {
+        List<TrialRecord> trials,
+        Map<String, Object> timing) {
+
+    /** A record without timing yet (a run that has not started). */
+    public RunRecord(String id, String toolVersion, List<String> commandLine, Instant started, Instant ended, RunStatus status,
+                     String stopReason, Map<String, Object> suite, Map<String, Object> host, List<String> warnings,
+                     Map<String, Map<String, Object>> environments, List<TrialRecord> trials) {
+        this(id, toolVersion, commandLine, started, ended, status, stopReason, suite, host, warnings, environments, trials, null);
+    }
 }

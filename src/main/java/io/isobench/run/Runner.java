@@ -57,6 +57,10 @@ public final class Runner {
     private final Map<String, Map<String, Object>> environmentFacts = new LinkedHashMap<>();
     private RunRecord record;
     private volatile boolean stopping;
+    /** Where the time went, accumulated over this process and any run it resumes. */
+    private long wallNanos;
+    private long startNanos;
+    private long iterationNanos;
     private volatile boolean finished;
     private EnvironmentInstance active;
 
@@ -94,9 +98,20 @@ public final class Runner {
         if (record.environments() != null) {
             environmentFacts.putAll(record.environments());
         }
+        if (record.timing() != null) {
+            wallNanos = seconds(record.timing().get("wall_s"));
+            startNanos = seconds(record.timing().get("environment_start_s"));
+            iterationNanos = seconds(record.timing().get("iterations_s"));
+        }
         for (Trial t : plan.trials()) {
             TrialState s = new TrialState(t);
             TrialRecord r = old.get(t.id());
+            if (r != null && (!r.workload().equals(t.workload().name()) || !r.variant().equals(t.variant().label())
+                    || !String.valueOf(r.params()).equals(String.valueOf(Json.mapper().convertValue(t.params().toWire(t.workload().params()), Map.class))))) {
+                throw new io.isobench.BadInputException("cannot resume " + dir.path() + ": trial " + t.id() + " was " + r.workload() + " "
+                        + r.params() + " @ " + r.variant() + " and would now be " + t.label()
+                        + " (defaults scale with the host, or the workload changed): start a new run instead");
+            }
             if (r != null) {
                 s.status = r.status() == TrialStatus.RUNNING ? TrialStatus.PENDING : r.status();
                 s.failure = r.failure();
@@ -120,40 +135,54 @@ public final class Runner {
 
     /** Runs until every trial is done or failed, or until Ctrl-C. Returns the final record. */
     public RunRecord run() throws IOException {
-        try (Cleanup cleanup = new Cleanup(); SampleWriter writer = new SampleWriter(dir.samples())) {
-            // registered first, so it runs last on Ctrl-C: by then every instance is gone
-            cleanup.register("the run record", this::finishIfInterrupted);
-            Thread hookWatcher = new Thread(() -> stopping = true);
-            Runtime.getRuntime().addShutdownHook(hookWatcher);
+        long t0 = System.nanoTime();
+        Cleanup cleanup = new Cleanup(false);
+        // Ctrl-C: stop taking new iterations, remove every instance, then leave a resumable record
+        Thread onSignal = new Thread(() -> {
+            stopping = true;
+            cleanup.runAll();
             try {
-                record = withStatus(RunStatus.RUNNING, null);
-                save();
-                loop(cleanup, writer);
-            } finally {
-                for (EnvironmentInstance i : instances.values()) {
-                    closeQuietly(i);
-                }
-                instances.clear();
-                if (!stopping) {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hookWatcher);
-                    } catch (IllegalStateException ignored) {
-                        // already shutting down
-                    }
+                finishIfInterrupted();
+            } catch (IOException e) {
+                System.err.println("isobench: could not write " + dir.runJson() + ": " + e.getMessage());
+            }
+        }, "isobench-interrupt");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try (SampleWriter writer = new SampleWriter(dir.samples())) {
+            record = withStatus(RunStatus.RUNNING, null);
+            save();
+            loop(cleanup, writer);
+        } finally {
+            for (EnvironmentInstance i : instances.values()) {
+                closeQuietly(i);
+            }
+            instances.clear();
+            cleanup.close();
+            if (!stopping) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException ignored) {
+                    // already shutting down: the hook finishes the record
                 }
             }
-            long failed = states.values().stream().filter(s -> s.status == TrialStatus.FAILED).count();
-            RunStatus status = stopping ? RunStatus.INCOMPLETE : failed > 0 ? RunStatus.INCOMPLETE : RunStatus.COMPLETE;
-            String reason = stopping ? "interrupted: resume with isobench run --resume " + dir.path()
-                    : failed > 0 ? failed + " trial(s) failed" : null;
-            record = withStatus(status, reason);
-            record = new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), Instant.now(),
-                    record.status(), record.stopReason(), record.suite(), record.host(), record.warnings(), record.environments(),
-                    record.trials());
-            save();
-            finished = true;
-            return record;
         }
+        wallNanos += System.nanoTime() - t0;
+        long failed = states.values().stream().filter(s -> s.status == TrialStatus.FAILED).count();
+        RunStatus status = stopping ? RunStatus.INCOMPLETE : failed > 0 ? RunStatus.INCOMPLETE : RunStatus.COMPLETE;
+        String reason = stopping ? interruptedReason() : failed > 0 ? failed + " trial(s) failed" : null;
+        record = withStatus(status, reason);
+        record = new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), Instant.now(),
+                record.status(), record.stopReason(), record.suite(), record.host(), record.warnings(), record.environments(),
+                record.trials(), record.timing());
+        if (!stopping) {
+            dir.writeRecord(record);
+            finished = true;
+        }
+        return record;
+    }
+
+    private String interruptedReason() {
+        return "interrupted: resume with isobench run --resume " + dir.path();
     }
 
     private void loop(Cleanup cleanup, SampleWriter writer) throws IOException {
@@ -234,6 +263,7 @@ public final class Runner {
         }
         s.status = TrialStatus.RUNNING;
         WorkloadResult result;
+        long began = System.nanoTime();
         try {
             result = execute(t, inst);
         } catch (AgentException e) {
@@ -251,6 +281,8 @@ public final class Runner {
             }
             fail(s, t.workload().name() + " on the host: " + message(e));
             return;
+        } finally {
+            iterationNanos += System.nanoTime() - began;
         }
         Instant now = Instant.now();
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -335,11 +367,15 @@ public final class Runner {
         }
         if (inst == null) {
             Environment env = Environments.get(v.environment(), "plan");
+            progress.begin("starting " + v.label(), done(), total());
+            long began = System.nanoTime();
             try {
                 inst = env.start(v, new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout));
             } catch (Exception e) {
                 unavailable.put(v, message(e));
                 throw e;
+            } finally {
+                startNanos += System.nanoTime() - began;
             }
             instances.put(v, inst);
             Map<String, Object> facts = new LinkedHashMap<>(inst.facts());
@@ -408,21 +444,37 @@ public final class Runner {
 
     private RunRecord withStatus(RunStatus status, String reason) {
         return new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), record.ended(), status,
-                reason, record.suite(), record.host(), record.warnings(), new LinkedHashMap<>(environmentFacts), trialRecords());
+                reason, record.suite(), record.host(), record.warnings(), new LinkedHashMap<>(environmentFacts), trialRecords(),
+                timing());
+    }
+
+    private Map<String, Object> timing() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("wall_s", wallNanos / 1e9);
+        m.put("environment_start_s", startNanos / 1e9);
+        m.put("iterations_s", iterationNanos / 1e9);
+        return m;
+    }
+
+    private static long seconds(Object v) {
+        return v instanceof Number n ? (long) (n.doubleValue() * 1e9) : 0;
     }
 
     private synchronized void save() throws IOException {
+        if (finished) {
+            return; // the interrupt hook wrote the final record
+        }
         record = withStatus(record.status(), record.stopReason());
         dir.writeRecord(record);
     }
 
     /** On Ctrl-C: leave a resumable record behind. Runs after every instance is removed. */
-    private void finishIfInterrupted() throws IOException {
+    private synchronized void finishIfInterrupted() throws IOException {
         if (finished) {
             return;
         }
-        stopping = true;
-        record = withStatus(RunStatus.INCOMPLETE, "interrupted: resume with isobench run --resume " + dir.path());
+        record = withStatus(RunStatus.INCOMPLETE, interruptedReason());
         dir.writeRecord(record);
+        finished = true;
     }
 }

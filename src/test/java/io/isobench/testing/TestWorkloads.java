@@ -45,11 +45,19 @@ public final class TestWorkloads {
         public List<ParamSpec> params() {
             return List.of(ParamSpec.of("value", ParamType.DOUBLE, "the figure").defaultValue(1.0).min(0).build(),
                     ParamSpec.of("size", ParamType.SIZE, "a size, for type tests").defaultValue(1024L).range(1, 1L << 30).build(),
-                    ParamSpec.of("mode", ParamType.CHOICE, "a choice, for type tests").defaultValue("a").choices("a", "b").build());
+                    ParamSpec.of("mode", ParamType.CHOICE, "a choice, for type tests").defaultValue("a").choices("a", "b").build(),
+                    ParamSpec.of("sleep", ParamType.DURATION, "time spent per iteration").defaultValue("0ms").build(),
+                    ParamSpec.of("deadline", ParamType.DURATION, "the agent's deadline per iteration").defaultValue("60s").build());
         }
 
         @Override
-        public WorkloadResult runInside(Params p, InsideContext ctx) {
+        public java.time.Duration deadline(Params p) {
+            return java.time.Duration.ofMillis(p.getMillis("deadline"));
+        }
+
+        @Override
+        public WorkloadResult runInside(Params p, InsideContext ctx) throws InterruptedException {
+            Thread.sleep(p.getMillis("sleep"));
             double v = p.getDouble("value");
             return WorkloadResult.builder().higher("value", v, "units")
                     .add(new Measurement("value", v * 2, "units", io.isobench.result.Direction.HIGHER).withLabel("clients", 2))
