@@ -104,7 +104,7 @@ public final class Agent {
             case Protocol.RUN -> {
                 Workload w = workload(args);
                 Params p = params(w, args);
-                WorkloadResult r = w.runInside(p, context());
+                WorkloadResult r = w.runInside(p, context(args));
                 return json.valueToTree(r);
             }
             case Protocol.SERVER_START -> {
@@ -113,7 +113,7 @@ public final class Agent {
                     throw new BadInputException(w.name() + " has no server side");
                 }
                 int port = ((Number) args.get("port")).intValue();
-                ServerSide s = sw.startServer(params(w, args), context(), port);
+                ServerSide s = sw.startServer(params(w, args), context(args), port);
                 String id = "s" + nextServer++;
                 servers.put(id, s);
                 return json.valueToTree(Map.of("server", id, "facts", s.facts()));
@@ -133,8 +133,10 @@ public final class Agent {
         }
     }
 
-    private InsideContext context() {
-        return new InsideContext(dataDir, HostFacts.read());
+    @SuppressWarnings("unchecked")
+    private InsideContext context(Map<String, Object> args) {
+        Object host = args.get("host");
+        return new InsideContext(dataDir, HostFacts.read(), host instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
     }
 
     private static Workload workload(Map<String, Object> args) {

@@ -37,7 +37,40 @@ public final class InsideFacts {
         return m;
     }
 
+    /**
+     * What identifies this host from inside an environment: its kernel's boot id, its namespaces,
+     * and this process's pid with its start time (a process the inside sees only if it shares the
+     * host's PID namespace). Sent by the runner with each request.
+     */
+    public static Map<String, Object> hostIdentity() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("boot_id", SysFiles.firstLine(Path.of("/proc/sys/kernel/random/boot_id")).orElse(""));
+        m.put("kernel", SysFiles.firstLine(Path.of("/proc/sys/kernel/osrelease")).orElse(""));
+        long pid = ProcessHandle.current().pid();
+        m.put("pid", pid);
+        m.put("pid_start", startTime(pid));
+        for (String ns : List.of("pid", "net", "mnt")) {
+            m.put("ns_" + ns, namespace(ns));
+        }
+        return m;
+    }
+
+    /** Field 22 of /proc/PID/stat: the start time in clock ticks since boot, "" when unreadable. */
+    public static String startTime(long pid) {
+        String stat = SysFiles.firstLine(Path.of("/proc/" + pid + "/stat")).orElse("");
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return "";
+        }
+        String[] f = stat.substring(close + 2).split("\\s+");
+        return f.length > 19 ? f[19] : "";
+    }
+
     /** The namespace's identity, e.g. "net:[4026531840]", comparable with the host's. */
+    public static String namespaceOf(String ns) {
+        return namespace(ns);
+    }
+
     static String namespace(String ns) {
         try {
             return Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns)).toString();

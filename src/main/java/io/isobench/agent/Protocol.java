@@ -22,7 +22,10 @@ public final class Protocol {
 
     /** Facts and greeting; args: {@code dataDir}. Result: {@code {protocol, facts}}. */
     public static final String HELLO = "hello";
-    /** One iteration inside; args: {@code workload, params}. Result: a WorkloadResult. */
+    /**
+     * One iteration inside; args: {@code workload, params}, and {@code host}: the host's identity
+     * (see {@link InsideFacts#hostIdentity()}). Result: a WorkloadResult.
+     */
     public static final String RUN = "run";
     /** Start a server side; args: {@code workload, params, port}. Result: {@code {server, facts}}. */
     public static final String SERVER_START = "server.start";

@@ -56,6 +56,7 @@ public final class Runner {
     private final Map<Variant, String> unavailable = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> environmentFacts = new LinkedHashMap<>();
     private RunRecord record;
+    private final Map<String, Object> hostIdentity = io.isobench.agent.InsideFacts.hostIdentity();
     private volatile boolean stopping;
     /** Where the time went, accumulated over this process and any run it resumes. */
     private long wallNanos;
@@ -313,12 +314,13 @@ public final class Runner {
         Map<String, Object> params = t.params().toWire(t.workload().params());
         Duration deadline = t.workload().deadline(t.params());
         if (!(t.workload() instanceof ServerWorkload sw)) {
-            JsonNode r = inst.agent().call(Protocol.RUN, Map.of("workload", t.workload().name(), "params", params), deadline);
+            JsonNode r = inst.agent().call(Protocol.RUN, Map.of("workload", t.workload().name(), "params", params, "host", hostIdentity),
+                    deadline);
             return Json.mapper().treeToValue(r, WorkloadResult.class);
         }
         int port = inst.serverPorts().get(0);
         JsonNode started = inst.agent().call(Protocol.SERVER_START,
-                Map.of("workload", t.workload().name(), "params", params, "port", port), deadline);
+                Map.of("workload", t.workload().name(), "params", params, "port", port, "host", hostIdentity), deadline);
         String server = started.path("server").asText();
         Transport transport = sw.transports().contains(Transport.TCP) ? Transport.TCP : Transport.UDP;
         Endpoint ep = inst.endpoint(port, transport);
