@@ -143,10 +143,15 @@ public final class Agent {
         return Workloads.get(String.valueOf(args.get("workload")), "agent request");
     }
 
+    /**
+     * The request's parameters, validated again inside. The host resolves every parameter, so
+     * defaults are filled here only for requests made by hand (from the inside's own facts).
+     */
     @SuppressWarnings("unchecked")
     private static Params params(Workload w, Map<String, Object> args) {
         Object p = args.get("params");
-        return Params.fromWire(w.params(), p instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+        return Params.resolve(w.params(), p instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), HostFacts.read(),
+                "workload '" + w.name() + "'", "agent request");
     }
 
     private void stopAll() {
