@@ -39,11 +39,11 @@ public final class Planner {
             List<Map<String, Object>> given = e.variants() == null || e.variants().isEmpty()
                     ? new ArrayList<>(env.defaultVariants().stream().map(m -> (Map<String, Object>) new LinkedHashMap<String, Object>(m)).toList())
                     : e.variants();
-            for (Map<String, Object> v : given) {
-                for (Map<String, Object> one : expand(v)) {
+            for (int i = 0; i < given.size(); i++) {
+                for (Map<String, Object> one : expand(given.get(i))) {
                     Map<String, String> settings = new LinkedHashMap<>();
                     one.forEach((k, val) -> settings.put(k, String.valueOf(val)));
-                    Variant variant = Variant.resolve(env, settings, e.where());
+                    Variant variant = Variant.resolve(env, settings, e.whereOfVariant(i));
                     if (seen.add(variant.label())) {
                         variants.add(variant);
                     }
@@ -56,7 +56,7 @@ public final class Planner {
         for (Suite.WorkloadEntry we : suite.workloads()) {
             Workload w = Workloads.get(we.name(), we.where());
             for (Map<String, Object> combo : expandParams(w, we.params())) {
-                Params p = Params.resolve(w.params(), combo, host, "workload '" + w.name() + "'", we.where());
+                Params p = Params.resolve(w.params(), combo, host, "workload '" + w.name() + "'", we::whereOf);
                 w.validate(p, host);
                 for (Variant v : variants) {
                     trials.add(new Trial(String.format("t%03d", ++n), w, p, v));

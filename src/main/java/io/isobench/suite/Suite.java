@@ -16,17 +16,35 @@ public record Suite(String name, String description, List<WorkloadEntry> workloa
      * A workload and its parameters. A value that is a list, for a parameter that takes one value,
      * makes a matrix: one trial per value (per combination, when several are lists).
      *
-     * @param where where it was declared, for messages
+     * @param where      where it was declared, for messages
+     * @param paramWhere where each parameter was given (file:line:column), where known
      */
-    public record WorkloadEntry(String name, Map<String, Object> params, String where) {
+    public record WorkloadEntry(String name, Map<String, Object> params, String where, Map<String, String> paramWhere) {
+
+        public WorkloadEntry(String name, Map<String, Object> params, String where) {
+            this(name, params, where, Map.of());
+        }
+
+        public String whereOf(String param) {
+            return paramWhere == null || param == null ? where : paramWhere.getOrDefault(param, where);
+        }
     }
 
     /**
      * An environment and the variants to run. No variants means the environment's defaults.
      *
-     * @param variants each a map of settings; a setting given as a list expands into one variant
-     *                 per value
+     * @param variants     each a map of settings; a setting given as a list expands into one
+     *                     variant per value
+     * @param variantWhere where each variant was given, in the same order, where known
      */
-    public record EnvironmentEntry(String name, List<Map<String, Object>> variants, String where) {
+    public record EnvironmentEntry(String name, List<Map<String, Object>> variants, String where, List<String> variantWhere) {
+
+        public EnvironmentEntry(String name, List<Map<String, Object>> variants, String where) {
+            this(name, variants, where, List.of());
+        }
+
+        public String whereOfVariant(int i) {
+            return variantWhere != null && i < variantWhere.size() ? variantWhere.get(i) : where;
+        }
     }
 }

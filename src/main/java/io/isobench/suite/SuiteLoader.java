@@ -1,7 +1,5 @@
 package io.isobench.suite;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.isobench.BadInputException;
@@ -11,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,171 +70,145 @@ public final class SuiteLoader {
         }
     }
 
-    /** Parses YAML text; {@code source} names it in messages. */
+    /** Parses YAML text; {@code source} names it in messages as {@code source:line:column}. */
     public static Suite parse(String yaml, String source) {
-        ObjectMapper m = new ObjectMapper(new YAMLFactory());
-        JsonNode root;
-        try (JsonParser p = m.getFactory().createParser(yaml)) {
-            root = m.readTree(p);
-        } catch (IOException e) {
-            throw new BadInputException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        LocatedYaml.Node root = LocatedYaml.parse(yaml, source);
+        if (!(root instanceof LocatedYaml.Mapping top)) {
+            throw new BadInputException(root.at() + ": a suite is a YAML mapping with 'workloads' and 'environments'");
         }
-        Located doc = new Located(yaml, source);
-        if (root == null || !root.isObject()) {
-            throw new BadInputException(source + ":1:1: a suite is a YAML mapping with 'workloads' and 'environments'");
-        }
-        doc.checkKeys(root, TOP, "suite", "");
-        String name = text(root, "name", source.replace("suite '", "").replace("'", ""));
+        checkKeys(top, TOP, "the suite");
+        String name = text(top, "name", source.replace("suite '", "").replace("'", ""));
         Repetition rep = Repetition.fixed(1, 5);
-        JsonNode r = root.get("repetition");
+        LocatedYaml.Node r = top.get("repetition");
         if (r != null) {
-            doc.checkKeys(r, REPETITION, "repetition", "repetition");
-            int it = doc.intValue(r, "iterations", 5, "repetition");
-            rep = new Repetition(doc.intValue(r, "warmup", 1, "repetition"), it, doc.doubleValue(r, "target", 0, "repetition"),
-                    doc.intValue(r, "max", 0, "repetition"));
+            LocatedYaml.Mapping rm = mapping(r, "repetition", "{warmup: 1, iterations: 5}");
+            checkKeys(rm, REPETITION, "repetition");
+            int it = integer(rm, "iterations", 5);
+            try {
+                rep = new Repetition(integer(rm, "warmup", 1), it, number(rm, "target", 0), integer(rm, "max", 0));
+            } catch (BadInputException e) {
+                throw new BadInputException(rm.at() + ": " + e.getMessage());
+            }
         }
         List<Suite.WorkloadEntry> workloads = new ArrayList<>();
-        JsonNode ws = root.get("workloads");
-        if (ws == null || !ws.isArray()) {
-            throw new BadInputException(doc.at("workloads") + ": 'workloads' must be a list of {name, params}");
+        LocatedYaml.Node ws = top.get("workloads");
+        if (!(ws instanceof LocatedYaml.Seq wseq)) {
+            throw new BadInputException((ws == null ? top.at() : ws.at())
+                    + ": 'workloads' must be a list, e.g. workloads: [{name: stream, params: {threads: 2}}]");
         }
-        for (int i = 0; i < ws.size(); i++) {
-            JsonNode w = ws.get(i);
-            String path = "workloads[" + i + "]";
-            if (w.isTextual()) {
-                workloads.add(new Suite.WorkloadEntry(w.asText(), Map.of(), doc.at(w.asText())));
+        for (LocatedYaml.Node w : wseq.items()) {
+            if (w instanceof LocatedYaml.Scalar sc) {
+                workloads.add(new Suite.WorkloadEntry(sc.text(), new LinkedHashMap<>(), sc.at()));
                 continue;
             }
-            doc.checkKeys(w, WORKLOAD, "workload", path);
-            String wn = text(w, "name", null);
+            LocatedYaml.Mapping wm = mapping(w, "a workload", "{name: stream, params: {...}}");
+            checkKeys(wm, WORKLOAD, "a workload");
+            String wn = text(wm, "name", null);
             if (wn == null) {
-                throw new BadInputException(doc.at("workloads") + ": " + path + " needs a 'name'");
+                throw new BadInputException(wm.at() + ": this workload needs a 'name' (see: isobench list workloads)");
             }
-            workloads.add(new Suite.WorkloadEntry(wn, toMap(w.get("params")), doc.at("name: " + wn)));
+            Map<String, Object> params = new LinkedHashMap<>();
+            Map<String, String> where = new LinkedHashMap<>();
+            LocatedYaml.Node pn = wm.get("params");
+            if (pn != null) {
+                LocatedYaml.Mapping pm = mapping(pn, "params", "{threads: 2}");
+                pm.entries().forEach((k, e) -> {
+                    params.put(k, LocatedYaml.plain(e.value()));
+                    where.put(k, e.keyAt());
+                });
+            }
+            workloads.add(new Suite.WorkloadEntry(wn, params, wm.get("name").at(), where));
         }
         List<Suite.EnvironmentEntry> envs = new ArrayList<>();
-        JsonNode es = root.get("environments");
-        if (es == null || !es.isArray()) {
-            throw new BadInputException(doc.at("environments") + ": 'environments' must be a list of {name, variants}");
+        LocatedYaml.Node es = top.get("environments");
+        if (!(es instanceof LocatedYaml.Seq eseq)) {
+            throw new BadInputException((es == null ? top.at() : es.at())
+                    + ": 'environments' must be a list, e.g. environments: [native, {name: docker, variants: [{network: nat}]}]");
         }
-        for (int i = 0; i < es.size(); i++) {
-            JsonNode e = es.get(i);
-            String path = "environments[" + i + "]";
-            if (e.isTextual()) {
-                envs.add(new Suite.EnvironmentEntry(e.asText(), List.of(), doc.at(e.asText())));
+        for (LocatedYaml.Node e : eseq.items()) {
+            if (e instanceof LocatedYaml.Scalar sc) {
+                envs.add(new Suite.EnvironmentEntry(sc.text(), List.of(), sc.at()));
                 continue;
             }
-            doc.checkKeys(e, ENVIRONMENT, "environment", path);
-            String en = text(e, "name", null);
+            LocatedYaml.Mapping em = mapping(e, "an environment", "{name: docker, variants: [{network: nat}]}");
+            checkKeys(em, ENVIRONMENT, "an environment");
+            String en = text(em, "name", null);
             if (en == null) {
-                throw new BadInputException(doc.at("environments") + ": " + path + " needs a 'name'");
+                throw new BadInputException(em.at() + ": this environment needs a 'name' (see: isobench list environments)");
             }
             List<Map<String, Object>> variants = new ArrayList<>();
-            JsonNode vs = e.get("variants");
+            List<String> variantWhere = new ArrayList<>();
+            LocatedYaml.Node vs = em.get("variants");
             if (vs != null) {
-                if (vs.isObject()) {
-                    variants.add(toMap(vs));
-                } else {
-                    for (JsonNode v : vs) {
-                        variants.add(toMap(v));
-                    }
+                List<LocatedYaml.Node> items = vs instanceof LocatedYaml.Seq q ? q.items() : List.of(vs);
+                for (LocatedYaml.Node v : items) {
+                    LocatedYaml.Mapping vm = mapping(v, "a variant", "{network: nat, storage: volume}");
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> settings = (Map<String, Object>) LocatedYaml.plain(vm);
+                    variants.add(settings);
+                    variantWhere.add(vm.at());
                 }
             }
-            envs.add(new Suite.EnvironmentEntry(en, variants, doc.at("name: " + en)));
+            envs.add(new Suite.EnvironmentEntry(en, variants, em.get("name").at(), variantWhere));
         }
-        long seed = root.has("seed") ? root.get("seed").asLong() : 1;
-        return new Suite(name, text(root, "description", ""), workloads, envs, rep, text(root, "baseline", "native"), seed);
+        long seed = 1;
+        LocatedYaml.Node sn = top.get("seed");
+        if (sn != null) {
+            if (!(sn instanceof LocatedYaml.Scalar sc) || !(sc.value() instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())) {
+                throw new BadInputException(sn.at() + ": seed must be an integer");
+            }
+            seed = num.longValue();
+        }
+        return new Suite(name, text(top, "description", ""), workloads, envs, rep, text(top, "baseline", "native"), seed);
     }
 
-    private static String text(JsonNode n, String key, String def) {
-        JsonNode v = n.get(key);
-        return v == null || v.isNull() ? def : v.asText();
-    }
-
-    private static Map<String, Object> toMap(JsonNode n) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (n == null || n.isNull()) {
+    private static LocatedYaml.Mapping mapping(LocatedYaml.Node n, String what, String example) {
+        if (n instanceof LocatedYaml.Mapping m) {
             return m;
         }
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            m.put(e.getKey(), plain(e.getValue()));
-        }
-        return m;
+        throw new BadInputException(n.at() + ": " + what + " must be a mapping, e.g. " + example);
     }
 
-    private static Object plain(JsonNode v) {
-        if (v.isArray()) {
-            List<Object> l = new ArrayList<>();
-            v.forEach(x -> l.add(plain(x)));
-            return l;
+    private static void checkKeys(LocatedYaml.Mapping m, Set<String> allowed, String what) {
+        for (LocatedYaml.Entry e : m.entries().values()) {
+            if (!allowed.contains(e.key())) {
+                throw new BadInputException(e.keyAt() + ": unknown key '" + e.key() + "' in " + what
+                        + Names.suggestion(e.key(), allowed) + "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
         }
-        if (v.isNumber()) {
-            return v.numberValue();
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        return v.asText();
     }
 
-    /** Finds where a key sits in the text, for file:line:column messages. */
-    private record Located(String text, String source) {
-
-        String at(String needle) {
-            int idx = text.indexOf(needle);
-            if (idx < 0) {
-                return source;
-            }
-            int line = 1;
-            int col = 1;
-            for (int i = 0; i < idx; i++) {
-                if (text.charAt(i) == '\n') {
-                    line++;
-                    col = 1;
-                } else {
-                    col++;
-                }
-            }
-            return source + ":" + line + ":" + col;
+    private static String text(LocatedYaml.Mapping m, String key, String def) {
+        LocatedYaml.Node v = m.get(key);
+        if (v == null || (v instanceof LocatedYaml.Scalar s && s.value() == null)) {
+            return def;
         }
-
-        void checkKeys(JsonNode node, Set<String> allowed, String what, String path) {
-            if (!node.isObject()) {
-                throw new BadInputException(source + ": " + (path.isEmpty() ? what : path) + " must be a mapping");
-            }
-            Iterator<String> names = node.fieldNames();
-            while (names.hasNext()) {
-                String k = names.next();
-                if (!allowed.contains(k)) {
-                    throw new BadInputException(at(k + ":") + ": unknown key '" + k + "' in " + what
-                            + Names.suggestion(k, allowed) + "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
-                }
-            }
+        if (!(v instanceof LocatedYaml.Scalar s)) {
+            throw new BadInputException(v.at() + ": '" + key + "' must be a single value");
         }
+        return s.text();
+    }
 
-        int intValue(JsonNode n, String key, int def, String path) {
-            JsonNode v = n.get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-                throw new BadInputException(at(key + ":") + ": " + path + "." + key + " must be an integer, not '" + v.asText() + "'");
-            }
-            return v.asInt();
+    private static int integer(LocatedYaml.Mapping m, String key, int def) {
+        LocatedYaml.Node v = m.get(key);
+        if (v == null) {
+            return def;
         }
+        if (!(v instanceof LocatedYaml.Scalar s) || !(s.value() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new BadInputException(v.at() + ": " + key + " must be an integer, not '" + LocatedYaml.plain(v) + "'");
+        }
+        return n.intValue();
+    }
 
-        double doubleValue(JsonNode n, String key, double def, String path) {
-            JsonNode v = n.get(key);
-            if (v == null) {
-                return def;
-            }
-            if (!v.isNumber()) {
-                throw new BadInputException(at(key + ":") + ": " + path + "." + key + " must be a number, not '" + v.asText() + "'");
-            }
-            return v.asDouble();
+    private static double number(LocatedYaml.Mapping m, String key, double def) {
+        LocatedYaml.Node v = m.get(key);
+        if (v == null) {
+            return def;
         }
+        if (!(v instanceof LocatedYaml.Scalar s) || !(s.value() instanceof Number n)) {
+            throw new BadInputException(v.at() + ": " + key + " must be a number, not '" + LocatedYaml.plain(v) + "'");
+        }
+        return n.doubleValue();
     }
 
     /** The suite in the same shape as its YAML, for run.json; {@link #fromMap} reads it back (resume). */

@@ -33,13 +33,23 @@ public final class Params {
      * @param where where they were given, e.g. "--param" or "suite.yaml:12:5", for the message
      */
     public static Params resolve(List<ParamSpec> specs, Map<String, ?> given, HostFacts host, String owner, String where) {
+        return resolve(specs, given, host, owner, k -> where);
+    }
+
+    /**
+     * As {@link #resolve(List, Map, HostFacts, String, String)}, with a place for each parameter
+     * (e.g. the line and column in a suite file where it was written).
+     */
+    public static Params resolve(List<ParamSpec> specs, Map<String, ?> given, HostFacts host, String owner,
+                                 java.util.function.Function<String, String> whereOf) {
+        String where = whereOf.apply(null);
         Map<String, ParamSpec> byName = new LinkedHashMap<>();
         for (ParamSpec s : specs) {
             byName.put(s.name(), s);
         }
         for (String key : given.keySet()) {
             if (!byName.containsKey(key)) {
-                throw new BadInputException(where + ": " + owner + " has no parameter '" + key + "'"
+                throw new BadInputException(whereOf.apply(key) + ": " + owner + " has no parameter '" + key + "'"
                         + Names.suggestion(key, byName.keySet())
                         + "; its parameters are: " + (byName.isEmpty() ? "(none)" : String.join(", ", byName.keySet()))
                         + " (see: isobench list workloads)");
@@ -57,7 +67,7 @@ public final class Params {
                 }
                 value = convert(s, value, owner, where);
             } else {
-                value = convert(s, raw, owner, where);
+                value = convert(s, raw, owner, whereOf.apply(s.name()));
             }
             out.put(s.name(), value);
         }

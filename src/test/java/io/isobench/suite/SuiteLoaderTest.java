@@ -53,8 +53,8 @@ class SuiteLoaderTest {
                 repetition:
                   iterations: five
                 """, "y.yaml"))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("y.yaml:4:3")
-                .hasMessageContaining("repetition.iterations must be an integer, not 'five'");
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("y.yaml:4:15:")
+                .hasMessageContaining("iterations must be an integer, not 'five'");
     }
 
     @Test
@@ -62,5 +62,74 @@ class SuiteLoaderTest {
         assertThat(SuiteLoader.load("quick").workloads()).isNotEmpty();
         assertThatThrownBy(() -> SuiteLoader.load("quik")).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("did you mean 'quick'");
+    }
+
+    private static final io.isobench.host.HostFacts HOST = io.isobench.host.HostFacts.of(2, 8L << 30, 32L << 20);
+
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> planning(String yaml) {
+        return assertThatThrownBy(() -> Planner.plan(SuiteLoader.parse(yaml, "s.yaml"), HOST)).isInstanceOf(BadInputException.class);
+    }
+
+    @Test
+    void everyValidationErrorPointsAtItsLineAndColumn() {
+        // an unknown parameter: at its key
+        planning("""
+                workloads:
+                  - name: test_constant
+                    params:
+                      value: 2
+                      vlaue: 3
+                environments: [native]
+                """).hasMessageStartingWith("s.yaml:5:7:").hasMessageContaining("no parameter 'vlaue'").hasMessageContaining("did you mean 'value'");
+        // a parameter of the wrong type: at its key
+        planning("""
+                workloads:
+                  - name: test_constant
+                    params: {size: huge}
+                environments: [native]
+                """).hasMessageStartingWith("s.yaml:3:14:").hasMessageContaining("'size' must be a size");
+        // out of range
+        planning("""
+                workloads:
+                  - {name: test_constant, params: {value: -1}}
+                environments: [native]
+                """).hasMessageStartingWith("s.yaml:2:36:").hasMessageContaining("out of range");
+        // an unknown workload: at its name
+        planning("""
+                workloads:
+                  - name: test_constant
+                  - name: strem
+                environments: [native]
+                """).hasMessageStartingWith("s.yaml:3:11:").hasMessageContaining("unknown workload 'strem'");
+        // an unknown environment, an unknown setting, a bad setting value: at the environment or variant
+        planning("""
+                workloads: [test_constant]
+                environments:
+                  - name: native
+                  - name: natve
+                """).hasMessageStartingWith("s.yaml:4:11:").hasMessageContaining("did you mean 'native'");
+        planning("""
+                workloads: [test_constant]
+                environments:
+                  - name: native
+                    variants:
+                      - {pin: none}
+                      - {pinned: "0"}
+                """).hasMessageStartingWith("s.yaml:6:9:").hasMessageContaining("no setting 'pinned'");
+        // a duplicated key
+        assertThatThrownBy(() -> SuiteLoader.parse("""
+                workloads: [test_constant]
+                environments: [native]
+                workloads: [test_noise]
+                """, "s.yaml")).hasMessageStartingWith("s.yaml:3:1:").hasMessageContaining("appears twice (first at s.yaml:1:1)");
+        // broken YAML
+        assertThatThrownBy(() -> SuiteLoader.parse("workloads: [test_constant\nenvironments: native\n", "s.yaml"))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("s.yaml:").hasMessageContaining("not valid YAML");
+        // a mapping where a list belongs
+        assertThatThrownBy(() -> SuiteLoader.parse("workloads: {name: x}\nenvironments: [native]\n", "s.yaml"))
+                .hasMessageStartingWith("s.yaml:1:12:").hasMessageContaining("'workloads' must be a list");
+        // an impossible repetition
+        assertThatThrownBy(() -> SuiteLoader.parse("workloads: [x]\nenvironments: [native]\nrepetition: {iterations: 1, target: 0.1}\n", "s.yaml"))
+                .hasMessageStartingWith("s.yaml:3:13:").hasMessageContaining("adaptive mode needs at least 2 iterations");
     }
 }
