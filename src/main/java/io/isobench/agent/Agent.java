@@ -98,6 +98,9 @@ public final class Agent {
                 }
                 return json.valueToTree(Map.of("protocol", Protocol.VERSION, "dataDir", dataDir.toString(), "facts", InsideFacts.read()));
             }
+            case Protocol.PING -> {
+                return json.createObjectNode();
+            }
             case Protocol.FACTS -> {
                 return json.valueToTree(Map.of("facts", InsideFacts.read()));
             }

@@ -33,6 +33,8 @@ public final class Protocol {
     public static final String SERVER_STOP = "server.stop";
     /** Re-read the inside facts (e.g. after a variant changed a limit). Result: {@code {facts}}. */
     public static final String FACTS = "facts";
+    /** Answers at once with an empty result: the round trip of the path into the environment. */
+    public static final String PING = "ping";
     /** Stop every server and exit. */
     public static final String SHUTDOWN = "shutdown";
 

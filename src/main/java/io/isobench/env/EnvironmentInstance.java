@@ -48,6 +48,14 @@ public interface EnvironmentInstance extends AutoCloseable {
     default void resume() throws Exception {
     }
 
+    /**
+     * The host memory this instance holds now, in bytes: the agent's resident set natively, the
+     * container's cgroup usage, QEMU's resident set; -1 when it cannot be measured.
+     */
+    default long hostMemoryBytes() {
+        return -1;
+    }
+
     /** Whether the instance (its process, container or VM) is still running. */
     boolean alive();
 

@@ -26,6 +26,7 @@ import io.isobench.suite.Plan;
 import io.isobench.suite.Trial;
 import io.isobench.workload.Endpoint;
 import io.isobench.workload.HostContext;
+import io.isobench.workload.HostWorkload;
 import io.isobench.workload.ServerWorkload;
 import io.isobench.workload.Transport;
 import java.io.IOException;
@@ -266,7 +267,7 @@ public final class Runner {
         WorkloadResult result;
         long began = System.nanoTime();
         try {
-            result = execute(t, inst);
+            result = execute(t, inst, cleanup);
         } catch (AgentException e) {
             if (stopping) {
                 return; // Ctrl-C tore the instance down: not the trial's fault
@@ -310,9 +311,20 @@ public final class Runner {
     }
 
     /** One iteration: inside the environment, or a server inside driven from the host. */
-    private WorkloadResult execute(Trial t, EnvironmentInstance inst) throws Exception {
+    private WorkloadResult execute(Trial t, EnvironmentInstance inst, Cleanup cleanup) throws Exception {
         Map<String, Object> params = t.params().toWire(t.workload().params());
         Duration deadline = t.workload().deadline(t.params());
+        if (t.workload() instanceof HostWorkload hw) {
+            Environment env = Environments.get(t.variant().environment(), "plan");
+            // fresh instances, while the shared one is paused so it does not compete
+            inst.pause();
+            try {
+                return hw.runOnHost(t.params(), () -> env.start(t.variant(),
+                        new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout)), new HostContext(host, dir.logs()));
+            } finally {
+                inst.resume();
+            }
+        }
         if (!(t.workload() instanceof ServerWorkload sw)) {
             JsonNode r = inst.agent().call(Protocol.RUN, Map.of("workload", t.workload().name(), "params", params, "host", hostIdentity),
                     deadline);

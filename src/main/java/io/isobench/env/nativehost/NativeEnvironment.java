@@ -137,6 +137,16 @@ public final class NativeEnvironment implements Environment {
         }
     }
 
+    /** VmRSS of a process (and taskset's exec'd child is the same process), -1 when unreadable. */
+    public static long residentBytes(long pid) {
+        for (String l : io.isobench.host.HostFacts.SysFiles.lines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
     private static List<Integer> freePorts(int n) throws IOException {
         List<ServerSocket> held = new ArrayList<>();
         try {
@@ -166,6 +176,11 @@ public final class NativeEnvironment implements Environment {
         @Override
         public boolean alive() {
             return process.isAlive();
+        }
+
+        @Override
+        public long hostMemoryBytes() {
+            return residentBytes(process.pid());
         }
 
         @Override
