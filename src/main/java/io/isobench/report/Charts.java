@@ -5,7 +5,6 @@ import io.isobench.report.chart.Chart.Anchor;
 import io.isobench.report.chart.Chart.Style;
 import io.isobench.report.chart.Chart.Text;
 import io.isobench.report.chart.Scale;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,9 +59,10 @@ public final class Charts {
         }
         Scale x = Scale.nice(0, max, labelW, labelW + plotW - 10);
         double plotBottom = top + bars.size() * rowH;
-        for (double t : x.ticks(6)) {
+        List<Double> xt = x.ticks(6);
+        for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top - 4, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
-            c.add(Text.of(x.at(t), plotBottom + 14, Format.ratio(t).replaceAll("\\.?0+$", ""), 10, Anchor.MIDDLE));
+            c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
         }
         for (int i = 0; i < bars.size(); i++) {
             RelativeBar b = bars.get(i);
@@ -176,9 +176,10 @@ public final class Charts {
             }
         }
         Scale y = Scale.nice(0, ymax, top + plotH, top);
-        for (double t : y.ticks(5)) {
+        List<Double> yt = y.ticks(5);
+        for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
-            c.add(Text.of(left - 6, y.at(t) + 4, Format.number(t), 10, Anchor.END));
+            c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
         double slot = (double) plotW / Math.max(1, groups.size());
         double barW = Math.min(24, (slot - 16) / Math.max(1, series.size()));
@@ -232,9 +233,10 @@ public final class Charts {
         }
         Scale x = Scale.nice(lo, hi, labelW, labelW + plotW);
         double plotBottom = top + rows.size() * rowH;
-        for (double t : x.ticks(6)) {
+        List<Double> xt = x.ticks(6);
+        for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
-            c.add(Text.of(x.at(t), plotBottom + 14, Format.number(t), 10, Anchor.MIDDLE));
+            c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
         }
         for (int i = 0; i < rows.size(); i++) {
             Strip s = rows.get(i);
@@ -259,13 +261,15 @@ public final class Charts {
     }
 
     private static void axes(Chart c, Scale x, Scale y, int left, int top, int plotW, int plotH, String xLabel, String yLabel) {
-        for (double t : y.ticks(5)) {
+        List<Double> yt = y.ticks(5);
+        for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
-            c.add(Text.of(left - 6, y.at(t) + 4, Format.number(t), 10, Anchor.END));
+            c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
-        for (double t : x.ticks(6)) {
+        List<Double> xt = x.ticks(6);
+        for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top + plotH, x.at(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
-            c.add(Text.of(x.at(t), top + plotH + 16, Format.number(t), 10, Anchor.MIDDLE));
+            c.add(Text.of(x.at(t), top + plotH + 16, tick(t, xt), 10, Anchor.MIDDLE));
         }
         c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
         c.add(new Chart.Line(left, top, left, top + plotH, Style.stroke(AXIS, 1), null));
@@ -282,6 +286,20 @@ public final class Charts {
         }
     }
 
+    /** A tick label with as many decimals as the tick step needs: 0, 2.5, 5 rather than 0.000, 2.500. */
+    static String tick(double v, List<Double> ticks) {
+        double step = ticks.size() > 1 ? Math.abs(ticks.get(1) - ticks.get(0)) : Math.abs(v);
+        int decimals = 0;
+        while (decimals < 6 && step > 0 && Math.abs(step * Math.pow(10, decimals) - Math.rint(step * Math.pow(10, decimals))) > 1e-6) {
+            decimals++;
+        }
+        double a = Math.abs(v);
+        if (a >= 1e6 && decimals == 0) {
+            return String.format(java.util.Locale.ROOT, "%.3g", v).replace("e+0", "e").replace("e+", "e");
+        }
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+    }
+
     static String shorten(String s) {
         return shorten(s, LABEL_CHARS);
     }
@@ -295,10 +313,5 @@ public final class Charts {
 
     private static double finite(double v, double fallback) {
         return Double.isFinite(v) ? v : fallback;
-    }
-
-    /** Builds a list with capacity (a tiny helper to keep builders readable). */
-    static <T> List<T> list() {
-        return new ArrayList<>();
     }
 }

@@ -50,7 +50,7 @@ public final class HtmlReport {
             .sig{font-weight:bold}.fail{color:#b00020}.muted{color:#666}
             .pre{white-space:pre-wrap;font-family:"DejaVu Sans Mono",monospace;font-size:.95em;word-break:break-all}
             code{font-family:"DejaVu Sans Mono",monospace;background:#f5f5f5;padding:1px 3px;word-break:break-all}
-            nav a{margin-right:1em}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+            nav a{margin-right:1em}.envs{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}.env{max-width:100%}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
             svg.chart{border:1px solid #e2e2e2;max-width:100%;height:auto}
             .note{background:#fff8e1;border-left:4px solid #f0b400;padding:6px 10px;margin:.6em 0}
             dl.meta{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:.4em 0}dl.meta dt{font-weight:bold}dl.meta dd{margin:0}
@@ -420,8 +420,9 @@ public final class HtmlReport {
         if (data.variants().isEmpty()) {
             out.append("<p>No environment was started.</p>\n");
         }
+        out.append("<div class=\"envs\">\n");
         for (ReportData.VariantInfo v : data.variants().values()) {
-            out.append("<h3>").append(e(v.label())).append(v.emulated() ? " <span class=\"emu\">EMULATED (TCG)</span>" : "")
+            out.append("<div class=\"env\">\n<h3>").append(e(v.label())).append(v.emulated() ? " <span class=\"emu\">EMULATED (TCG)</span>" : "")
                     .append(v.label().equals(data.baseline()) ? " <span class=\"muted\">(baseline)</span>" : "").append("</h3>\n");
             out.append("<table class=\"facts\">\n<tr><th>environment</th><td>").append(e(v.environment())).append("</td></tr>\n");
             out.append("<tr><th>settings</th><td>").append(v.settings().isEmpty() ? "<span class=\"muted\">defaults</span>"
@@ -442,9 +443,9 @@ public final class HtmlReport {
                     out.append("</td></tr>\n");
                 }
             }
-            out.append("</table>\n");
+            out.append("</table>\n</div>\n");
         }
-        out.append("</section>\n");
+        out.append("</div>\n</section>\n");
     }
 
     private void hostAndTool() {
@@ -593,12 +594,16 @@ public final class HtmlReport {
 
     private void factRow(String key, Object value) {
         out.append("<tr><th>").append(e(key)).append("</th><td>");
-        value(value);
+        value(key, value);
         out.append("</td></tr>\n");
     }
 
     /** A fact value: nested maps as nested tables, lists as lines, multi-line text kept as lines. */
     private void value(Object v) {
+        value(null, v);
+    }
+
+    private void value(String key, Object v) {
         if (v instanceof Map<?, ?> m) {
             out.append("<table class=\"nested\">\n");
             m.forEach((k, x) -> factRow(String.valueOf(k), x));
@@ -613,9 +618,23 @@ public final class HtmlReport {
             out.append("<div class=\"pre\">").append(e(v)).append("</div>");
         } else if (v != null && v.toString().length() > 80) {
             out.append("<code>").append(e(v)).append("</code>");
+        } else if (key != null && key.endsWith("bytes") && v instanceof Number n && n.longValue() > 0) {
+            out.append(e(v)).append(" <span class=\"muted\">(").append(e(bytes(n.longValue()))).append(")</span>");
         } else {
             out.append(e(v));
         }
+    }
+
+    /** "1.0 GiB" beside a byte count, for the reader's eye. */
+    static String bytes(long b) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = b;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 
     private void dt(String k, Object v) {
