@@ -38,6 +38,8 @@ public final class HtmlReport {
     /** Most bars in one summary chart and rows in one strip plot; the table always has everything. */
     static final int MAX_BARS = 60;
     static final int MAX_STRIPS = 40;
+    /** Fact values longer than this are folded into a details element. */
+    static final int LONG_VALUE = 400;
 
     private static final String CSS = """
             body{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;margin:0 auto;max-width:1180px;padding:0 18px 40px;color:#1a1a1a;line-height:1.4}
@@ -53,7 +55,7 @@ public final class HtmlReport {
             nav a{margin-right:1em}.envs{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}.env{max-width:100%}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
             svg.chart{border:1px solid #e2e2e2;max-width:100%;height:auto}
             .note{background:#fff8e1;border-left:4px solid #f0b400;padding:6px 10px;margin:.6em 0}
-            dl.meta{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:.4em 0}dl.meta dt{font-weight:bold}dl.meta dd{margin:0}
+            dl.meta{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:.4em 0}dl.meta dt{font-weight:bold}dl.meta dd{margin:0}summary{cursor:pointer}
             """;
 
     private final ReportData data;
@@ -616,6 +618,11 @@ public final class HtmlReport {
             out.append("</div>");
         } else if (v != null && v.toString().contains("\n")) {
             out.append("<div class=\"pre\">").append(e(v)).append("</div>");
+        } else if (v != null && v.toString().length() > LONG_VALUE) {
+            // a class path or a QEMU command line: folded (no script needed), the whole text one click away
+            String t = v.toString();
+            out.append("<details><summary><code>").append(e(t.substring(0, 100))).append("\u2026</code> <span class=\"muted\">(")
+                    .append(t.length()).append(" characters)</span></summary><code>").append(e(t)).append("</code></details>");
         } else if (v != null && v.toString().length() > 80) {
             out.append("<code>").append(e(v)).append("</code>");
         } else if (key != null && key.endsWith("bytes") && v instanceof Number n && n.longValue() > 0) {
