@@ -135,7 +135,14 @@ public final class Charts {
         }
         Scale x = Scale.nice(xmin, xmax, left, left + plotW);
         Scale y = Scale.nice(ymin, ymax, top + plotH, top);
-        axes(c, x, y, left, top, plotW, plotH, xLabel, yLabel);
+        // a sweep over counts (clients 1, 10, 50) is labelled at the counts measured, not at 12.5
+        java.util.TreeSet<Double> xs0 = new java.util.TreeSet<>();
+        series.forEach(s -> s.points().forEach(p -> xs0.add(p.x())));
+        boolean counts = xs0.size() <= 10 && xs0.stream().allMatch(v -> v == Math.rint(v));
+        if (counts && !xs0.isEmpty()) {
+            x = new Scale(xs0.first(), xs0.last(), left, left + plotW);
+        }
+        axes(c, x, y, left, top, plotW, plotH, xLabel, yLabel, counts ? List.copyOf(xs0) : x.ticks(6));
         for (Series s : series) {
             double[] xs = new double[s.points().size()];
             double[] ys = new double[xs.length];
@@ -260,13 +267,13 @@ public final class Charts {
         return c;
     }
 
-    private static void axes(Chart c, Scale x, Scale y, int left, int top, int plotW, int plotH, String xLabel, String yLabel) {
+    private static void axes(Chart c, Scale x, Scale y, int left, int top, int plotW, int plotH, String xLabel, String yLabel,
+                             List<Double> xt) {
         List<Double> yt = y.ticks(5);
         for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
             c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
-        List<Double> xt = x.ticks(6);
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top + plotH, x.at(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
             c.add(Text.of(x.at(t), top + plotH + 16, tick(t, xt), 10, Anchor.MIDDLE));
