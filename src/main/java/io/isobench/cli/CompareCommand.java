@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
  * B/A with its CI, improvements and regressions flagged only where significant. For CI pipelines:
  * exits {@value #REGRESSION} when a figure regressed significantly by more than {@code --threshold}.
  */
-@Command(name = "compare", sortOptions = false,
-        description = {"Compare two runs figure by figure: the change from A to B with its 95% CI;",
+@Command(name = "compare", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Compare two runs figure by figure: the change from A to B with its 95%% CI;",
                 "improvements and regressions are flagged only where significant (Welch t-test, p < 0.05).",
                 "Exit code 4 when a figure regressed significantly by more than --threshold."})
 final class CompareCommand implements Callable<Integer> {

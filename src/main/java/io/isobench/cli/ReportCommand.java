@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * console table, and {@code report.html} written into the run folder; {@code --format} picks one
  * form instead (html, csv, jsonl, markdown), {@code --plots DIR} also writes every chart as SVG and PNG.
  */
-@Command(name = "report", sortOptions = false,
+@Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Summarise a run from its folder: per workload, each environment relative to the baseline.",
                 "By default prints the table and writes report.html into the run folder."})
 final class ReportCommand implements Callable<Integer> {
