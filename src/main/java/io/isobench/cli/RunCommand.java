@@ -150,6 +150,7 @@ final class RunCommand implements Callable<Integer> {
         }
         String base = plan.baseline() == null ? null : plan.baseline().label();
         out.println(ReportCommand.console(dir, done, base));
+        ReportCommand.writeHtmlAfterRun(out, dir, base);
         out.println("samples: " + dir.samples() + "\nrun:     " + dir.runJson());
         if (done.status() == RunStatus.COMPLETE) {
             return 0;

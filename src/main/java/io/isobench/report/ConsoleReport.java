@@ -39,7 +39,7 @@ public final class ConsoleReport {
                 Comparison c = m.vsBaseline();
                 anyEmulated |= m.emulated();
                 t.add(List.of(
-                        m.variant() + (m.emulated() ? " [EMULATED]" : ""),
+                        m.variant() + (m.emulated() ? " EMULATED (TCG)" : ""),
                         m.key().metricLabel(),
                         m.unit() + " " + m.direction().arrow(),
                         Format.number(m.summary().median()),
@@ -59,7 +59,7 @@ public final class ConsoleReport {
                     .append(" (\u2191 higher is better, \u2193 lower is better); sig: Welch t-test, p < 0.05.\n");
         }
         if (anyEmulated) {
-            out.append("[EMULATED]: this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");
+            out.append("EMULATED (TCG): this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");
         }
         List<TrialRecord> failed = run.trials() == null ? List.of()
                 : run.trials().stream().filter(t -> t.status() == TrialStatus.FAILED).toList();

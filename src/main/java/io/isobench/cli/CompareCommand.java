@@ -1,0 +1,77 @@
+package io.isobench.cli;
+
+import io.isobench.BadInputException;
+import io.isobench.report.RunComparison;
+import io.isobench.result.RunDirectory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code isobench compare RUN_A RUN_B}: the same figures of two runs side by side, the change
+ * B/A with its CI, improvements and regressions flagged only where significant. For CI pipelines:
+ * exits {@value #REGRESSION} when a figure regressed significantly by more than {@code --threshold}.
+ */
+@Command(name = "compare", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Compare two runs figure by figure: the change from A to B with its 95%% CI;",
+                "improvements and regressions are flagged only where significant (Welch t-test, p < 0.05).",
+                "Exit code 4 when a figure regressed significantly by more than --threshold."})
+final class CompareCommand implements Callable<Integer> {
+
+    /** The exit code for a significant regression beyond the threshold. */
+    static final int REGRESSION = 4;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_A", description = "the reference run folder (before)")
+    Path runA;
+
+    @Parameters(index = "1", paramLabel = "RUN_B", description = "the run folder to judge (after)")
+    Path runB;
+
+    @Option(names = "--threshold", paramLabel = "X", defaultValue = "0.05",
+            description = "relative size of a significant regression that fails the command, e.g. 0.05 for 5%% worse (default: ${DEFAULT-VALUE})")
+    double threshold;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "console",
+            description = "console, markdown or csv (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(threshold >= 0 && threshold < 1)) {
+            throw new BadInputException("--threshold " + threshold + ": give a relative change from 0 to below 1, e.g. 0.05 for 5%");
+        }
+        String f = format.toLowerCase(Locale.ROOT);
+        if (!List.of("console", "markdown", "md", "csv").contains(f)) {
+            throw new BadInputException("--format " + format + ": choose console, markdown or csv");
+        }
+        RunDirectory a = RunDirectory.open(runA);
+        RunDirectory b = RunDirectory.open(runB);
+        List<RunComparison.Change> changes = RunComparison.compare(a.readSamples(), b.readSamples());
+        PrintWriter out = spec.commandLine().getOut();
+        switch (f) {
+            case "csv" -> out.print(RunComparison.csv(changes, threshold));
+            case "markdown", "md" -> out.print(RunComparison.table(runA.toString(), runB.toString(), changes, threshold, true));
+            default -> out.print(RunComparison.table(runA.toString(), runB.toString(), changes, threshold, false));
+        }
+        long beyond = changes.stream().filter(c -> c.regressionBeyond(threshold)).count();
+        if (changes.stream().noneMatch(c -> c.a() != null && c.b() != null)) {
+            spec.commandLine().getErr().println("isobench: the runs share no figure (same workload, parameters, metric and variant)");
+        }
+        out.flush();
+        if (beyond > 0) {
+            spec.commandLine().getErr().println("isobench: " + beyond + " figure" + (beyond == 1 ? "" : "s")
+                    + " regressed significantly by more than " + String.format(Locale.ROOT, "%.1f%%", threshold * 100));
+            return REGRESSION;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,324 @@
+package io.isobench.report;
+
+import io.isobench.report.chart.Chart;
+import io.isobench.report.chart.Chart.Anchor;
+import io.isobench.report.chart.Chart.Style;
+import io.isobench.report.chart.Chart.Text;
+import io.isobench.report.chart.Scale;
+import java.util.List;
+
+/**
+ * Lays out the report's four kinds of chart as {@link Chart} models: performance relative to the
+ * baseline as horizontal bars with CI whiskers (the study's figure style), lines over a swept
+ * number (clients, threads), grouped bars (latency percentiles), and raw iterations as a strip plot.
+ * Builders take plain figures; which figures go into which chart is the HTML report's business.
+ */
+public final class Charts {
+
+    /** Okabe-Ito colours: distinguishable with colour-blindness, readable on white. */
+    private static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#8C564B"};
+    /** Emulated (TCG) figures are grey whatever their variant, so they never pass for KVM ones. */
+    static final String EMULATED = "#9A9A9A";
+    private static final String AXIS = "#444444";
+    private static final String GRID = "#E3E3E3";
+    private static final int LABEL_CHARS = 46;
+
+    private Charts() {
+    }
+
+    /** The colour of the variant with this index in the run (the same in every chart). */
+    public static String colour(int index, boolean emulated) {
+        return emulated ? EMULATED : PALETTE[Math.floorMod(index, PALETTE.length)];
+    }
+
+    /**
+     * One bar of the relative chart.
+     *
+     * @param study the study's ratio for the same figure, NaN when none
+     */
+    public record RelativeBar(String label, String colour, double value, double low, double high, boolean significant,
+                              double study, String tip) {
+    }
+
+    /** Performance relative to the baseline: bars from 0, a whisker for the CI, a line at 1.0, "*" where significant. */
+    public static Chart relative(String name, String title, String baseline, List<RelativeBar> bars) {
+        int labelW = 300;
+        int valueW = 110;
+        int plotW = 420;
+        int rowH = 22;
+        int top = 34;
+        int bottom = 46;
+        int width = labelW + plotW + valueW;
+        int height = top + Math.max(1, bars.size()) * rowH + bottom;
+        Chart c = new Chart(name, title, width, height);
+        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        double max = 1.1;
+        for (RelativeBar b : bars) {
+            max = Math.max(max, finite(b.high(), b.value()));
+            max = Math.max(max, finite(b.study(), 0));
+        }
+        Scale x = Scale.nice(0, max, labelW, labelW + plotW - 10);
+        double plotBottom = top + bars.size() * rowH;
+        List<Double> xt = x.ticks(6);
+        for (double t : xt) {
+            c.add(new Chart.Line(x.at(t), top - 4, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
+            c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
+        }
+        for (int i = 0; i < bars.size(); i++) {
+            RelativeBar b = bars.get(i);
+            double y = top + i * rowH;
+            double cy = y + rowH / 2.0;
+            c.add(new Text(labelW - 8, cy + 4, shorten(b.label()), 11, Anchor.END, false, "#222222", 0, b.label()));
+            if (Double.isFinite(b.value())) {
+                c.add(new Chart.Rect(x.at(0), y + 4, x.at(b.value()) - x.at(0), rowH - 8, Style.fill(b.colour()), b.tip()));
+            }
+            if (Double.isFinite(b.low()) && Double.isFinite(b.high())) {
+                double lo = x.at(Math.max(0, b.low()));
+                double hi = x.at(Math.min(x.d1(), b.high()));
+                c.add(new Chart.Line(lo, cy, hi, cy, Style.stroke("#111111", 1.2), null));
+                c.add(new Chart.Line(lo, cy - 5, lo, cy + 5, Style.stroke("#111111", 1.2), null));
+                c.add(new Chart.Line(hi, cy - 5, hi, cy + 5, Style.stroke("#111111", 1.2), null));
+            }
+            if (Double.isFinite(b.study())) {
+                c.add(new Chart.Diamond(x.at(b.study()), cy, 5, new Style("#FFFFFF", "#111111", 1.2, false),
+                        "study: " + Format.ratio(b.study())));
+            }
+            String v = Format.ratio(b.value()) + (b.significant() ? " *" : "");
+            c.add(new Text(labelW + plotW, cy + 4, v, 11, Anchor.START, b.significant(), "#222222", 0, null));
+        }
+        if (bars.isEmpty()) {
+            c.add(Text.of(labelW + plotW / 2.0, top + rowH / 2.0 + 4, "no variant to compare with " + baseline, 11, Anchor.MIDDLE));
+        }
+        c.add(new Chart.Line(x.at(1), top - 6, x.at(1), plotBottom + 2, Style.stroke("#111111", 1.5).withDash(), null));
+        c.add(new Chart.Line(labelW, plotBottom, labelW + plotW - 10, plotBottom, Style.stroke(AXIS, 1), null));
+        c.add(Text.of(labelW + (plotW - 10) / 2.0, plotBottom + 30,
+                "performance relative to " + shorten(baseline) + " (1 = same; above 1 is better)", 11, Anchor.MIDDLE));
+        String legend = "whisker: 95% CI   * significant (Welch, p<0.05)";
+        c.add(Text.of(8, plotBottom + 30, legend, 10, Anchor.START));
+        boolean anyStudy = bars.stream().anyMatch(b -> Double.isFinite(b.study()));
+        if (anyStudy) {
+            c.add(new Chart.Diamond(labelW + plotW + 8, 14, 5, new Style("#FFFFFF", "#111111", 1.2, false), null));
+            c.add(Text.of(labelW + plotW + 17, 18, "study (2014)", 10, Anchor.START));
+        }
+        return c;
+    }
+
+    /** A point of a line: x, the median, and the CI of the mean (NaN when undefined). */
+    public record Point(double x, double y, double low, double high) {
+    }
+
+    /** One line (or one set of bars) per variant. */
+    public record Series(String label, String colour, List<Point> points) {
+    }
+
+    /** Figures against a swept number (clients, threads): a line per variant with CI bars. */
+    public static Chart lines(String name, String title, String xLabel, String yLabel, List<Series> series) {
+        int left = 74;
+        int right = 20;
+        int top = 34;
+        int plotW = 520;
+        int plotH = 260;
+        int legendH = 18 * series.size() + 8;
+        Chart c = new Chart(name, title, left + plotW + right, top + plotH + 48 + legendH);
+        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        double xmin = Double.POSITIVE_INFINITY;
+        double xmax = Double.NEGATIVE_INFINITY;
+        double ymax = 0;
+        double ymin = 0;
+        for (Series s : series) {
+            for (Point p : s.points()) {
+                xmin = Math.min(xmin, p.x());
+                xmax = Math.max(xmax, p.x());
+                ymax = Math.max(ymax, finite(p.high(), p.y()));
+                ymin = Math.min(ymin, finite(p.low(), p.y()));
+            }
+        }
+        Scale x = Scale.nice(xmin, xmax, left, left + plotW);
+        Scale y = Scale.nice(ymin, ymax, top + plotH, top);
+        // a sweep over counts (clients 1, 10, 50) is labelled at the counts measured, not at 12.5
+        java.util.TreeSet<Double> xs0 = new java.util.TreeSet<>();
+        series.forEach(s -> s.points().forEach(p -> xs0.add(p.x())));
+        boolean counts = xs0.size() <= 10 && xs0.stream().allMatch(v -> v == Math.rint(v));
+        if (counts && !xs0.isEmpty()) {
+            x = new Scale(xs0.first(), xs0.last(), left, left + plotW);
+        }
+        axes(c, x, y, left, top, plotW, plotH, xLabel, yLabel, counts ? List.copyOf(xs0) : x.ticks(6));
+        for (Series s : series) {
+            double[] xs = new double[s.points().size()];
+            double[] ys = new double[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                Point p = s.points().get(i);
+                xs[i] = x.at(p.x());
+                ys[i] = y.at(p.y());
+                if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
+                    c.add(new Chart.Line(xs[i], y.at(p.low()), xs[i], y.at(p.high()), Style.stroke(s.colour(), 1), null));
+                }
+            }
+            c.add(new Chart.Polyline(xs, ys, Style.stroke(s.colour(), 2), s.label()));
+            for (int i = 0; i < xs.length; i++) {
+                Point p = s.points().get(i);
+                c.add(new Chart.Circle(xs[i], ys[i], 3.5, Style.fill(s.colour()),
+                        s.label() + ": " + Format.number(p.x()) + " -> " + Format.number(p.y())));
+            }
+        }
+        legend(c, series, 8, top + plotH + 48);
+        return c;
+    }
+
+    /** Grouped bars: a group per category (p50, p99...), a bar per variant, CI whiskers. */
+    public static Chart groupedBars(String name, String title, List<String> groups, String yLabel, List<Series> series) {
+        int left = 74;
+        int right = 20;
+        int top = 34;
+        int groupW = Math.max(60, Math.min(140, 26 * series.size() + 24));
+        int plotW = Math.max(300, groupW * groups.size());
+        int plotH = 240;
+        int legendH = 18 * series.size() + 8;
+        Chart c = new Chart(name, title, left + plotW + right, top + plotH + 48 + legendH);
+        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        double ymax = 0;
+        for (Series s : series) {
+            for (Point p : s.points()) {
+                ymax = Math.max(ymax, finite(p.high(), p.y()));
+            }
+        }
+        Scale y = Scale.nice(0, ymax, top + plotH, top);
+        List<Double> yt = y.ticks(5);
+        for (double t : yt) {
+            c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
+            c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
+        }
+        double slot = (double) plotW / Math.max(1, groups.size());
+        double barW = Math.min(24, (slot - 16) / Math.max(1, series.size()));
+        for (int g = 0; g < groups.size(); g++) {
+            double gx = left + g * slot + (slot - barW * series.size()) / 2;
+            for (int si = 0; si < series.size(); si++) {
+                Series s = series.get(si);
+                Point p = s.points().get(g);
+                if (!Double.isFinite(p.y())) {
+                    continue;
+                }
+                double bx = gx + si * barW;
+                c.add(new Chart.Rect(bx + 1, y.at(p.y()), barW - 2, y.at(0) - y.at(p.y()), Style.fill(s.colour()),
+                        s.label() + " " + groups.get(g) + ": " + Format.number(p.y())));
+                if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
+                    double mx = bx + barW / 2;
+                    c.add(new Chart.Line(mx, y.at(Math.max(0, p.low())), mx, y.at(p.high()), Style.stroke("#111111", 1), null));
+                }
+            }
+            c.add(new Text(left + g * slot + slot / 2, top + plotH + 16, shorten(groups.get(g), 18), 11, Anchor.MIDDLE, false,
+                    "#222222", 0, groups.get(g)));
+        }
+        c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
+        c.add(new Chart.Line(left, top, left, top + plotH, Style.stroke(AXIS, 1), null));
+        c.add(new Text(16, top + plotH / 2.0, shorten(yLabel, 40), 11, Anchor.MIDDLE, false, "#222222", 90, null));
+        legend(c, series, 8, top + plotH + 48);
+        return c;
+    }
+
+    /** A row of the strip plot: one variant's (and label's) raw values. */
+    public record Strip(String label, String colour, double[] values, double median) {
+    }
+
+    /** Raw iterations as points, a row per variant, the median as a tick: outliers stand out. */
+    public static Chart strip(String name, String title, String unit, List<Strip> rows) {
+        int labelW = 300;
+        int plotW = 460;
+        int rowH = 26;
+        int top = 34;
+        int width = labelW + plotW + 30;
+        int height = top + Math.max(1, rows.size()) * rowH + 44;
+        Chart c = new Chart(name, title, width, height);
+        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Strip s : rows) {
+            for (double v : s.values()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        Scale x = Scale.nice(lo, hi, labelW, labelW + plotW);
+        double plotBottom = top + rows.size() * rowH;
+        List<Double> xt = x.ticks(6);
+        for (double t : xt) {
+            c.add(new Chart.Line(x.at(t), top, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
+            c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            Strip s = rows.get(i);
+            double cy = top + i * rowH + rowH / 2.0;
+            c.add(new Text(labelW - 8, cy + 4, shorten(s.label()), 11, Anchor.END, false, "#222222", 0, s.label()));
+            double[] v = s.values();
+            for (int k = 0; k < v.length; k++) {
+                // a small deterministic vertical jitter keeps equal values apart
+                double jitter = ((k * 7) % 9 - 4) * 1.5;
+                c.add(new Chart.Circle(x.at(v[k]), cy + jitter, 3.2, new Style(s.colour(), "#FFFFFF", 0.6, false),
+                        "#" + (k + 1) + ": " + Format.number(v[k])));
+            }
+            if (Double.isFinite(s.median())) {
+                c.add(new Chart.Line(x.at(s.median()), cy - 9, x.at(s.median()), cy + 9, Style.stroke("#111111", 2), "median "
+                        + Format.number(s.median())));
+            }
+        }
+        c.add(new Chart.Line(labelW, plotBottom, labelW + plotW, plotBottom, Style.stroke(AXIS, 1), null));
+        c.add(Text.of(labelW + plotW / 2.0, plotBottom + 32, shorten(unit, 60) + "  (each point one iteration; bar: median)", 11,
+                Anchor.MIDDLE));
+        return c;
+    }
+
+    private static void axes(Chart c, Scale x, Scale y, int left, int top, int plotW, int plotH, String xLabel, String yLabel,
+                             List<Double> xt) {
+        List<Double> yt = y.ticks(5);
+        for (double t : yt) {
+            c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
+            c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
+        }
+        for (double t : xt) {
+            c.add(new Chart.Line(x.at(t), top + plotH, x.at(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
+            c.add(Text.of(x.at(t), top + plotH + 16, tick(t, xt), 10, Anchor.MIDDLE));
+        }
+        c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
+        c.add(new Chart.Line(left, top, left, top + plotH, Style.stroke(AXIS, 1), null));
+        c.add(Text.of(left + plotW / 2.0, top + plotH + 34, shorten(xLabel, 60), 11, Anchor.MIDDLE));
+        c.add(new Text(16, top + plotH / 2.0, shorten(yLabel, 40), 11, Anchor.MIDDLE, false, "#222222", 90, null));
+    }
+
+    private static void legend(Chart c, List<Series> series, double x, double y) {
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            double ly = y + i * 18;
+            c.add(new Chart.Rect(x, ly - 9, 12, 12, Style.fill(s.colour()), null));
+            c.add(new Text(x + 18, ly + 1, shorten(s.label(), 80), 11, Anchor.START, false, "#222222", 0, s.label()));
+        }
+    }
+
+    /** A tick label with as many decimals as the tick step needs: 0, 2.5, 5 rather than 0.000, 2.500. */
+    static String tick(double v, List<Double> ticks) {
+        double step = ticks.size() > 1 ? Math.abs(ticks.get(1) - ticks.get(0)) : Math.abs(v);
+        int decimals = 0;
+        while (decimals < 6 && step > 0 && Math.abs(step * Math.pow(10, decimals) - Math.rint(step * Math.pow(10, decimals))) > 1e-6) {
+            decimals++;
+        }
+        double a = Math.abs(v);
+        if (a >= 1e6 && decimals == 0) {
+            return String.format(java.util.Locale.ROOT, "%.3g", v).replace("e+0", "e").replace("e+", "e");
+        }
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    static String shorten(String s) {
+        return shorten(s, LABEL_CHARS);
+    }
+
+    static String shorten(String s, int max) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+    }
+
+    private static double finite(double v, double fallback) {
+        return Double.isFinite(v) ? v : fallback;
+    }
+}

@@ -1,0 +1,182 @@
+package io.isobench.report;
+
+import io.isobench.result.RunDirectory;
+import io.isobench.result.RunRecord;
+import io.isobench.result.Sample;
+import io.isobench.result.TrialRecord;
+import io.isobench.stats.MetricSummary;
+import io.isobench.stats.Summarizer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a report shows, read from a run folder alone: the run record, the measured samples
+ * (warm-ups dropped), their summaries against the baseline, and what is known about each variant
+ * (environment, settings, emulation). Sections group the summaries by workload and parameters, in
+ * the order the run measured them.
+ */
+public final class ReportData {
+
+    private final RunRecord record;
+    private final List<Sample> samples;
+    private final List<MetricSummary> summaries;
+    private final String baseline;
+    private final Map<String, VariantInfo> variants;
+    private final List<Section> sections;
+
+    /** A variant as the report names it: its label, environment, settings, and whether it was emulated. */
+    public record VariantInfo(String label, String environment, Map<String, String> settings, boolean emulated, int index) {
+        /** The label with the emulation mark every output must carry. */
+        public String display() {
+            return emulated ? label + " EMULATED (TCG)" : label;
+        }
+    }
+
+    /** One workload with one set of parameters: its summaries and raw samples. */
+    public record Section(String workload, Map<String, Object> params, List<MetricSummary> summaries, List<Sample> samples) {
+        public String title() {
+            return params.isEmpty() ? workload : workload + " (" + paramsLabel(params) + ")";
+        }
+    }
+
+    public ReportData(RunRecord record, List<Sample> allSamples, String baseline) {
+        this.record = record;
+        this.baseline = baseline;
+        this.samples = allSamples.stream().filter(s -> !s.warmup()).toList();
+        this.summaries = Summarizer.summarize(allSamples, baseline);
+        this.variants = variantsOf(record, allSamples, baseline);
+        this.sections = sectionsOf(summaries, samples);
+    }
+
+    public static ReportData load(RunDirectory dir, String baseline) throws IOException {
+        RunRecord r = dir.readRecord();
+        return new ReportData(r, dir.readSamples(), baseline != null ? baseline : recordedBaseline(r));
+    }
+
+    /** The baseline variant's label as the run used it: the suite's baseline, by label or by environment name. */
+    public static String recordedBaseline(RunRecord record) {
+        Object b = record.suite() == null ? null : record.suite().get("baseline");
+        String want = b == null ? "native" : b.toString();
+        if (record.trials() != null) {
+            for (TrialRecord t : record.trials()) {
+                if (t.variant().equals(want)) {
+                    return want;
+                }
+            }
+            for (TrialRecord t : record.trials()) {
+                if (t.environment().equals(want)) {
+                    return t.variant();
+                }
+            }
+        }
+        return want;
+    }
+
+    private static Map<String, VariantInfo> variantsOf(RunRecord record, List<Sample> samples, String baseline) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        Set<String> emulated = new LinkedHashSet<>();
+        List<String> order = new ArrayList<>();
+        if (baseline != null) {
+            order.add(baseline);
+        }
+        if (record.trials() != null) {
+            for (TrialRecord t : record.trials()) {
+                order.add(t.variant());
+                env.putIfAbsent(t.variant(), t.environment());
+                settings.putIfAbsent(t.variant(), t.settings() == null ? Map.of() : t.settings());
+            }
+        }
+        for (Sample s : samples) {
+            order.add(s.variant());
+            env.putIfAbsent(s.variant(), s.environment());
+            settings.putIfAbsent(s.variant(), s.settings());
+            if (s.emulated()) {
+                emulated.add(s.variant());
+            }
+        }
+        if (record.environments() != null) {
+            record.environments().forEach((v, facts) -> {
+                order.add(v);
+                if (facts != null && Boolean.TRUE.equals(facts.get("emulated"))) {
+                    emulated.add(v);
+                }
+            });
+        }
+        Map<String, VariantInfo> out = new LinkedHashMap<>();
+        Set<String> known = new LinkedHashSet<>(env.keySet());
+        if (record.environments() != null) {
+            known.addAll(record.environments().keySet());
+        }
+        for (String v : new LinkedHashSet<>(order)) {
+            if (known.contains(v)) {
+                out.put(v, new VariantInfo(v, env.getOrDefault(v, v.replaceAll("\\[.*", "")), settings.getOrDefault(v, Map.of()),
+                        emulated.contains(v), out.size()));
+            }
+        }
+        return out;
+    }
+
+    private static List<Section> sectionsOf(List<MetricSummary> summaries, List<Sample> samples) {
+        record Key(String workload, Map<String, Object> params) {
+        }
+        Map<Key, List<MetricSummary>> byKey = new LinkedHashMap<>();
+        for (MetricSummary m : summaries) {
+            byKey.computeIfAbsent(new Key(m.workload(), m.params()), k -> new ArrayList<>()).add(m);
+        }
+        Map<Key, List<Sample>> raw = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            raw.computeIfAbsent(new Key(s.workload(), s.params()), k -> new ArrayList<>()).add(s);
+        }
+        List<Section> out = new ArrayList<>();
+        byKey.forEach((k, list) -> out.add(new Section(k.workload(), k.params(), list, raw.getOrDefault(k, List.of()))));
+        return out;
+    }
+
+    public RunRecord record() {
+        return record;
+    }
+
+    /** Measured samples, warm-ups excluded. */
+    public List<Sample> samples() {
+        return samples;
+    }
+
+    public List<MetricSummary> summaries() {
+        return summaries;
+    }
+
+    public String baseline() {
+        return baseline;
+    }
+
+    public Map<String, VariantInfo> variants() {
+        return variants;
+    }
+
+    public VariantInfo variant(String label) {
+        VariantInfo v = variants.get(label);
+        return v != null ? v : new VariantInfo(label, label, Map.of(), false, variants.size());
+    }
+
+    public List<Section> sections() {
+        return sections;
+    }
+
+    public boolean anyEmulated() {
+        return variants.values().stream().anyMatch(VariantInfo::emulated);
+    }
+
+    /** "size=1048576 threads=1". */
+    public static String paramsLabel(Map<String, Object> params) {
+        StringBuilder sb = new StringBuilder();
+        params.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+}

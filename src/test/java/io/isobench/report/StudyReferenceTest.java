@@ -1,0 +1,77 @@
+package io.isobench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** The mapping from isobench figures to the study's, checked against the bundled published figures. */
+class StudyReferenceTest {
+
+    private final StudyReference study = StudyReference.bundled();
+
+    /** The bundled CSV read independently: (benchmark, metric, setup) -> value. */
+    private static Map<String, Double> published() throws Exception {
+        Map<String, Double> m = new HashMap<>();
+        try (var in = StudyReferenceTest.class.getResourceAsStream("/io/isobench/reference/felter2014.csv");
+             var br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            br.lines().filter(l -> !l.startsWith("#") && !l.startsWith("benchmark,") && !l.isBlank()).forEach(l -> {
+                String[] f = l.split(",");
+                m.put(f[0] + "/" + f[1] + "/" + f[4], Double.valueOf(f[5]));
+            });
+        }
+        return m;
+    }
+
+    private Optional<StudyReference.Ratio> ratio(String workload, String metric, Map<String, Object> labels, String env,
+                                                 Map<String, String> settings) {
+        return study.ratio(workload, metric, labels, Map.of(), env, settings);
+    }
+
+    @Test
+    void ratiosAreTheStudysSetupOverItsNative() throws Exception {
+        Map<String, Double> p = published();
+        // higher is better: setup / native
+        var linpackTuned = ratio("linpack", "gflops", Map.of(), "vm", Map.of("tuning", "tuned")).orElseThrow();
+        assertThat(linpackTuned.setup()).isEqualTo("kvm-tuned");
+        assertThat(linpackTuned.performance()).isCloseTo(p.get("linpack/gflops/kvm-tuned") / p.get("linpack/gflops/native"), Offset.offset(1e-12));
+        assertThat(ratio("linpack", "gflops", Map.of(), "vm", Map.of()).orElseThrow().setup()).isEqualTo("kvm-untuned");
+        // lower is better: native / setup, so a slower VM is below 1
+        var rr = ratio("tcp_rr", "latency", Map.of(), "vm", Map.of()).orElseThrow();
+        assertThat(rr.metric()).isEqualTo("latency_100_200B");
+        assertThat(rr.performance()).isCloseTo(p.get("tcp_rr/latency_100_200B/native") / p.get("tcp_rr/latency_100_200B/kvm"), Offset.offset(1e-12))
+                .isLessThan(1);
+    }
+
+    @Test
+    void dockerSettingsPickTheStudysNetworkSetups() {
+        assertThat(ratio("redis", "get", Map.of("clients", 10), "docker", Map.of("network", "nat")).orElseThrow().setup()).isEqualTo("docker-nat");
+        assertThat(ratio("redis", "get", Map.of("clients", 1), "docker", Map.of("network", "host")).orElseThrow().metric()).isEqualTo("get_1_client");
+        // STREAM has only "docker": a host-network container falls back to it
+        assertThat(ratio("stream", "triad", Map.of(), "docker", Map.of("network", "host")).orElseThrow().setup()).isEqualTo("docker");
+        // MySQL with its data in the container filesystem behind NAT is the study's aufs setup
+        assertThat(study.ratio("mysql", "tps", Map.of(), Map.of("threads", 10), "docker", Map.of("network", "nat", "storage", "container"))
+                .orElseThrow().setup()).isEqualTo("docker-nat-aufs");
+        assertThat(study.ratio("blockio", "iops", Map.of(), Map.of("pattern", "randread"), "native", Map.of()).orElseThrow().performance())
+                .isEqualTo(1.0); // native against itself
+        assertThat(study.ratio("blockio", "iops", Map.of(), Map.of("pattern", "randread"), "docker", Map.of()).orElseThrow().metric())
+                .isEqualTo("rand_read_4k_qd16x8");
+        assertThat(study.ratio("blockio", "bandwidth", Map.of(), Map.of("pattern", "write"), "vm", Map.of()).orElseThrow().metric())
+                .isEqualTo("seq_write_1M");
+    }
+
+    @Test
+    void figuresTheStudyDidNotMeasureMapToNothing() {
+        assertThat(ratio("hash", "throughput", Map.of(), "docker", Map.of())).isEmpty();
+        assertThat(ratio("stream", "copy", Map.of(), "docker", Map.of("runtime", "runsc"))).isEmpty(); // gVisor was not in the study
+        assertThat(ratio("redis", "get", Map.of("clients", 50), "docker", Map.of())).isEmpty(); // no 50-client figure
+        assertThat(ratio("tcp_rr", "p99", Map.of(), "vm", Map.of())).isEmpty(); // the study reports the mean only
+        assertThat(ratio("compress", "throughput", Map.of(), "vm", Map.of())).isEmpty();
+    }
+}
