@@ -74,6 +74,7 @@ final class ReportCommand implements Callable<Integer> {
         switch (f) {
             case "default", "console" -> {
                 out.println(ConsoleReport.render(record, data.summaries(), base));
+                io.isobench.report.Verdicts.of(dir.readSamples()).forEach(v -> out.println(v.render()));
                 if (f.equals("default")) {
                     page = HtmlReport.build(data, StudyReference.bundled());
                     out.println("report: " + writeText(output != null ? output : dir.path().resolve(HTML), page.html()));
@@ -124,8 +125,11 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     static String console(RunDirectory dir, RunRecord record, String baseline) throws IOException {
-        List<MetricSummary> s = Summarizer.summarize(dir.readSamples(), baseline);
-        return ConsoleReport.render(record, s, baseline);
+        var samples = dir.readSamples();
+        List<MetricSummary> s = Summarizer.summarize(samples, baseline);
+        StringBuilder sb = new StringBuilder(ConsoleReport.render(record, s, baseline));
+        io.isobench.report.Verdicts.of(samples).forEach(v -> sb.append(v.render()));
+        return sb.toString();
     }
 
     /**

@@ -92,6 +92,9 @@ public final class HtmlReport {
         for (String w : workloads) {
             workload(w, data.sections().stream().filter(s -> s.workload().equals(w)).toList());
         }
+        for (Verdicts v : Verdicts.of(data.samples())) {
+            verdicts(v);
+        }
         environments();
         hostAndTool();
         trials();
@@ -99,6 +102,34 @@ public final class HtmlReport {
                 .append(" from the run folder alone (run.json and samples.jsonl). Ratios are performance relative to the baseline, ")
                 .append("turned so that above 1 is better whichever way a metric points; CIs are 95% (Student t for means, delta method for ratios); ")
                 .append("significance is Welch's t-test at p &lt; 0.05.</p></footer>\n</body>\n</html>\n");
+    }
+
+    /** A probe-by-variant table of verdicts; the evidence is shown under each verdict. */
+    private void verdicts(Verdicts v) {
+        out.append("<section id=\"verdicts-").append(Html.anchor(v.workload())).append("\">\n<h2>").append(e(v.workload()))
+                .append(": verdicts</h2>\n<table class=\"verdicts\">\n<tr><th>probe</th>");
+        for (String variant : v.variants()) {
+            out.append("<th>").append(e(variantDisplay(variant))).append("</th>");
+        }
+        out.append("</tr>\n");
+        v.cells().forEach((probe, row) -> {
+            out.append("<tr><th>").append(e(probe)).append("</th>");
+            for (String variant : v.variants()) {
+                Verdicts.Cell c = row.get(variant);
+                out.append("<td>");
+                if (c != null) {
+                    out.append("<b>").append(e(c.verdict())).append("</b><br><small>").append(e(c.evidence())).append("</small>");
+                }
+                out.append("</td>");
+            }
+            out.append("</tr>\n");
+        });
+        out.append("</table>\n</section>\n");
+    }
+
+    private String variantDisplay(String label) {
+        ReportData.VariantInfo info = data.variants().get(label);
+        return info == null ? label : info.display();
     }
 
     private void header() {

@@ -1,0 +1,37 @@
+package io.isobench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isobench.result.Direction;
+import io.isobench.result.Sample;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class VerdictsTest {
+
+    static Sample sample(String variant, int iteration, boolean shared) {
+        Map<String, Object> verdicts = Map.of("kernel_shared_with_host", Map.of("verdict", shared, "evidence", "boot id <b>x</b>"));
+        return new Sample("r", "t1", "isolation", Map.of(), variant.startsWith("docker") ? "docker" : "native", variant, Map.of(), false,
+                iteration, false, "capabilities", Map.of(), 14, "capabilities", Direction.LOWER, Instant.now(),
+                Map.of("workload", Map.of("verdicts", verdicts)));
+    }
+
+    @Test
+    void oneRowPerProbeAndOneColumnPerVariantFromTheLastIteration() {
+        List<Verdicts> v = Verdicts.of(List.of(sample("native", 1, true), sample("docker", 1, false), sample("docker", 2, true)));
+        assertThat(v).singleElement().satisfies(t -> {
+            assertThat(t.variants()).containsExactly("native", "docker");
+            assertThat(t.cells().get("kernel_shared_with_host").get("docker").verdict()).isEqualTo("true");
+            assertThat(t.render()).contains("kernel_shared_with_host").contains("native").contains("docker");
+        });
+    }
+
+    @Test
+    void samplesWithoutVerdictsMakeNoTable() {
+        Sample plain = new Sample("r", "t1", "hash", Map.of(), "native", "native", Map.of(), false, 1, false, "throughput", Map.of(), 1,
+                "MB/s", Direction.HIGHER, Instant.now(), Map.of("workload", Map.of()));
+        assertThat(Verdicts.of(List.of(plain))).isEmpty();
+    }
+}
