@@ -164,9 +164,10 @@ isobench_run compress compress "file=$corpus" "threads=$T" "preset=$PRESET"
 flock -u 9
 
 # --- the table -----------------------------------------------------------------------------------
-python3 - "$work" "$T" "$xz_ratio" <<'EOF'
+python3 - "$work" "$T" "$xz_ratio" "$vec1" "$vecT" "$ra1" "$raT" "$bytes" <<'EOF'
 import json, statistics, sys
 work, T, xz_ratio = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+vec1, vecT, ra1, raT, corpus = (int(v) for v in sys.argv[4:9])
 
 def hpcc(shape, key, scale=1.0):
     vals = []
@@ -213,7 +214,10 @@ for kernel, unit, ref, name, metric, target in rows:
     if name == "compress":
         notes.append("compress: ratio isobench %.2f, xz %s" % (meta.get("compression_ratio", 0), xz_ratio))
 print()
+print("sizes: STREAM arrays x1 %d doubles (%.0f MiB), x%d %d doubles per process/thread; RandomAccess table x1 2^%d words, x%d 2^%d per process (isobench: one shared 2^%d table); corpus %d bytes"
+      % (vec1, vec1 * 8 / 2**20, T, vecT, ra1.bit_length() - 1, T, raT.bit_length() - 1, (raT * T).bit_length() - 1, corpus))
 for n in notes:
     print(n)
-print("reference runs: %d hpcc pairs / xz runs; best of each side compared" % len(xz))
+print("reference runs: %d hpcc pairs and xz runs; isobench: %d iterations each; best of each side compared"
+      % (len(xz), len(isob("linpack", "gflops")[0])))
 EOF
