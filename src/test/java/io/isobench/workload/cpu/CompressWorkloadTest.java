@@ -1,0 +1,106 @@
+package io.isobench.workload.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.isobench.BadInputException;
+import io.isobench.host.HostFacts;
+import io.isobench.result.WorkloadResult;
+import io.isobench.workload.InsideContext;
+import io.isobench.workload.Params;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompressWorkloadTest {
+
+    private static final HostFacts HOST = HostFacts.of(2, 8L << 30, 32L << 20);
+
+    private static byte[][] compressed(byte[] input, int[] bounds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            return CompressWorkload.compressBlocks(pool, input, bounds, 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void realBlocksDecompressToTheirInput() throws Exception {
+        byte[] input = TextCorpus.generate(200_000, 3);
+        int[] bounds = CompressWorkload.blockBounds(input.length, 3);
+        byte[][] blocks = compressed(input, bounds);
+        CompressWorkload.verifyBlocks(input, bounds, blocks);
+        long out = 0;
+        for (byte[] b : blocks) {
+            out += b.length;
+        }
+        assertThat(out).isLessThan(input.length / 2); // text compresses
+    }
+
+    @Test
+    void corruptedBlockIsRejected() throws Exception {
+        byte[] input = TextCorpus.generate(100_000, 3);
+        int[] bounds = CompressWorkload.blockBounds(input.length, 2);
+        byte[][] blocks = compressed(input, bounds);
+        blocks[1][blocks[1].length / 2] ^= 0x10;
+        assertThatThrownBy(() -> CompressWorkload.verifyBlocks(input, bounds, blocks))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("block 1");
+    }
+
+    @Test
+    void blocksInTheWrongOrderAreRejected() throws Exception {
+        byte[] input = TextCorpus.generate(100_000, 3);
+        int[] bounds = CompressWorkload.blockBounds(input.length, 2);
+        byte[][] blocks = compressed(input, bounds);
+        byte[][] swapped = {blocks[1], blocks[0]};
+        assertThatThrownBy(() -> CompressWorkload.verifyBlocks(input, bounds, swapped)).hasMessageContaining("block 0");
+    }
+
+    @Test
+    void blockBoundsCoverTheInput() {
+        int[] b = CompressWorkload.blockBounds(1001, 3);
+        assertThat(b).containsExactly(0, 333, 667, 1001);
+    }
+
+    @Test
+    void corpusIsReproducibleText() {
+        byte[] a = TextCorpus.generate(50_000, 9);
+        assertThat(TextCorpus.generate(50_000, 9)).isEqualTo(a);
+        assertThat(TextCorpus.generate(50_000, 10)).isNotEqualTo(a);
+        for (byte c : a) {
+            assertThat(c == '\n' || (c >= 32 && c < 127)).isTrue();
+        }
+    }
+
+    @Test
+    void runInsideCompressesAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("in.txt");
+        Files.write(file, TextCorpus.generate(64_000, 4));
+        CompressWorkload w = new CompressWorkload();
+        Params p = Params.resolve(w.params(), Map.of("file", file.toString(), "threads", 2, "preset", 1), HOST, "workload 'compress'", "test");
+        WorkloadResult r = w.runInside(p, new InsideContext(dir, HOST));
+        assertThat(r.measurements()).singleElement().satisfies(m -> assertThat(m.unit()).isEqualTo("MB/s"));
+        assertThat(r.metadata()).containsEntry("input_bytes", 64_000).containsEntry("blocks", 2);
+        assertThat((Double) r.metadata().get("compression_ratio")).isGreaterThan(1.0);
+    }
+
+    @Test
+    void missingFileIsBadInput(@TempDir Path dir) {
+        CompressWorkload w = new CompressWorkload();
+        Params p = Params.resolve(w.params(), Map.of("file", dir.resolve("nope").toString()), HOST, "workload 'compress'", "test");
+        assertThatThrownBy(() -> w.runInside(p, new InsideContext(dir, HOST))).isInstanceOf(BadInputException.class).hasMessageContaining("file=");
+    }
+
+    @Test
+    void presetNeedingTooMuchMemoryIsBadInput() {
+        HostFacts small = HostFacts.of(64, 1L << 30, 0);
+        CompressWorkload w = new CompressWorkload();
+        Params p = Params.resolve(w.params(), Map.of("preset", 9, "threads", 64), small, "workload 'compress'", "test");
+        assertThatThrownBy(() -> w.validate(p, small)).isInstanceOf(BadInputException.class).hasMessageContaining("preset=9");
+    }
+}
