@@ -45,12 +45,12 @@ final class Net {
     static ParamSpec connectTimeoutParam() {
         return ParamSpec.of("connect_timeout", ParamType.DURATION,
                         "how long the load side keeps trying to reach the server side before the trial fails")
-                .defaultValue(10_000L).range(1, 600_000).unit("ms").build();
+                .defaultValue("10s").range(1, 600_000).unit("ms").build();
     }
 
-    static ParamSpec durationParam(long defaultMillis) {
+    static ParamSpec durationParam(String defaultDuration) {
         return ParamSpec.of("duration", ParamType.DURATION, "measured time per iteration (per direction for tcp_stream both)")
-                .defaultValue(defaultMillis).range(10, 3_600_000).unit("ms").build();
+                .defaultValue(defaultDuration).range(10, 3_600_000).unit("ms").build();
     }
 
     /** A TCP listener on all addresses (IPv4 and IPv6 wildcard) at {@code port}. */

@@ -48,7 +48,7 @@ public final class TcpRrWorkload implements ServerWorkload {
                 ParamSpec.of("response_size", ParamType.SIZE, "bytes per response (the first 8 echo the sequence number)")
                         .defaultValue(200L).range(8, maxSize).unit("bytes").build(),
                 ParamSpec.of("clients", ParamType.INT, "concurrent clients, one transaction in flight each").defaultValue(1).range(1, 1024).build(),
-                Net.durationParam(10_000),
+                Net.durationParam("10s"),
                 ParamSpec.of("count", ParamType.LONG, "transactions per client, stopping earlier than duration if reached; 0 = no limit")
                         .defaultValue(0L).range(0, 1e15).build(),
                 Net.connectTimeoutParam());

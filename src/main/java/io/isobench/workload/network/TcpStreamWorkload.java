@@ -58,7 +58,7 @@ public final class TcpStreamWorkload implements ServerWorkload {
                 ParamSpec.of("message_size", ParamType.SIZE, "bytes per write (iperf3's -l)")
                         .defaultValue(128L << 10).range(1, 64L << 20).unit("bytes").build(),
                 ParamSpec.of("streams", ParamType.INT, "parallel connections (iperf3's -P)").defaultValue(1).range(1, 128).build(),
-                Net.durationParam(10_000),
+                Net.durationParam("10s"),
                 Net.connectTimeoutParam());
     }
 

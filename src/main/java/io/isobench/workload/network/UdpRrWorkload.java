@@ -58,7 +58,7 @@ public final class UdpRrWorkload implements ServerWorkload {
     public List<ParamSpec> params() {
         List<ParamSpec> ps = new ArrayList<>(TcpRrWorkload.rrParams(65_507));
         ps.add(ParamSpec.of("receive_timeout", ParamType.DURATION, "how long a client waits for an answer before counting the transaction lost")
-                .defaultValue(200L).range(1, 60_000).unit("ms").build());
+                .defaultValue("200ms").range(1, 60_000).unit("ms").build());
         return List.copyOf(ps);
     }
 

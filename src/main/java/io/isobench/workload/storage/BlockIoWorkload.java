@@ -49,14 +49,14 @@ public final class BlockIoWorkload implements Workload {
                 ParamSpec.of("mode", ParamType.CHOICE, "access pattern; rand_rw is 70% reads, 30% writes")
                         .defaultValue("rand_read").choices("seq_read", "seq_write", "rand_read", "rand_write", "rand_rw").build(),
                 ParamSpec.of("block_size", ParamType.SIZE, "bytes per request, a multiple of 4K; 0 = 1M for seq_*, 4K for rand_*")
-                        .defaultFrom(h -> 0L, "0 (1M for seq_*, 4K for rand_*)").range(0, 64L << 20).unit("bytes").build(),
+                        .defaultFrom(h -> 0L, "auto: 1M for seq_*, 4K for rand_*").range(0, 64L << 20).unit("bytes").build(),
                 ParamSpec.of("iodepth", ParamType.INT, "requests in flight per job (emulated: one thread per request)")
                         .defaultValue(16).range(1, 256).build(),
                 ParamSpec.of("jobs", ParamType.INT, "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build(),
                 ParamSpec.of("file_size", ParamType.SIZE, "size of the test file, filled once per iteration before measuring")
                         .defaultValue(1L << 30).range(1L << 20, 1L << 50).unit("bytes").build(),
                 ParamSpec.of("duration", ParamType.DURATION, "measured time per iteration, after the fill")
-                        .defaultValue(10_000L).range(10, 3_600_000).unit("ms").build(),
+                        .defaultValue("10s").range(10, 3_600_000).unit("ms").build(),
                 ParamSpec.of("verify", ParamType.BOOL, "check the offset stamp of every block read").defaultValue(true).build());
     }
 

@@ -113,8 +113,15 @@ final class DirectIo {
         return aligned.limit(size).slice();
     }
 
+    /** A size as users write it: 1024T, 64M, 76.1G. */
     static String mib(long bytes) {
-        return bytes % (1L << 30) == 0 && bytes > 0 ? (bytes >> 30) + "G"
-                : bytes % (1L << 20) == 0 ? (bytes >> 20) + "M" : String.format("%.1fM", bytes / 1048576.0);
+        String[] units = {"T", "G", "M", "K"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (4 - i));
+            if (bytes >= unit) {
+                return bytes % unit == 0 ? bytes / unit + units[i] : String.format(java.util.Locale.ROOT, "%.1f%s", (double) bytes / unit, units[i]);
+            }
+        }
+        return String.valueOf(bytes);
     }
 }
