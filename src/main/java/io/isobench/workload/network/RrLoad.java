@@ -29,6 +29,9 @@ final class RrLoad {
         default long stale() {
             return 0;
         }
+
+        @Override
+        void close();
     }
 
     /** What all clients did together. */

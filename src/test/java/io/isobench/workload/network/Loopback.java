@@ -47,7 +47,8 @@ final class Loopback {
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
-            try (DatagramSocket d = new DatagramSocket(port)) {
+            try {
+                new DatagramSocket(port).close();
                 return port;
             } catch (IOException busy) {
                 // taken for UDP: try another
@@ -96,9 +97,13 @@ final class Loopback {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             client.close();
-            thread.join(5_000);
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
