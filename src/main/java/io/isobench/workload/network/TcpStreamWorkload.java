@@ -1,5 +1,6 @@
 package io.isobench.workload.network;
 
+import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.Endpoint;
 import io.isobench.workload.HostContext;
@@ -202,7 +203,7 @@ public final class TcpStreamWorkload implements ServerWorkload {
             b.fact("inside_connections_" + direction, connections);
             b.fact("inside_cpu_seconds_" + direction, Double.isNaN(cpu) ? "unavailable" : cpu);
             if (bytes > 0 && !Double.isNaN(cpu)) {
-                b.add(io.isobench.result.Measurement.lower("cpu_inside", cpu / (bytes / 1e9), "CPU-s/GB")
+                b.add(Measurement.lower("cpu_inside", cpu / (bytes / 1e9), "CPU-s/GB")
                         .withLabel("direction", direction));
             }
         }
@@ -282,9 +283,9 @@ public final class TcpStreamWorkload implements ServerWorkload {
                 end = Math.max(end, ends[i]);
             }
             double seconds = (end - start[0]) / 1e9;
-            b.add(io.isobench.result.Measurement.higher("throughput", total * 8 / seconds / 1e9, "Gbit/s").withLabel("direction", dir));
+            b.add(Measurement.higher("throughput", total * 8 / seconds / 1e9, "Gbit/s").withLabel("direction", dir));
             if (!Double.isNaN(cpu0) && total > 0) {
-                b.add(io.isobench.result.Measurement.lower("cpu_host", (cpu1 - cpu0) / (total / 1e9), "CPU-s/GB")
+                b.add(Measurement.lower("cpu_host", (cpu1 - cpu0) / (total / 1e9), "CPU-s/GB")
                         .withLabel("direction", dir));
             }
             b.fact("bytes_" + dir, total).fact("seconds_" + dir, seconds).fact("host_cpu_seconds_" + dir, cpu1 - cpu0);

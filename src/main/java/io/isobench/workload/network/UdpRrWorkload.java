@@ -11,6 +11,7 @@ import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
 import io.isobench.workload.Transport;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -23,7 +24,9 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -119,8 +122,8 @@ public final class UdpRrWorkload implements ServerWorkload {
         }
 
         @Override
-        public java.util.Map<String, Object> facts() {
-            return java.util.Map.of("port", port);
+        public Map<String, Object> facts() {
+            return Map.of("port", port);
         }
 
         @Override
@@ -148,7 +151,7 @@ public final class UdpRrWorkload implements ServerWorkload {
         UdpClient(DatagramSocket s, int reqSize, int respSize) {
             this.s = s;
             this.req = new byte[reqSize];
-            new java.util.SplittableRandom(reqSize).nextBytes(req);
+            new SplittableRandom(reqSize).nextBytes(req);
             this.resp = new byte[respSize + 1]; // one spare byte shows a response longer than asked
             this.reqView = ByteBuffer.wrap(req);
             this.respView = ByteBuffer.wrap(resp);
@@ -216,7 +219,7 @@ public final class UdpRrWorkload implements ServerWorkload {
         } finally {
             s.setSoTimeout(saved);
         }
-        throw new java.net.ConnectException(name() + ": cannot reach the UDP server side at " + ep + " within " + timeoutMillis
+        throw new ConnectException(name() + ": cannot reach the UDP server side at " + ep + " within " + timeoutMillis
                 + " ms (" + last + "): the environment does not carry UDP to that port; check its network setting"
                 + " (published UDP port, bridge address, VM port forward) or raise connect_timeout");
     }
