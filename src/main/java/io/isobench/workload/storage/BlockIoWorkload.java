@@ -1,0 +1,156 @@
+package io.isobench.workload.storage;
+
+import io.isobench.BadInputException;
+import io.isobench.host.HostFacts;
+import io.isobench.result.WorkloadResult;
+import io.isobench.workload.InsideContext;
+import io.isobench.workload.ParamSpec;
+import io.isobench.workload.ParamType;
+import io.isobench.workload.Params;
+import io.isobench.workload.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Block I/O on the storage under test, like the study's fio jobs: sequential 1 MiB reads and
+ * writes, random 4 KiB reads, writes and a 70/30 mix, on one file in the environment's data
+ * folder (a directory natively, the container filesystem or a volume in Docker, a virtio disk in
+ * a VM). Every iteration creates the file, fills it once (preconditioning, synced), measures for
+ * {@code duration} with O_DIRECT so the page cache stays out, and removes the file, also on
+ * failure.
+ *
+ * <p>I/O engine: synchronous pread/pwrite through {@link java.nio.channels.FileChannel}; the queue
+ * depth is emulated by {@code iodepth} threads per job (see {@link BlockIoRun}). Reads check the
+ * data ({@link BlockStamp}).
+ */
+public final class BlockIoWorkload implements Workload {
+
+    /** Bytes kept free on the data folder's file system beyond the file. */
+    static final long SPARE = 64L << 20;
+
+    @Override
+    public String name() {
+        return "blockio";
+    }
+
+    @Override
+    public String description() {
+        return "block I/O with O_DIRECT on the environment's storage: seq/rand read/write/70-30 mix (MB/s, IOPS, latency), like fio";
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        return List.of(
+                ParamSpec.of("mode", ParamType.CHOICE, "access pattern; rand_rw is 70% reads, 30% writes")
+                        .defaultValue("rand_read").choices("seq_read", "seq_write", "rand_read", "rand_write", "rand_rw").build(),
+                ParamSpec.of("block_size", ParamType.SIZE, "bytes per request, a multiple of 4K; 0 = 1M for seq_*, 4K for rand_*")
+                        .defaultFrom(h -> 0L, "auto: 1M for seq_*, 4K for rand_*").range(0, 64L << 20).unit("bytes").build(),
+                ParamSpec.of("iodepth", ParamType.INT, "requests in flight per job (emulated: one thread per request)")
+                        .defaultValue(16).range(1, 256).build(),
+                ParamSpec.of("jobs", ParamType.INT, "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build(),
+                ParamSpec.of("file_size", ParamType.SIZE, "size of the test file, filled once per iteration before measuring")
+                        .defaultValue(1L << 30).range(1L << 20, 1L << 50).unit("bytes").build(),
+                ParamSpec.of("duration", ParamType.DURATION, "measured time per iteration, after the fill")
+                        .defaultValue("10s").range(10, 3_600_000).unit("ms").build(),
+                ParamSpec.of("verify", ParamType.BOOL, "check the offset stamp of every block read").defaultValue(true).build());
+    }
+
+    static int blockSize(Params p) {
+        long bs = p.getBytes("block_size");
+        if (bs == 0) {
+            return p.getString("mode").startsWith("seq") ? 1 << 20 : 4096;
+        }
+        return (int) bs;
+    }
+
+    @Override
+    public void validate(Params p, HostFacts host) {
+        int bs = blockSize(p);
+        if (bs % BlockStamp.UNIT != 0) {
+            throw new BadInputException(name() + " parameter 'block_size' is " + bs + ": O_DIRECT needs a multiple of 4K (4096 bytes);"
+                    + " use e.g. 4K, 64K or 1M");
+        }
+        long fileSize = p.getBytes("file_size");
+        if (fileSize % bs != 0) {
+            throw new BadInputException(name() + " parameter 'file_size' is " + fileSize + " bytes, not a multiple of block_size "
+                    + bs + ": use a size such as " + DirectIo.mib(Math.max(bs, fileSize / bs * bs)));
+        }
+        int jobs = p.getInt("jobs");
+        if (fileSize / bs < jobs) {
+            throw new BadInputException(name() + " parameter 'file_size' (" + DirectIo.mib(fileSize) + ") holds fewer blocks of "
+                    + bs + " bytes than there are jobs (" + jobs + "): raise file_size or lower jobs");
+        }
+    }
+
+    @Override
+    public Duration deadline(Params p) {
+        // the fill at a pessimistic 20 MB/s, the measurement, and slack
+        return Duration.ofMillis(p.getBytes("file_size") / 20_000 + p.getMillis("duration") + 120_000);
+    }
+
+    @Override
+    public Duration estimate(Params p) {
+        return Duration.ofMillis(p.getBytes("file_size") / 500_000 + p.getMillis("duration"));
+    }
+
+    @Override
+    public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
+        validate(p, ctx.facts());
+        BlockIoRun.Mode mode = BlockIoRun.Mode.parse(p.getString("mode"));
+        int bs = blockSize(p);
+        long fileSize = p.getBytes("file_size");
+        int iodepth = p.getInt("iodepth");
+        int jobs = p.getInt("jobs");
+        Path dir = ctx.dataDir();
+        Files.createDirectories(dir);
+        DirectIo.checkFileSystem(name(), dir);
+        DirectIo.checkSpace(name(), dir, fileSize, SPARE);
+        int alignment = DirectIo.alignment(dir);
+        if (bs % alignment != 0) {
+            throw new BadInputException(name() + " parameter 'block_size' is " + bs + " but the file system of " + dir
+                    + " needs O_DIRECT requests in multiples of " + alignment + " bytes: use a multiple of " + alignment);
+        }
+        long token = new SplittableRandom().nextLong();
+        Path file = dir.resolve("isobench-blockio-" + Long.toHexString(token) + ".dat");
+        try {
+            long f0 = System.nanoTime();
+            BlockIoRun.fill(name(), file, fileSize, token, alignment);
+            double fillSeconds = (System.nanoTime() - f0) / 1e9;
+            BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.getBool("verify"), token, alignment);
+            BlockIoRun.Outcome o = run.run(p.getMillis("duration"));
+            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    static WorkloadResult report(BlockIoRun.Outcome o, BlockIoRun.Mode mode, int bs, int iodepth, int jobs, long fileSize, Path dir,
+                                 double fillSeconds) throws java.io.IOException {
+        Histogram h = o.latencies();
+        WorkloadResult.Builder b = WorkloadResult.builder();
+        b.higher("throughput", o.bytes() / o.seconds() / 1e6, "MB/s");
+        b.higher("iops", o.ops() / o.seconds(), "IOPS");
+        if (mode == BlockIoRun.Mode.RAND_RW) {
+            b.higher("read_iops", o.reads() / o.seconds(), "IOPS");
+            b.higher("write_iops", o.writes() / o.seconds(), "IOPS");
+        }
+        b.lower("latency_mean", h.getMean() / 1000.0, "us");
+        b.lower("latency_p50", h.getValueAtPercentile(50) / 1000.0, "us");
+        b.lower("latency_p99", h.getValueAtPercentile(99) / 1000.0, "us");
+        b.lower("latency_p99_9", h.getValueAtPercentile(99.9) / 1000.0, "us");
+        b.fact("mode", mode.name().toLowerCase(Locale.ROOT))
+                .fact("block_size", bs).fact("iodepth", iodepth).fact("jobs", jobs).fact("file_size", fileSize)
+                .fact("reads", o.reads()).fact("writes", o.writes()).fact("verified_reads", o.verifiedReads())
+                .fact("seconds", o.seconds()).fact("fill_seconds", fillSeconds)
+                .fact("data_dir", dir.toString()).fact("filesystem", DirectIo.type(dir))
+                .fact("io_engine", "sync pread/pwrite with O_DIRECT (FileChannel); iodepth emulated by " + iodepth
+                        + " threads per job")
+                .fact("latency_max_us", h.getMaxValue() / 1000.0);
+        return b.build();
+    }
+}

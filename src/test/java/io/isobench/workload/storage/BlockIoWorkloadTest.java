@@ -1,0 +1,166 @@
+package io.isobench.workload.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.isobench.BadInputException;
+import io.isobench.env.Files2;
+import io.isobench.host.HostFacts;
+import io.isobench.result.Measurement;
+import io.isobench.result.WorkloadResult;
+import io.isobench.workload.InsideContext;
+import io.isobench.workload.Params;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Small files, short runs, on a disk-backed folder (/var/tmp, as the native environment uses). */
+class BlockIoWorkloadTest {
+
+    private final BlockIoWorkload w = new BlockIoWorkload();
+    private Path dir;
+
+    @BeforeEach
+    void makeDir() throws Exception {
+        Path base = Path.of("/var/tmp");
+        assumeTrue(Files.isWritable(base) && !DirectIo.IN_MEMORY.contains(DirectIo.type(base)), "/var/tmp is not disk-backed here");
+        dir = Files.createTempDirectory(base, "isobench-blockio-test");
+    }
+
+    @AfterEach
+    void removeDir() throws Exception {
+        if (dir != null) {
+            Files2.deleteRecursively(dir);
+        }
+    }
+
+    private Params params(Map<String, Object> given) {
+        Map<String, Object> m = new HashMap<>(Map.of("file_size", "8M", "duration", "200ms", "iodepth", 4));
+        m.putAll(given);
+        return Params.resolve(w.params(), m, HostFacts.read(), "workload 'blockio'", "test");
+    }
+
+    private WorkloadResult run(Map<String, Object> given) throws Exception {
+        return w.runInside(params(given), new InsideContext(dir, HostFacts.read()));
+    }
+
+    private static double figure(WorkloadResult r, String metric) {
+        return r.measurements().stream().filter(m -> m.metric().equals(metric)).mapToDouble(Measurement::value).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + metric + " in " + r.measurements()));
+    }
+
+    private static long fact(WorkloadResult r, String key) {
+        return ((Number) r.metadata().get(key)).longValue();
+    }
+
+    private long filesLeft() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"})
+    void everyModeMeasuresConsistentFiguresAndRemovesItsFile(String mode) throws Exception {
+        WorkloadResult r = run(Map.of("mode", mode));
+        long reads = fact(r, "reads");
+        long writes = fact(r, "writes");
+        int bs = mode.startsWith("seq") ? 1 << 20 : 4096;
+        assertThat(fact(r, "block_size")).isEqualTo(bs);
+        assertThat(reads + writes).isPositive();
+        double seconds = ((Number) r.metadata().get("seconds")).doubleValue();
+        assertThat(figure(r, "iops")).isCloseTo((reads + writes) / seconds, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(figure(r, "throughput")).isCloseTo((reads + writes) * bs / seconds / 1e6, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(figure(r, "latency_p50")).isPositive().isLessThanOrEqualTo(figure(r, "latency_p99"));
+        switch (mode) {
+            case "seq_read", "rand_read" -> assertThat(writes).isZero();
+            case "seq_write", "rand_write" -> assertThat(reads).isZero();
+            default -> {
+                assertThat(reads).isPositive();
+                assertThat(figure(r, "read_iops") + figure(r, "write_iops")).isCloseTo(figure(r, "iops"), org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+        // every read was checked against the stamp the fill (or an earlier write) put there
+        assertThat(fact(r, "verified_reads")).isEqualTo(reads);
+        assertThat(filesLeft()).isZero();
+    }
+
+    @Test
+    void aCorruptedBlockIsCaughtByTheReadCheck() throws Exception {
+        Path file = dir.resolve("corrupt.dat");
+        long size = 4L << 20;
+        int alignment = DirectIo.alignment(dir);
+        BlockIoRun.fill("blockio", file, size, 42, alignment);
+        long bad = 3L * (1 << 20) + 5 * 4096;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(16).putLong(bad + 4096).putLong(42).flip(), bad); // a block that claims to be its neighbour
+            ch.force(true);
+        }
+        BlockIoRun run = new BlockIoRun("blockio", file, size, BlockIoRun.Mode.SEQ_READ, 1 << 20, 1, 1, 70, true, 42, alignment);
+        assertThatThrownBy(() -> run.run(2_000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("file offset " + bad)
+                .hasMessageContaining("not what was written");
+        // the same file, intact elsewhere, reads clean from a job that never reaches the bad block
+        BlockIoRun other = new BlockIoRun("blockio", file, 3L << 20, BlockIoRun.Mode.SEQ_READ, 1 << 20, 1, 1, 70, true, 42, alignment);
+        assertThat(other.run(50).verifiedReads()).isPositive();
+    }
+
+    @Test
+    void aFileOfAnotherRunFailsTheCheck() throws Exception {
+        Path file = dir.resolve("foreign.dat");
+        int alignment = DirectIo.alignment(dir);
+        BlockIoRun.fill("blockio", file, 1 << 20, 7, alignment);
+        BlockIoRun run = new BlockIoRun("blockio", file, 1 << 20, BlockIoRun.Mode.RAND_READ, 4096, 1, 1, 70, true, 8, alignment);
+        assertThatThrownBy(() -> run.run(50)).hasMessageContaining("foreign token");
+    }
+
+    @Test
+    void memoryBackedFolderIsRefusedWithTheFix() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && DirectIo.type(shm).equals("tmpfs"), "/dev/shm is not tmpfs here");
+        Path inShm = Files.createTempDirectory(shm, "isobench-blockio-test");
+        try {
+            assertThatThrownBy(() -> w.runInside(params(Map.of()), new InsideContext(inShm, HostFacts.read())))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessageContaining(inShm.toString())
+                    .hasMessageContaining("tmpfs")
+                    .hasMessageContaining("disk-backed");
+            try (Stream<Path> s = Files.list(inShm)) {
+                assertThat(s.count()).isZero();
+            }
+        } finally {
+            Files2.deleteRecursively(inShm);
+        }
+    }
+
+    @Test
+    void aDiskTooSmallIsRefusedBeforeAnythingIsWritten() throws Exception {
+        assertThatThrownBy(() -> run(Map.of("file_size", "1024T")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("file_size=1024T does not fit in " + dir)
+                .hasMessageContaining("free");
+        assertThat(filesLeft()).isZero();
+    }
+
+    @Test
+    void sizesThatODirectCannotDoAreBadInput() {
+        assertThatThrownBy(() -> w.validate(params(Map.of("block_size", 1000)), HostFacts.read()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("block_size").hasMessageContaining("4K");
+        assertThatThrownBy(() -> w.validate(params(Map.of("block_size", "8K", "file_size", "1028K")), HostFacts.read()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("file_size");
+        assertThatThrownBy(() -> w.validate(params(Map.of("mode", "seq_read", "file_size", "2M", "jobs", 4)), HostFacts.read()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("jobs");
+    }
+}
