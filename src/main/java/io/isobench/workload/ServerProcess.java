@@ -148,6 +148,26 @@ public final class ServerProcess {
         }
     }
 
+    /**
+     * Sends SIGTERM (a graceful shutdown for servers such as mariadbd), waits up to {@code grace},
+     * then SIGKILL.
+     *
+     * @return "terminated" or "killed"
+     */
+    public String terminate(Duration grace) throws InterruptedException {
+        try {
+            process.destroy();
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return "terminated";
+            }
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            return "killed";
+        } finally {
+            removeHook();
+        }
+    }
+
     /** Kills the server at once (a start that failed). */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
