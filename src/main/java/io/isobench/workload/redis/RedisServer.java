@@ -113,8 +113,9 @@ final class RedisServer implements ServerSide {
     private String logTail(Path log) {
         String out = process.outputTail(2000);
         String lg = ServerProcess.tail(log, 2000);
-        return "redis-server output:\n" + (out.isEmpty() ? "(none)" : out) + "\nredis log (" + log + "):\n"
-                + (lg.isEmpty() ? "(empty)" : lg);
+        // configuration errors go to the output (the log file is not open yet), the rest to the log
+        return "redis-server output:\n" + (out.isEmpty() ? "(none)" : out)
+                + (lg.isEmpty() ? "" : "\nredis log (" + log + "):\n" + lg);
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class RedisWorkload implements ServerWorkload {
     public List<ParamSpec> params() {
         return List.of(
                 ParamSpec.of(COMMANDS, ParamType.CHOICE, "commands to run (always in the order PING, SET, GET, LPUSH, LPOP, SADD)")
-                        .list().defaultValue(List.of("GET", "SET", "PING", "LPUSH", "LPOP", "SADD"))
+                        .list().defaultValue(List.of("PING", "SET", "GET", "LPUSH", "LPOP", "SADD"))
                         .choices("PING", "SET", "GET", "LPUSH", "LPOP", "SADD").build(),
                 ParamSpec.of(CLIENTS, ParamType.INT, "client connections, swept inside one iteration").list()
                         .defaultValue(List.of(1, 2, 4, 8, 16, 32, 64, 120)).range(1, 10_000).build(),
