@@ -1,0 +1,243 @@
+package io.isobench.workload.mysql;
+
+import io.isobench.BadInputException;
+import io.isobench.host.HostFacts;
+import io.isobench.result.Measurement;
+import io.isobench.result.WorkloadResult;
+import io.isobench.workload.Endpoint;
+import io.isobench.workload.HostContext;
+import io.isobench.workload.InsideContext;
+import io.isobench.workload.ParamSpec;
+import io.isobench.workload.ParamType;
+import io.isobench.workload.Params;
+import io.isobench.workload.ServerSide;
+import io.isobench.workload.ServerWorkload;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * MySQL as the study measured it: a real MariaDB server inside the environment with its data on
+ * the storage under test, sysbench's OLTP tables loaded once per environment instance (the
+ * prepare stage, kept between iterations), and sysbench's OLTP transaction mix driven from the
+ * host over JDBC, sweeping the thread counts inside one iteration. Reports transactions/s,
+ * queries/s and transaction latency percentiles, labelled {@code threads=N}.
+ */
+public final class MysqlWorkload implements ServerWorkload {
+
+    static final String MODE = "mode";
+    static final String THREADS = "threads";
+    static final String DURATION = "duration";
+    static final String RAMP = "ramp";
+    static final String TABLES = "tables";
+    static final String TABLE_SIZE = "table_size";
+    static final String BUFFER_POOL = "buffer_pool";
+    static final String FLUSH_METHOD = "flush_method";
+    static final String FLUSH_AT_COMMIT = "flush_log_at_trx_commit";
+    static final String DISTRIBUTION = "distribution";
+    static final String PREWARM = "prewarm";
+    static final String CONFIG = "config";
+    static final String START_TIMEOUT = "start_timeout";
+
+    @Override
+    public String name() {
+        return "mysql";
+    }
+
+    @Override
+    public String description() {
+        return "MariaDB inside, sysbench OLTP mix over JDBC from the host: transactions/s, queries/s, latency per thread count";
+    }
+
+    /** The study's 2,000,000 rows, scaled down on small hosts so the prepare stage stays short. */
+    static int defaultTableSize(HostFacts h) {
+        long rows = 250_000L * h.cpus();
+        rows = Math.min(rows, h.memoryBytes() / 4 / 250); // about 250 bytes a row with its index
+        return (int) Math.max(10_000, Math.min(2_000_000, rows));
+    }
+
+    /** The study's 3 GB buffer pool, or a quarter of memory on smaller hosts (128 MiB steps). */
+    static long defaultBufferPool(HostFacts h) {
+        long quarter = h.memoryBytes() / 4;
+        long pool = Math.min(3L << 30, quarter);
+        return Math.max(128L << 20, pool & ~((128L << 20) - 1));
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        return List.of(
+                ParamSpec.of(MODE, ParamType.CHOICE, "sysbench transaction mix: read_only (the study's) or read_write")
+                        .defaultValue("read_only").choices("read_only", "read_write").build(),
+                ParamSpec.of(THREADS, ParamType.INT, "client threads (one connection each), swept inside one iteration")
+                        .list().defaultValue(List.of(1, 2, 4, 8, 16, 32)).range(1, 4096).build(),
+                ParamSpec.of(DURATION, ParamType.DURATION, "measured time per thread count (the study: 60s)").defaultValue("10s").build(),
+                ParamSpec.of(RAMP, ParamType.DURATION, "unmeasured time before each thread count's measurement").defaultValue("1s").build(),
+                ParamSpec.of(TABLES, ParamType.INT, "sbtest tables").defaultValue(1).range(1, 64).build(),
+                ParamSpec.of(TABLE_SIZE, ParamType.INT, "rows per table (the study: 2000000)")
+                        .defaultFrom(h -> defaultTableSize(h), "250000 per CPU, within 10000..2000000").range(100, 1_000_000_000).build(),
+                ParamSpec.of(BUFFER_POOL, ParamType.SIZE, "InnoDB buffer pool (capped at half the environment's memory)")
+                        .defaultFrom(h -> defaultBufferPool(h), "a quarter of memory, at most 3G").unit("bytes")
+                        .range(8L << 20, 1L << 44).build(),
+                ParamSpec.of(FLUSH_METHOD, ParamType.CHOICE, "innodb_flush_method (the study: O_DIRECT)").defaultValue("O_DIRECT")
+                        .choices("O_DIRECT", "O_DIRECT_NO_FSYNC", "fsync", "O_DSYNC").build(),
+                ParamSpec.of(FLUSH_AT_COMMIT, ParamType.INT, "innodb_flush_log_at_trx_commit (the study: 0, no flush at commit)")
+                        .defaultValue(0).range(0, 2).build(),
+                ParamSpec.of(DISTRIBUTION, ParamType.CHOICE, "how ids are drawn (sysbench --rand-type)").defaultValue("special")
+                        .choices("special", "uniform").build(),
+                ParamSpec.of(PREWARM, ParamType.BOOL, "read the tables once after the server starts, before measuring")
+                        .defaultValue(true).build(),
+                ParamSpec.of(CONFIG, ParamType.STRING, "more mariadbd options, space-separated (e.g. '--innodb-log-file-size=1G')")
+                        .defaultValue("").build(),
+                ParamSpec.of(START_TIMEOUT, ParamType.DURATION, "how long the server may take to accept connections")
+                        .defaultValue("120s").build());
+    }
+
+    @Override
+    public void validate(Params p, HostFacts host) {
+        long dataBytes = (long) p.getInt(TABLES) * p.getInt(TABLE_SIZE) * 250;
+        if (p.getBytes(BUFFER_POOL) > host.memoryBytes() * 3 / 4) {
+            throw new BadInputException("mysql buffer_pool=" + (p.getBytes(BUFFER_POOL) >> 20) + "M exceeds three quarters of this"
+                    + " host's " + (host.memoryBytes() >> 20) + " MiB: choose a smaller buffer_pool");
+        }
+        if (dataBytes > 64L << 30) {
+            throw new BadInputException("mysql tables=" + p.getInt(TABLES) + " x table_size=" + p.getInt(TABLE_SIZE)
+                    + " is about " + (dataBytes >> 30) + " GiB of data, more than the 64 GiB isobench loads: lower table_size");
+        }
+        if (p.getMillis(DURATION) < 100) {
+            throw new BadInputException("mysql duration=" + p.getMillis(DURATION) + "ms is too short to count transactions:"
+                    + " use at least 100ms (the study: 60s)");
+        }
+        for (String opt : p.getString(CONFIG).trim().split("\\s+")) {
+            if (!opt.isEmpty() && !opt.startsWith("--")) {
+                throw new BadInputException("mysql config='" + p.getString(CONFIG) + "' has '" + opt + "', which is not a"
+                        + " mariadbd option: write options as --name=value, separated by spaces");
+            }
+        }
+    }
+
+    private static int maxThreads(Params p) {
+        return p.getIntList(THREADS).stream().mapToInt(Integer::intValue).max().orElse(1);
+    }
+
+    private static long loadMillis(Params p) {
+        // about 30000 rows/s on a small host, generously
+        return (long) p.getInt(TABLES) * p.getInt(TABLE_SIZE) / 30;
+    }
+
+    @Override
+    public Duration estimate(Params p) {
+        long points = p.getIntList(THREADS).size();
+        return Duration.ofMillis(5000 + points * (p.getMillis(DURATION) + p.getMillis(RAMP)));
+    }
+
+    @Override
+    public Duration deadline(Params p) {
+        long points = p.getIntList(THREADS).size();
+        return Duration.ofMinutes(5).plusMillis(p.getMillis(START_TIMEOUT) + 10 * loadMillis(p)
+                + 2 * points * (p.getMillis(DURATION) + p.getMillis(RAMP)));
+    }
+
+    @Override
+    public ServerSide startServer(Params p, InsideContext ctx, int port) throws Exception {
+        MariadbServer.Config cfg = new MariadbServer.Config(p.getBytes(BUFFER_POOL), p.getString(FLUSH_METHOD),
+                p.getInt(FLUSH_AT_COMMIT), maxThreads(p) + 20, p.getString(CONFIG), Duration.ofMillis(p.getMillis(START_TIMEOUT)));
+        return MariadbServer.start(ctx.dataDir(), ctx.facts().memoryBytes(), port, cfg);
+    }
+
+    /** The JDBC URL the load uses: server-side prepared statements, as sysbench's MySQL driver. */
+    static String url(Endpoint ep) {
+        return "jdbc:mariadb://" + ep.host() + ":" + ep.port() + "/" + MariadbServer.DATABASE
+                + "?user=" + MariadbServer.USER + "&password=" + MariadbServer.PASSWORD
+                + "&useServerPrepStmts=true&connectTimeout=30000&socketTimeout=600000";
+    }
+
+    @Override
+    public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
+        String url = url(ep);
+        int tables = p.getInt(TABLES);
+        int tableSize = p.getInt(TABLE_SIZE);
+        boolean special = p.getString(DISTRIBUTION).equals("special");
+        boolean readWrite = p.getString(MODE).equals("read_write");
+        WorkloadResult.Builder b = WorkloadResult.builder();
+
+        OltpSchema.Outcome prep = OltpSchema.ensure(url, tables, tableSize, special, 42);
+        b.fact("prepare", prep.loaded() ? "loaded: " + prep.reason() : prep.reason());
+        b.fact("prepare_seconds", prep.seconds());
+        Map<String, Long> before;
+        try (Connection c = DriverManager.getConnection(url)) {
+            if (p.getBool(PREWARM)) {
+                long t0 = System.nanoTime();
+                OltpSchema.prewarm(c, tables, tableSize);
+                b.fact("prewarm_seconds", (System.nanoTime() - t0) / 1e9);
+            }
+            before = status(c);
+        }
+
+        OltpDriver driver = new OltpDriver(url, tables, tableSize, readWrite, special);
+        Map<String, Object> points = new LinkedHashMap<>();
+        long seed = 1;
+        for (int threads : p.getIntList(THREADS)) {
+            OltpDriver.PointResult r = driver.run(threads, p.getMillis(RAMP), p.getMillis(DURATION), seed++);
+            if (r.transactions() == 0) {
+                throw new IllegalStateException("no transaction completed in " + p.getMillis(DURATION) + " ms with " + threads
+                        + " threads (" + r.ignoredErrors() + " rolled back on deadlocks or lock waits): raise duration");
+            }
+            if (!readWrite && r.missingRows() > 0) {
+                throw new IllegalStateException(r.missingRows() + " point selects found no row in read_only mode: the sbtest"
+                        + " tables lost rows, so the figures would be wrong; the next iteration reloads them");
+            }
+            Histogram h = r.latencyNanos();
+            b.add(Measurement.higher("tps", r.tps(), "tx/s").withLabel(THREADS, threads));
+            b.add(Measurement.higher("qps", r.qps(), "queries/s").withLabel(THREADS, threads));
+            b.add(Measurement.lower("latency_p50", h.getValueAtPercentile(50) / 1e6, "ms").withLabel(THREADS, threads));
+            b.add(Measurement.lower("latency_p95", h.getValueAtPercentile(95) / 1e6, "ms").withLabel(THREADS, threads));
+            b.add(Measurement.lower("latency_p99", h.getValueAtPercentile(99) / 1e6, "ms").withLabel(THREADS, threads));
+            points.put("threads=" + threads, Map.of("transactions", r.transactions(), "seconds", r.seconds(),
+                    "ignored_errors", r.ignoredErrors(), "missing_rows", r.missingRows(), "max_ms", h.getMaxValue() / 1e6));
+        }
+        b.fact("points", points);
+        b.fact("queries_per_transaction", driver.queriesPerTransaction());
+        try (Connection c = DriverManager.getConnection(url)) {
+            Map<String, Long> after = status(c);
+            long requests = after.getOrDefault("Innodb_buffer_pool_read_requests", 0L)
+                    - before.getOrDefault("Innodb_buffer_pool_read_requests", 0L);
+            long reads = after.getOrDefault("Innodb_buffer_pool_reads", 0L) - before.getOrDefault("Innodb_buffer_pool_reads", 0L);
+            b.fact("buffer_pool_hit_ratio", requests > 0 ? 1.0 - (double) reads / requests : 1.0);
+            b.fact("innodb_data_reads", after.getOrDefault("Innodb_data_reads", 0L) - before.getOrDefault("Innodb_data_reads", 0L));
+            b.fact("innodb_data_writes", after.getOrDefault("Innodb_data_writes", 0L) - before.getOrDefault("Innodb_data_writes", 0L));
+            b.fact("server_variables", variables(c));
+        }
+        return b.build();
+    }
+
+    private static Map<String, Long> status(Connection c) throws SQLException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN"
+                + " ('Innodb_buffer_pool_read_requests','Innodb_buffer_pool_reads','Innodb_data_reads','Innodb_data_writes')")) {
+            while (rs.next()) {
+                m.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return m;
+    }
+
+    /** The settings that decide the figures, read back from the server (proof that they took effect). */
+    private static Map<String, String> variables(Connection c) throws SQLException {
+        Map<String, String> m = new LinkedHashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name IN"
+                + " ('version','innodb_buffer_pool_size','innodb_flush_method','innodb_flush_log_at_trx_commit',"
+                + "'innodb_use_native_aio','max_connections','datadir')")) {
+            while (rs.next()) {
+                m.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return m;
+    }
+}
