@@ -38,7 +38,7 @@ import java.util.function.Consumer;
 final class Disks {
 
     /** Bumped when the way the root image is assembled changes. */
-    private static final String BUILDER_VERSION = "1";
+    private static final String BUILDER_VERSION = "2";
 
     private final ImageCache cache;
     private final Consumer<String> log;
@@ -73,6 +73,19 @@ final class Disks {
                 Path home = stage.resolve(GuestImages.GUEST_HOME.substring(1));
                 Files.createDirectories(home);
                 run(List.of("cp", "-al", payload.dir() + "/.", home.toString()), 600);
+                // The jlink-ed JRE has no class-data-sharing archive; the JDK the native baseline runs
+                // on has one. Dumping it here (a new file: nothing linked is written) gives the guest's
+                // JVM the same start-up path, which under TCG saves many seconds per boot.
+                Path jre = home.resolve("jre");
+                Path jsa = jre.resolve("lib/server/classes.jsa");
+                if (Files.isExecutable(jre.resolve("bin/java")) && !Files.exists(jsa)) {
+                    try {
+                        run(List.of(jre.resolve("bin/java").toString(), "-Xshare:dump", "-XX:SharedArchiveFile=" + jsa), 300);
+                    } catch (IOException e) {
+                        log.accept("no class-data-sharing archive for the guest JRE (" + e.getMessage() + ")");
+                        Files.deleteIfExists(jsa);
+                    }
+                }
                 Path modDir = stage.resolve("lib/modules").resolve(kernel.release());
                 Files2.deleteRecursively(modDir);
                 Files.createDirectories(modDir);

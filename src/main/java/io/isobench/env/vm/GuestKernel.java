@@ -9,13 +9,12 @@ import java.util.stream.Stream;
 
 /**
  * The kernel a guest boots: a Debian kernel installed on the host (the cloud flavour,
- * {@code linux-image-cloud-amd64}, preferred: small, with the virtio drivers), its initrd (which
- * loads virtio-blk and mounts the root disk), and its modules, which the root disk carries so the
- * guest can load the virtio console and network drivers.
+ * {@code linux-image-cloud-amd64}, preferred: small, with the virtio drivers) and its modules, whose
+ * virtio drivers go into our own initrd ({@link Initrd}) and onto the root disk.
  *
  * @param release e.g. {@code 6.1.0-56-cloud-amd64}
  */
-record GuestKernel(String release, Path kernel, Path initrd, Path modules) {
+record GuestKernel(String release, Path kernel, Path modules) {
 
     static final String FIX = "apt-get install linux-image-cloud-amd64 (or run scripts/setup-host.sh)";
 
@@ -32,10 +31,8 @@ record GuestKernel(String release, Path kernel, Path initrd, Path modules) {
             return s.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("vmlinuz-"))
                     .map(n -> n.substring("vmlinuz-".length()))
-                    .map(rel -> new GuestKernel(rel, boot.resolve("vmlinuz-" + rel), boot.resolve("initrd.img-" + rel),
-                            modulesRoot.resolve(rel)))
-                    .filter(k -> Files.isReadable(k.kernel()) && Files.isReadable(k.initrd())
-                            && Files.isRegularFile(k.modules().resolve("modules.dep")))
+                    .map(rel -> new GuestKernel(rel, boot.resolve("vmlinuz-" + rel), modulesRoot.resolve(rel)))
+                    .filter(k -> Files.isReadable(k.kernel()) && Files.isRegularFile(k.modules().resolve("modules.dep")))
                     .max(Comparator.comparing((GuestKernel k) -> k.release().contains("-cloud-"))
                             .thenComparing(GuestKernel::release, GuestKernel::compareVersions));
         } catch (IOException e) {

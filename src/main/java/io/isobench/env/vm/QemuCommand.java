@@ -48,6 +48,11 @@ final class QemuCommand {
      * @param name      the VM's name (shows in ps and in QEMU's thread names)
      */
     static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net) {
+        return build(s, accel, hugepages, name, p, net, InitScript.PATH);
+    }
+
+    /** As above, with the guest's init program given (tests boot a guest that cannot start). */
+    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init) {
         List<String> c = new ArrayList<>();
         c.add(QEMU);
         c.addAll(List.of("-name", "guest=" + name + ",debug-threads=on"));
@@ -66,7 +71,7 @@ final class QemuCommand {
         }
         c.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         c.addAll(List.of("-kernel", p.kernel().toString(), "-initrd", p.initrd().toString()));
-        c.addAll(List.of("-append", kernelArgs(net)));
+        c.addAll(List.of("-append", kernelArgs(net, init)));
         c.addAll(drive("root", p.rootDisk(), s, null));
         if (p.dataDisk() != null) {
             c.addAll(drive("data", p.dataDisk(), s, InitScript.DATA_SERIAL));
@@ -94,8 +99,8 @@ final class QemuCommand {
     }
 
     /** The guest kernel's command line: serial console, root disk, our init, network configuration. */
-    static String kernelArgs(Net net) {
-        return "console=ttyS0 root=/dev/vda rw init=" + InitScript.PATH + " panic=-1 net.ifnames=0 isobench.net=" + net.guestConfig();
+    static String kernelArgs(Net net, String init) {
+        return "console=ttyS0 root=/dev/vda rw init=" + init + " panic=-1 net.ifnames=0 isobench.net=" + net.guestConfig();
     }
 
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {

@@ -56,20 +56,24 @@ public final class VmEnvironment implements Environment {
     private final ImageCache cache;
     private final Path workRoot;
     private final Consumer<String> log;
+    private final String guestInit;
 
     /** The environment ServiceLoader finds: the standard image cache, instance folders under /var/tmp. */
     public VmEnvironment() {
-        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> System.err.println("isobench: " + msg));
+        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> System.err.println("isobench: " + msg), InitScript.PATH);
     }
 
     /**
      * @param workRoot where each instance's folder (disks, sockets) goes: a real disk, since
      *                 cache=none opens the disks with O_DIRECT, which tmpfs refuses
+     * @param guestInit the program the guest runs as PID 1: {@link InitScript#PATH}, or for tests a
+     *                  path that does not exist, to see a guest that cannot boot fail cleanly
      */
-    VmEnvironment(ImageCache cache, Path workRoot, Consumer<String> log) {
+    VmEnvironment(ImageCache cache, Path workRoot, Consumer<String> log, String guestInit) {
         this.cache = cache;
         this.workRoot = workRoot;
         this.log = log;
+        this.guestInit = guestInit;
     }
 
     @Override
@@ -105,7 +109,7 @@ public final class VmEnvironment implements Environment {
         }
         var kernel = GuestKernel.find();
         if (kernel.isEmpty()) {
-            return Availability.no("no guest kernel under /boot with its initrd and /lib/modules", GuestKernel.FIX);
+            return Availability.no("no guest kernel under /boot with its /lib/modules", GuestKernel.FIX);
         }
         KvmProbe.Result kvm = kvm(kernel.get());
         return Availability.yes(qemuVersion() + ", guest kernel " + kernel.get().release() + ", "
@@ -136,7 +140,7 @@ public final class VmEnvironment implements Environment {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
         GuestKernel kernel = GuestKernel.find().orElseThrow(() -> new BadInputException(
-                "vm: no guest kernel under /boot with its initrd and modules; fix: " + GuestKernel.FIX));
+                "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
         KvmProbe.Result kvm = kvm(kernel);
         String accel = switch (s.accel()) {
             case "kvm" -> {
@@ -156,6 +160,7 @@ public final class VmEnvironment implements Environment {
         GuestImages.Payload payload = images.payload(ctx.agent());
         String init = InitScript.text(GuestImages.agentCommand(AgentLauncher.defaultJvmOptions()));
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
+        Path initrd = Initrd.cached(cache, kernel);
 
         String id = HexFormat.of().formatHex(randomBytes(3));
         List<Cleanup.Handle> handles = new ArrayList<>();
@@ -188,10 +193,10 @@ public final class VmEnvironment implements Environment {
             Path console = unique(ctx.logDir(), "vm-" + variant.slug() + "-console", ".log");
             Path qemuLog = unique(ctx.logDir(), "vm-" + variant.slug() + "-qemu", ".log");
             String mac = "52:54:00:" + id.substring(0, 2) + ":" + id.substring(2, 4) + ":" + id.substring(4, 6);
-            QemuCommand.Paths paths = new QemuCommand.Paths(kernel.kernel(), kernel.initrd(), root, data, dir.resolve("qmp.sock"),
+            QemuCommand.Paths paths = new QemuCommand.Paths(kernel.kernel(), initrd, root, data, dir.resolve("qmp.sock"),
                     dir.resolve("agent.sock"), console);
             QemuCommand.Net net = new QemuCommand.Net(forwards, tap, mac);
-            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net);
+            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit);
 
             qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
             Process q = qemu;
