@@ -202,8 +202,16 @@ public final class VmEnvironment implements Environment {
             Process q = qemu;
             handles.add(0, ctx.cleanup().register("QEMU process " + q.pid(), () -> kill(q)));
 
-            qmp = QmpClient.connect(paths.qmpSocket(), SOCKET_WAIT, q::isAlive);
-            SocketChannel agentChannel = UnixSockets.connect(paths.agentSocket(), SOCKET_WAIT, q::isAlive, "agent");
+            SocketChannel agentChannel;
+            try {
+                qmp = QmpClient.connect(paths.qmpSocket(), SOCKET_WAIT, q::isAlive);
+                agentChannel = UnixSockets.connect(paths.agentSocket(), SOCKET_WAIT, q::isAlive, "agent");
+            } catch (IOException e) {
+                // QEMU refused its command line or died at once: what it said is the reason
+                q.waitFor(2, TimeUnit.SECONDS);
+                throw new IOException(e.getMessage() + "; QEMU said: " + Files2.tail(qemuLog, 1500).strip() + "\ncommand: "
+                        + QemuCommand.quoted(cmd), e);
+            }
             agent = new AgentClient("agent in " + variant.label(), UnixSockets.in(agentChannel), UnixSockets.out(agentChannel),
                     () -> diagnostics(q, qemuLog, console));
 
