@@ -208,7 +208,10 @@ final class Disks {
                     .sorted((a, b) -> Long.compare(b.toFile().lastModified(), a.toFile().lastModified())).toList();
             for (int i = keep; i < images.size(); i++) {
                 if (!images.get(i).equals(current)) {
+                    String name = images.get(i).getFileName().toString(); // vm-root-FLAVOR-HASH.raw
+                    String hash = name.substring(name.lastIndexOf('-') + 1, name.length() - ".raw".length());
                     Files.deleteIfExists(images.get(i));
+                    Files.deleteIfExists(cache.images().resolve("vm-root-" + hash + ".lock"));
                 }
             }
         } catch (IOException ignored) {
