@@ -113,7 +113,37 @@ public final class VmEnvironment implements Environment {
         }
         KvmProbe.Result kvm = kvm(kernel.get());
         return Availability.yes(qemuVersion() + ", guest kernel " + kernel.get().release() + ", "
-                + (kvm.works() ? "KVM works" : "KVM does not work here (" + kvm.detail() + "): VMs run under TCG, labelled EMULATED"));
+                + (kvm.works() ? "KVM works" : "KVM does not work here (" + kvm.detail() + "): VMs run under TCG, labelled EMULATED")
+                + leftovers());
+    }
+
+    /**
+     * QEMU processes, tap devices, bridges and instance folders of isobench runs that exist now:
+     * those of another run still going, or left behind by one that was killed.
+     */
+    String leftovers() {
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("-name guest=isobench-"))
+                .forEach(p -> found.add("QEMU pid " + p.pid()));
+        try {
+            for (String line : TapNetwork.ip("-o", "link", "show").split("\n")) {
+                String[] f = line.split(":\\s+");
+                if (f.length > 1 && f[1].startsWith("isb-")) {
+                    found.add("device " + f[1].replaceAll("@.*", ""));
+                }
+            }
+        } catch (IOException e) {
+            // no ip tool: no devices of ours either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var s = Files.list(workRoot)) {
+            s.filter(p -> p.getFileName().toString().matches("isobench-.*-vm-[0-9a-f]{6}")).forEach(p -> found.add("folder " + p));
+        } catch (IOException ignored) {
+            // no work folder: nothing left there
+        }
+        return found.isEmpty() ? "" : "; isobench VMs exist now (of a run still going, or left behind: then remove with "
+                + "kill PID, ip link del DEVICE, rm -rf FOLDER): " + String.join(", ", found);
     }
 
     @Override
