@@ -85,10 +85,13 @@ final class InitScript {
                 # busybox cat feeds it; its stdout writes to the port. The agent reads EOF while the
                 # host is not connected to the port: it is restarted a few times, then the guest powers off.
                 exec 3<> "$PORT"
+                # a JVM that crashes leaves hs_err_pid*.log in its working folder: shown on the console
+                cd /tmp
                 n=0
                 while [ $n -lt 5 ]; do
                   $B cat <&3 | %AGENT% >&3 2> /dev/console
                   log "agent exited ($?)"
+                  for f in /tmp/hs_err_pid*.log; do [ -f "$f" ] && $B head -n 60 "$f" > /dev/console && $B rm -f "$f"; done
                   n=$((n+1))
                   $B sleep 1
                 done

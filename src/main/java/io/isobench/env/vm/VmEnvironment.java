@@ -3,6 +3,7 @@ package io.isobench.env.vm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.BadInputException;
 import io.isobench.agent.AgentClient;
+import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.Availability;
@@ -192,6 +193,42 @@ public final class VmEnvironment implements Environment {
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
 
+        // A guest whose agent breaks after the guest booted (a JVM that crashed under TCG was seen
+        // once in many boots) is booted once more, and the first failure kept in the facts; a guest
+        // that cannot boot (QEMU exited) or does not answer in time fails at once.
+        String firstFailure = null;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                VmInstance vm = boot(variant, ctx, s, accel, kvm, kernel, base, payload, rootImage, initrd, attempt == 1);
+                if (firstFailure != null) {
+                    vm.facts().put("boot_retried_after", firstFailure);
+                }
+                return vm;
+            } catch (AgentBrokeAfterBoot e) {
+                if (attempt >= 2) {
+                    throw e.cause;
+                }
+                firstFailure = e.cause.getMessage();
+                log.accept(variant.label() + ": the agent broke after the guest booted; booting once more. It said: "
+                        + firstFailure.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /** An agent that broke in a guest that had booted and was still running, before the boot timeout. */
+    private static final class AgentBrokeAfterBoot extends Exception {
+        final AgentException cause;
+
+        AgentBrokeAfterBoot(AgentException cause) {
+            super(cause.getMessage(), cause);
+            this.cause = cause;
+        }
+    }
+
+    private VmInstance boot(Variant variant, StartContext ctx, VmSettings s, String accel, KvmProbe.Result kvm, GuestKernel kernel,
+                            GuestImages.Base base, GuestImages.Payload payload, Path rootImage, Path initrd, boolean mayRetry)
+            throws Exception {
+        long started = System.nanoTime();
         String id = HexFormat.of().formatHex(randomBytes(3));
         List<Cleanup.Handle> handles = new ArrayList<>();
         Path dir = workRoot.resolve("isobench-" + ctx.runId() + "-vm-" + id);
@@ -297,6 +334,8 @@ public final class VmEnvironment implements Environment {
             forwards.forEach((h, i) -> hostByInside.put(i, h));
             return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles);
         } catch (Exception | Error e) {
+            boolean retry = mayRetry && e instanceof AgentException && qemu != null && qemu.isAlive()
+                    && System.nanoTime() - started < ctx.bootTimeout().toNanos();
             if (agent != null) {
                 agent.close();
             }
@@ -306,11 +345,29 @@ public final class VmEnvironment implements Environment {
             for (Cleanup.Handle h : handles) {
                 h.close();
             }
+            if (retry) {
+                throw new AgentBrokeAfterBoot((AgentException) e);
+            }
             throw e;
         }
     }
 
     private static String diagnostics(Process q, Path qemuLog, Path console) {
+        // the guest may still be writing why its agent failed (a JVM's crash report): let it finish
+        long size = -1;
+        for (int i = 0; i < 16 && q.isAlive(); i++) {
+            long now = console.toFile().length();
+            if (now == size) {
+                break;
+            }
+            size = now;
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         String qemuOut = Files2.tail(qemuLog, 1500).strip();
         return "QEMU " + (q.isAlive() ? "is running (pid " + q.pid() + ")" : "exited with " + q.exitValue())
                 + (qemuOut.isEmpty() ? "" : "; QEMU said: " + qemuOut)
