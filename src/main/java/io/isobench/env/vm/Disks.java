@@ -49,6 +49,7 @@ final class Disks {
     }
 
     /** The cached raw root image for this base, payload, kernel and init script, built now if missing. */
+    @SuppressWarnings("try") // the lock is held by the try block, not used in it
     Path rootImage(GuestImages.Base base, GuestImages.Payload payload, GuestKernel kernel, String init)
             throws IOException, InterruptedException {
         List<String> modules = moduleClosure(kernel.modules(), InitScript.MODULES);

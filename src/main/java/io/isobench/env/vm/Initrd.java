@@ -33,6 +33,7 @@ final class Initrd {
     }
 
     /** The cached initrd for {@code kernel}, built now if missing. */
+    @SuppressWarnings("try") // the lock is held by the try block, not used in it
     static Path cached(ImageCache cache, GuestKernel kernel) throws IOException {
         Path busybox = Files.isExecutable(Path.of("/bin/busybox")) ? Path.of("/bin/busybox") : Path.of("/usr/bin/busybox");
         if (!Files.isExecutable(busybox)) {

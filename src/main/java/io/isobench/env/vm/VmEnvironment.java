@@ -386,6 +386,7 @@ public final class VmEnvironment implements Environment {
     }
 
     /** A port free on 127.0.0.1 for both TCP and UDP, for a slirp forward of both. */
+    @SuppressWarnings("try") // the UDP socket is held open by the try block, not used in it
     static int freeTcpAndUdpPort() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 50; attempt++) {
