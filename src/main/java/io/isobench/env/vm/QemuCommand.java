@@ -1,0 +1,132 @@
+package io.isobench.env.vm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The QEMU command line of one VM, from its settings: a pure function, so what each variant
+ * changes can be read (and tested) without booting anything.
+ *
+ * <p>Untuned leaves CPU model, topology and memory to QEMU's defaults (qemu64, {@code -smp N}).
+ * Tuned gives the host's CPU model ({@code -cpu host} under KVM; TCG cannot, so {@code -cpu max})
+ * and a matching topology, and backs memory with hugepages when {@code hugepages} says so; the
+ * vCPU threads are pinned after start, through the thread ids QMP reports.
+ */
+final class QemuCommand {
+
+    static final String QEMU = "qemu-system-x86_64";
+
+    /** Where everything of one instance lives. */
+    record Paths(Path kernel, Path initrd, Path rootDisk, Path dataDisk, Path qmpSocket, Path agentSocket, Path console) {
+    }
+
+    /**
+     * How the guest is networked.
+     *
+     * @param forwards for user networking: host port to inside port, each forwarded for TCP and UDP on 127.0.0.1
+     * @param tap      for tap networking: the device; null for user networking
+     * @param mac      the guest's MAC address
+     */
+    record Net(Map<Integer, Integer> forwards, TapNetwork tap, String mac) {
+
+        /** The guest's address and gateway, for the kernel command line. */
+        String guestConfig() {
+            return tap == null ? "10.0.2.15/24,10.0.2.2" : tap.guestIp() + "/30," + tap.hostIp();
+        }
+    }
+
+    private QemuCommand() {
+    }
+
+    /**
+     * @param accel     "kvm" or "tcg" (resolved, never auto)
+     * @param hugepages true to back memory with 2 MiB hugepages (tuned only, when the host has enough free)
+     * @param name      the VM's name (shows in ps and in QEMU's thread names)
+     */
+    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net) {
+        return build(s, accel, hugepages, name, p, net, InitScript.PATH);
+    }
+
+    /** As above, with the guest's init program given (tests boot a guest that cannot start). */
+    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init) {
+        List<String> c = new ArrayList<>();
+        c.add(QEMU);
+        c.addAll(List.of("-name", "guest=" + name + ",debug-threads=on"));
+        c.addAll(List.of("-machine", "pc", "-accel", accel));
+        if (s.tuned()) {
+            c.addAll(List.of("-cpu", accel.equals("kvm") ? "host" : "max"));
+            c.addAll(List.of("-smp", s.vcpus() + ",sockets=1,cores=" + s.vcpus() + ",threads=1"));
+        } else {
+            c.addAll(List.of("-smp", String.valueOf(s.vcpus())));
+        }
+        long mib = s.memoryBytes() >> 20;
+        c.addAll(List.of("-m", mib + "M"));
+        if (s.tuned() && hugepages) {
+            c.addAll(List.of("-object", "memory-backend-memfd,id=mem0,size=" + mib + "M,hugetlb=on,hugetlbsize=2M,prealloc=on",
+                    "-machine", "memory-backend=mem0"));
+        }
+        c.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+        c.addAll(List.of("-kernel", p.kernel().toString(), "-initrd", p.initrd().toString()));
+        c.addAll(List.of("-append", kernelArgs(net, init)));
+        c.addAll(drive("root", p.rootDisk(), s, null));
+        if (p.dataDisk() != null) {
+            c.addAll(drive("data", p.dataDisk(), s, InitScript.DATA_SERIAL));
+        }
+        if (net.tap() == null) {
+            StringJoiner user = new StringJoiner(",");
+            user.add("user").add("id=net0");
+            net.forwards().forEach((host, inside) -> {
+                user.add("hostfwd=tcp:127.0.0.1:" + host + "-:" + inside);
+                user.add("hostfwd=udp:127.0.0.1:" + host + "-:" + inside);
+            });
+            c.addAll(List.of("-netdev", user.toString()));
+        } else {
+            // vhost-net moves the data path into the host kernel; it needs KVM's irqfd/ioeventfd
+            c.addAll(List.of("-netdev", "tap,id=net0,ifname=" + net.tap().tap() + ",script=no,downscript=no"
+                    + (accel.equals("kvm") ? ",vhost=on" : "")));
+        }
+        c.addAll(List.of("-device", "virtio-net-pci,netdev=net0,mac=" + net.mac()));
+        c.addAll(List.of("-device", "virtio-serial-pci,id=vser0",
+                "-chardev", "socket,id=agent,path=" + p.agentSocket() + ",server=on,wait=off",
+                "-device", "virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME));
+        c.addAll(List.of("-serial", "file:" + p.console()));
+        c.addAll(List.of("-qmp", "unix:" + p.qmpSocket() + ",server=on,wait=off"));
+        return c;
+    }
+
+    /** The guest kernel's command line: serial console, root disk, our init, network configuration. */
+    static String kernelArgs(Net net, String init) {
+        return "console=ttyS0 root=/dev/vda rw init=" + init + " panic=-1 net.ifnames=0 isobench.net=" + net.guestConfig();
+    }
+
+    private static List<String> drive(String id, Path file, VmSettings s, String serial) {
+        String format = file.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
+        return List.of("-drive", "file=" + file + ",if=none,id=" + id + ",format=" + format + ",cache=" + s.cache() + ",aio=" + s.aio(),
+                "-device", "virtio-blk-pci,drive=" + id + (serial == null ? "" : ",serial=" + serial));
+    }
+
+    /** The QEMU binary on PATH (for messages and the probe's cache key). */
+    static Path binary() {
+        String path = System.getenv("PATH");
+        for (String d : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            Path q = Path.of(d, QEMU);
+            if (Files.isExecutable(q)) {
+                return q;
+            }
+        }
+        return Path.of("/usr/bin", QEMU);
+    }
+
+    /** The command line as one string a shell would accept. */
+    static String quoted(List<String> cmd) {
+        StringJoiner j = new StringJoiner(" ");
+        for (String a : cmd) {
+            j.add(a.matches("[A-Za-z0-9_./,:=@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return j.toString();
+    }
+}

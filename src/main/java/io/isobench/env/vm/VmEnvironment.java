@@ -1,0 +1,440 @@
+package io.isobench.env.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.isobench.BadInputException;
+import io.isobench.agent.AgentClient;
+import io.isobench.agent.AgentException;
+import io.isobench.agent.Protocol;
+import io.isobench.env.AgentLauncher;
+import io.isobench.env.Availability;
+import io.isobench.env.Cleanup;
+import io.isobench.env.Environment;
+import io.isobench.env.EnvironmentInstance;
+import io.isobench.env.Files2;
+import io.isobench.env.StartContext;
+import io.isobench.env.Variant;
+import io.isobench.host.HostFacts;
+import io.isobench.image.GuestImages;
+import io.isobench.image.ImageCache;
+import io.isobench.result.Json;
+import io.isobench.workload.ParamSpec;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The vm environment: each instance a QEMU virtual machine booted from the guest image (the
+ * guest kernel from the host's /boot, a root disk made from the same base and payload every
+ * environment runs), controlled through QMP on a unix socket, with the agent on a virtio-serial
+ * port and the serial console logged to the run's log folder.
+ *
+ * <p>KVM is used when a bounded probe boot shows it works ({@code accel=auto}); otherwise the VM
+ * runs under TCG, which is emulation: {@link EnvironmentInstance#emulated()} is true and every
+ * sample says so. See {@link VmSettings} for the variants.
+ */
+public final class VmEnvironment implements Environment {
+
+    /** Inside ports servers may bind to; each is forwarded (user) or reachable on the guest's address (tap). */
+    static final List<Integer> SERVER_PORTS = List.of(7101, 7102);
+    static final String QEMU_FIX = "apt-get install qemu-system-x86 qemu-utils (or run scripts/setup-host.sh)";
+    /** How long QEMU may take to create its sockets. */
+    private static final Duration SOCKET_WAIT = Duration.ofSeconds(30);
+
+    private final ImageCache cache;
+    private final Path workRoot;
+    private final Consumer<String> log;
+    private final String guestInit;
+
+    /** The environment ServiceLoader finds: the standard image cache, instance folders under /var/tmp. */
+    public VmEnvironment() {
+        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> System.err.println("isobench: " + msg), InitScript.PATH);
+    }
+
+    /**
+     * @param workRoot where each instance's folder (disks, sockets) goes: a real disk, since
+     *                 cache=none opens the disks with O_DIRECT, which tmpfs refuses
+     * @param guestInit the program the guest runs as PID 1: {@link InitScript#PATH}, or for tests a
+     *                  path that does not exist, to see a guest that cannot boot fail cleanly
+     */
+    VmEnvironment(ImageCache cache, Path workRoot, Consumer<String> log, String guestInit) {
+        this.cache = cache;
+        this.workRoot = workRoot;
+        this.log = log;
+        this.guestInit = guestInit;
+    }
+
+    @Override
+    public String name() {
+        return "vm";
+    }
+
+    @Override
+    public String description() {
+        return "a QEMU virtual machine (KVM when it works, else TCG emulation, labelled EMULATED) booted from the guest image";
+    }
+
+    @Override
+    public List<ParamSpec> settings() {
+        return VmSettings.SPECS;
+    }
+
+    @Override
+    public List<Map<String, String>> defaultVariants() {
+        // one variant: under TCG a VM is slow to boot and run; suites ask for tuned explicitly
+        return List.of(Map.of());
+    }
+
+    @Override
+    public Availability probe(HostFacts host) {
+        if (!Files.isExecutable(QemuCommand.binary())) {
+            return Availability.no(QemuCommand.QEMU + " not found", QEMU_FIX);
+        }
+        for (String tool : List.of("qemu-img", "mkfs.ext4")) {
+            if (!onPath(tool)) {
+                return Availability.no(tool + " not found", tool.equals("qemu-img") ? QEMU_FIX : "apt-get install e2fsprogs");
+            }
+        }
+        var kernel = GuestKernel.find();
+        if (kernel.isEmpty()) {
+            return Availability.no("no guest kernel under /boot with its /lib/modules", GuestKernel.FIX);
+        }
+        KvmProbe.Result kvm = kvm(kernel.get());
+        return Availability.yes(qemuVersion() + ", guest kernel " + kernel.get().release() + ", "
+                + (kvm.works() ? "KVM works" : "KVM does not work here (" + kvm.detail() + "): VMs run under TCG, labelled EMULATED")
+                + leftovers());
+    }
+
+    /**
+     * QEMU processes, tap devices, bridges and instance folders of isobench runs that exist now:
+     * those of another run still going, or left behind by one that was killed.
+     */
+    String leftovers() {
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("-name guest=isobench-"))
+                .forEach(p -> found.add("QEMU pid " + p.pid()));
+        try {
+            for (String line : TapNetwork.ip("-o", "link", "show").split("\n")) {
+                String[] f = line.split(":\\s+");
+                if (f.length > 1 && f[1].startsWith("isb-")) {
+                    found.add("device " + f[1].replaceAll("@.*", ""));
+                }
+            }
+        } catch (IOException e) {
+            // no ip tool: no devices of ours either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var s = Files.list(workRoot)) {
+            s.filter(p -> p.getFileName().toString().matches("isobench-.*-vm-[0-9a-f]{6}")).forEach(p -> found.add("folder " + p));
+        } catch (IOException ignored) {
+            // no work folder: nothing left there
+        }
+        return found.isEmpty() ? "" : "; isobench VMs exist now (of a run still going, or left behind: then remove with "
+                + "kill PID, ip link del DEVICE, rm -rf FOLDER): " + String.join(", ", found);
+    }
+
+    @Override
+    public void validate(Variant variant) {
+        VmSettings s = VmSettings.of(variant);
+        s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
+        if (s.accel().equals("kvm")) {
+            GuestKernel k = GuestKernel.find().orElseThrow(() -> new BadInputException(
+                    "vm: no guest kernel under /boot; fix: " + GuestKernel.FIX));
+            KvmProbe.Result r = kvm(k);
+            if (!r.works()) {
+                throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + r.detail()
+                        + "); write accel=tcg (emulation) or accel=auto");
+            }
+        }
+    }
+
+    private KvmProbe.Result kvm(GuestKernel k) {
+        return KvmProbe.cached(k, cache.root().resolve("vm"));
+    }
+
+    @Override
+    public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
+        VmSettings s = VmSettings.of(variant);
+        s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
+        GuestKernel kernel = GuestKernel.find().orElseThrow(() -> new BadInputException(
+                "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
+        KvmProbe.Result kvm = kvm(kernel);
+        String accel = switch (s.accel()) {
+            case "kvm" -> {
+                if (!kvm.works()) {
+                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
+                            + "); write accel=tcg or accel=auto");
+                }
+                yield "kvm";
+            }
+            case "tcg" -> "tcg";
+            default -> kvm.works() ? "kvm" : "tcg";
+        };
+
+        // the disks' contents: the same base and payload every environment runs, plus our init
+        GuestImages images = new GuestImages(cache, log);
+        GuestImages.Base base = images.base(s.image());
+        GuestImages.Payload payload = images.payload(ctx.agent());
+        String init = InitScript.text(GuestImages.agentCommand(AgentLauncher.defaultJvmOptions()));
+        Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
+        Path initrd = Initrd.cached(cache, kernel);
+
+        // A guest whose agent breaks after the guest booted (a JVM that crashed under TCG was seen
+        // once in many boots) is booted once more, and the first failure kept in the facts; a guest
+        // that cannot boot (QEMU exited) or does not answer in time fails at once.
+        String firstFailure = null;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                VmInstance vm = boot(variant, ctx, s, accel, kvm, kernel, base, payload, rootImage, initrd, attempt == 1);
+                if (firstFailure != null) {
+                    vm.facts().put("boot_retried_after", firstFailure);
+                }
+                return vm;
+            } catch (AgentBrokeAfterBoot e) {
+                if (attempt >= 2) {
+                    throw e.cause;
+                }
+                firstFailure = e.cause.getMessage();
+                log.accept(variant.label() + ": the agent broke after the guest booted; booting once more. It said: "
+                        + firstFailure.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    /** An agent that broke in a guest that had booted and was still running, before the boot timeout. */
+    private static final class AgentBrokeAfterBoot extends Exception {
+        final AgentException cause;
+
+        AgentBrokeAfterBoot(AgentException cause) {
+            super(cause.getMessage(), cause);
+            this.cause = cause;
+        }
+    }
+
+    private VmInstance boot(Variant variant, StartContext ctx, VmSettings s, String accel, KvmProbe.Result kvm, GuestKernel kernel,
+                            GuestImages.Base base, GuestImages.Payload payload, Path rootImage, Path initrd, boolean mayRetry)
+            throws Exception {
+        long started = System.nanoTime();
+        String id = HexFormat.of().formatHex(randomBytes(3));
+        List<Cleanup.Handle> handles = new ArrayList<>();
+        Path dir = workRoot.resolve("isobench-" + ctx.runId() + "-vm-" + id);
+        handles.add(0, ctx.cleanup().register("VM folder " + dir, () -> Files2.deleteRecursively(dir)));
+        Process qemu = null;
+        QmpClient qmp = null;
+        AgentClient agent = null;
+        try {
+            Files.createDirectories(dir);
+            Path root = Disks.instanceRoot(rootImage, dir, s.disk());
+            Path data = Disks.dataDisk(dir, s.disk(), s.dataBytes());
+
+            TapNetwork tap = null;
+            Map<Integer, Integer> forwards = new LinkedHashMap<>();
+            if (s.network().equals("tap")) {
+                TapNetwork t = TapNetwork.plan(TapNetwork.baseName(ctx.runId() + "|" + variant.label() + "|" + id));
+                handles.add(0, ctx.cleanup().register("tap " + t.tap() + " and bridge " + t.bridge(), t::remove));
+                t.create();
+                tap = t;
+            } else {
+                for (int inside : SERVER_PORTS) {
+                    forwards.put(freeTcpAndUdpPort(), inside);
+                }
+            }
+            long hugeFree = HostCpus.freeHugepages2M();
+            boolean hugepages = s.tuned() && hugeFree * (2L << 20) >= s.memoryBytes();
+
+            Files.createDirectories(ctx.logDir());
+            Path console = unique(ctx.logDir(), "vm-" + variant.slug() + "-console", ".log");
+            Path qemuLog = unique(ctx.logDir(), "vm-" + variant.slug() + "-qemu", ".log");
+            String mac = "52:54:00:" + id.substring(0, 2) + ":" + id.substring(2, 4) + ":" + id.substring(4, 6);
+            QemuCommand.Paths paths = new QemuCommand.Paths(kernel.kernel(), initrd, root, data, dir.resolve("qmp.sock"),
+                    dir.resolve("agent.sock"), console);
+            QemuCommand.Net net = new QemuCommand.Net(forwards, tap, mac);
+            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit);
+
+            qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
+            Process q = qemu;
+            handles.add(0, ctx.cleanup().register("QEMU process " + q.pid(), () -> kill(q)));
+
+            SocketChannel agentChannel;
+            try {
+                qmp = QmpClient.connect(paths.qmpSocket(), SOCKET_WAIT, q::isAlive);
+                agentChannel = UnixSockets.connect(paths.agentSocket(), SOCKET_WAIT, q::isAlive, "agent");
+            } catch (IOException e) {
+                // QEMU refused its command line or died at once: what it said is the reason
+                q.waitFor(2, TimeUnit.SECONDS);
+                throw new IOException(e.getMessage() + "; QEMU said: " + Files2.tail(qemuLog, 1500).strip() + "\ncommand: "
+                        + QemuCommand.quoted(cmd), e);
+            }
+            agent = new AgentClient("agent in " + variant.label(), UnixSockets.in(agentChannel), UnixSockets.out(agentChannel),
+                    () -> diagnostics(q, qemuLog, console));
+
+            // pin before the guest boots: the vCPU threads exist as soon as QEMU has started
+            JsonNode cpus = qmp.execute("query-cpus-fast", Map.of(), Duration.ofSeconds(10));
+            List<Integer> hostCpus = HostCpus.allowed();
+            if (s.tuned()) {
+                for (JsonNode c : cpus) {
+                    int idx = c.path("cpu-index").asInt();
+                    HostCpus.pin(c.path("thread-id").asLong(), hostCpus.get(idx % hostCpus.size()));
+                }
+            }
+
+            JsonNode hello = agent.call(Protocol.HELLO, Map.of("dataDir", InitScript.DATA_MOUNT + "/isobench"), ctx.bootTimeout());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("accel", accel);
+            facts.put("emulation", accel.equals("tcg") ? "EMULATED: TCG (no hardware virtualization; KVM: " + kvm.detail() + ")"
+                    : "none: KVM hardware virtualization");
+            facts.put("qemu_version", qmp.version());
+            facts.put("qemu_pid", q.pid());
+            facts.put("qemu_command", QemuCommand.quoted(cmd));
+            facts.put("guest_kernel", kernel.release());
+            facts.put("image", base.flavor().lower() + " (base " + base.hash() + ", payload " + payload.hash() + ")");
+            facts.put("root_image", rootImage.toString());
+            facts.put("tuning", s.tuned() ? "tuned" : "untuned");
+            facts.put("cpu_model", s.tuned() ? (accel.equals("kvm") ? "host" : "max") : "qemu64 (QEMU default)");
+            facts.put("vcpus", s.vcpus());
+            facts.put("vcpu_threads", VmInstance.vcpuThreads(q.pid(), cpus));
+            facts.put("memory_bytes", s.memoryBytes());
+            facts.put("hugepages", !s.tuned() ? "not requested (untuned)"
+                    : hugepages ? "memfd hugetlb 2 MiB pages" : "no hugepages (the host has " + hugeFree + " free 2 MiB pages)");
+            facts.put("block", VmInstance.blockDevices(qmp.execute("query-block", Map.of(), Duration.ofSeconds(10))));
+            facts.put("aio", s.aio());
+            if (tap != null) {
+                facts.put("network", "tap");
+                facts.put("tap", tap.tap());
+                facts.put("bridge", tap.bridge());
+                facts.put("host_address", tap.hostIp());
+                facts.put("guest_address", tap.guestIp());
+                facts.put("vhost", accel.equals("kvm"));
+            } else {
+                facts.put("network", "user");
+                facts.put("guest_address", "10.0.2.15");
+                Map<String, Integer> fw = new LinkedHashMap<>();
+                forwards.forEach((h, i) -> fw.put("127.0.0.1:" + h, i));
+                facts.put("forwards", fw);
+            }
+            facts.put("console_log", console.toString());
+            Map<Integer, Integer> hostByInside = new LinkedHashMap<>();
+            forwards.forEach((h, i) -> hostByInside.put(i, h));
+            return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles);
+        } catch (Exception | Error e) {
+            boolean retry = mayRetry && e instanceof AgentException && qemu != null && qemu.isAlive()
+                    && System.nanoTime() - started < ctx.bootTimeout().toNanos();
+            if (agent != null) {
+                agent.close();
+            }
+            if (qmp != null) {
+                qmp.close();
+            }
+            for (Cleanup.Handle h : handles) {
+                h.close();
+            }
+            if (retry) {
+                throw new AgentBrokeAfterBoot((AgentException) e);
+            }
+            throw e;
+        }
+    }
+
+    private static String diagnostics(Process q, Path qemuLog, Path console) {
+        // the guest may still be writing why its agent failed (a JVM's crash report): let it finish
+        long size = -1;
+        for (int i = 0; i < 16 && q.isAlive(); i++) {
+            long now = console.toFile().length();
+            if (now == size) {
+                break;
+            }
+            size = now;
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        String qemuOut = Files2.tail(qemuLog, 1500).strip();
+        return "QEMU " + (q.isAlive() ? "is running (pid " + q.pid() + ")" : "exited with " + q.exitValue())
+                + (qemuOut.isEmpty() ? "" : "; QEMU said: " + qemuOut)
+                + "\nguest console (" + console + "), last lines:\n" + Files2.tail(console, 3000);
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy(); // SIGTERM: QEMU exits at once
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A port free on 127.0.0.1 for both TCP and UDP, for a slirp forward of both. */
+    @SuppressWarnings("try") // the UDP socket is held open by the try block, not used in it
+    static int freeTcpAndUdpPort() throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                int port = s.getLocalPort();
+                try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
+                    return port;
+                } catch (IOException taken) {
+                    // UDP side in use: try another
+                }
+            }
+        }
+        throw new IOException("no port free for both TCP and UDP on 127.0.0.1");
+    }
+
+    private static Path unique(Path dir, String stem, String ext) {
+        Path p = dir.resolve(stem + ext);
+        for (int i = 2; Files.exists(p); i++) {
+            p = dir.resolve(stem + "-" + i + ext);
+        }
+        return p;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        for (String d : (path == null ? "/usr/bin:/bin:/usr/sbin:/sbin" : path + ":/usr/sbin:/sbin").split(":")) {
+            if (Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String qemuVersion() {
+        try {
+            String v = Disks.run(List.of(QemuCommand.binary().toString(), "--version"), 10);
+            return v.lines().findFirst().orElse("QEMU").replace("QEMU emulator version", "QEMU").trim();
+        } catch (IOException e) {
+            return "QEMU (version unknown)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "QEMU (version unknown)";
+        }
+    }
+}

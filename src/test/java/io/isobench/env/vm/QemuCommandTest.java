@@ -1,0 +1,104 @@
+package io.isobench.env.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isobench.env.Variant;
+import io.isobench.image.ImageCache;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What each setting changes on QEMU's command line. */
+class QemuCommandTest {
+
+    private static final VmEnvironment ENV = new VmEnvironment(new ImageCache(Path.of("/nonexistent")), Path.of("/var/tmp"), m -> {
+    }, InitScript.PATH);
+    private static final QemuCommand.Paths PATHS = new QemuCommand.Paths(Path.of("/k"), Path.of("/i"), Path.of("/d/root.qcow2"),
+            Path.of("/d/data.qcow2"), Path.of("/d/qmp.sock"), Path.of("/d/agent.sock"), Path.of("/l/console.log"));
+
+    private static VmSettings settings(Map<String, String> given) {
+        return VmSettings.of(Variant.resolve(ENV, given, "test"));
+    }
+
+    private static QemuCommand.Net user() {
+        Map<Integer, Integer> fw = new LinkedHashMap<>();
+        fw.put(40001, 7101);
+        fw.put(40002, 7102);
+        return new QemuCommand.Net(fw, null, "52:54:00:00:00:01");
+    }
+
+    private static String line(List<String> cmd) {
+        return String.join(" ", cmd);
+    }
+
+    @Test
+    void untunedLeavesCpuModelTopologyAndMemoryToQemu() {
+        List<String> c = QemuCommand.build(settings(Map.of("vcpus", "3", "memory", "1G")), "tcg", true, "vm1", PATHS, user());
+        assertThat(c.get(0)).isEqualTo("qemu-system-x86_64");
+        assertThat(c).doesNotContain("-cpu");
+        assertThat(line(c)).contains("-smp 3 ").contains("-m 1024M").doesNotContain("memory-backend").contains("-accel tcg");
+    }
+
+    @Test
+    void tunedGivesTheHostCpuModelUnderKvmAndMaxUnderTcgWithMatchingTopology() {
+        VmSettings tuned = settings(Map.of("tuning", "tuned", "vcpus", "2"));
+        String kvm = line(QemuCommand.build(tuned, "kvm", false, "vm1", PATHS, user()));
+        String tcg = line(QemuCommand.build(tuned, "tcg", false, "vm1", PATHS, user()));
+        assertThat(kvm).contains("-cpu host").contains("-smp 2,sockets=1,cores=2,threads=1").contains("-accel kvm");
+        assertThat(tcg).contains("-cpu max").contains("-smp 2,sockets=1,cores=2,threads=1");
+        assertThat(kvm).doesNotContain("memory-backend");
+        assertThat(line(QemuCommand.build(tuned, "kvm", true, "vm1", PATHS, user())))
+                .contains("-object memory-backend-memfd,id=mem0,size=2048M,hugetlb=on,hugetlbsize=2M,prealloc=on")
+                .contains("-machine memory-backend=mem0");
+    }
+
+    @Test
+    void bothDisksGetTheVariantsFormatCacheAndAio() {
+        List<String> c = QemuCommand.build(settings(Map.of("cache", "writeback", "aio", "threads")), "tcg", false, "vm1", PATHS, user());
+        assertThat(c).contains("file=/d/root.qcow2,if=none,id=root,format=qcow2,cache=writeback,aio=threads",
+                "file=/d/data.qcow2,if=none,id=data,format=qcow2,cache=writeback,aio=threads",
+                "virtio-blk-pci,drive=data,serial=" + InitScript.DATA_SERIAL);
+        QemuCommand.Paths raw = new QemuCommand.Paths(PATHS.kernel(), PATHS.initrd(), Path.of("/d/root.raw"), Path.of("/d/data.raw"),
+                PATHS.qmpSocket(), PATHS.agentSocket(), PATHS.console());
+        assertThat(line(QemuCommand.build(settings(Map.of()), "tcg", false, "vm1", raw, user())))
+                .contains("file=/d/data.raw,if=none,id=data,format=raw,cache=none,aio=native");
+    }
+
+    @Test
+    void userNetworkingForwardsEveryServerPortForTcpAndUdpOnLoopbackOnly() {
+        List<String> c = QemuCommand.build(settings(Map.of()), "tcg", false, "vm1", PATHS, user());
+        String netdev = c.get(c.indexOf("-netdev") + 1);
+        assertThat(netdev).startsWith("user,id=net0,")
+                .contains("hostfwd=tcp:127.0.0.1:40001-:7101", "hostfwd=udp:127.0.0.1:40001-:7101", "hostfwd=tcp:127.0.0.1:40002-:7102");
+        assertThat(netdev.split("hostfwd=")).hasSize(5);
+        assertThat(QemuCommand.kernelArgs(user(), InitScript.PATH)).contains("isobench.net=10.0.2.15/24,10.0.2.2");
+    }
+
+    @Test
+    void tapNetworkingUsesTheRunsDeviceAndVhostOnlyUnderKvm() {
+        TapNetwork tap = new TapNetwork("isb-abcdef", "isb-abcdeft", "10.213.4.1", "10.213.4.2");
+        QemuCommand.Net net = new QemuCommand.Net(Map.of(), tap, "52:54:00:00:00:02");
+        String kvm = line(QemuCommand.build(settings(Map.of("network", "tap")), "kvm", false, "vm1", PATHS, net));
+        String tcg = line(QemuCommand.build(settings(Map.of("network", "tap")), "tcg", false, "vm1", PATHS, net));
+        assertThat(kvm).contains("tap,id=net0,ifname=isb-abcdeft,script=no,downscript=no,vhost=on").doesNotContain("hostfwd");
+        assertThat(tcg).contains("tap,id=net0,ifname=isb-abcdeft,script=no,downscript=no").doesNotContain("vhost");
+        assertThat(QemuCommand.kernelArgs(net, InitScript.PATH)).contains("isobench.net=10.213.4.2/30,10.213.4.1");
+    }
+
+    @Test
+    void theAgentPortConsoleAndMonitorAreWiredToTheInstanceFolder() {
+        String c = line(QemuCommand.build(settings(Map.of()), "tcg", false, "vm1", PATHS, user()));
+        assertThat(c).contains("-chardev socket,id=agent,path=/d/agent.sock,server=on,wait=off")
+                .contains("virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME)
+                .contains("-serial file:/l/console.log").contains("-qmp unix:/d/qmp.sock,server=on,wait=off")
+                .contains("-no-reboot").contains("init=" + InitScript.PATH).contains("panic=-1");
+    }
+
+    @Test
+    void quotingKeepsArgumentsWithSpacesTogether() {
+        assertThat(QemuCommand.quoted(List.of("qemu", "-append", "console=ttyS0 root=/dev/vda", "it's")))
+                .isEqualTo("qemu -append 'console=ttyS0 root=/dev/vda' 'it'\\''s'");
+    }
+}

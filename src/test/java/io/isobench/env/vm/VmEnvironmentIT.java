@@ -1,0 +1,254 @@
+package io.isobench.env.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.isobench.agent.AgentException;
+import io.isobench.agent.Protocol;
+import io.isobench.env.AgentLauncher;
+import io.isobench.env.Cleanup;
+import io.isobench.env.EnvironmentInstance;
+import io.isobench.env.StartContext;
+import io.isobench.env.Variant;
+import io.isobench.host.HostFacts;
+import io.isobench.image.ImageCache;
+import io.isobench.result.Json;
+import io.isobench.result.WorkloadResult;
+import io.isobench.workload.Endpoint;
+import io.isobench.workload.Transport;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Boots real guests (the small image, under TCG here: auto must fall back to it) and checks from
+ * what the agent saw inside and what QMP reports that each variant took effect, that a guest that
+ * cannot boot fails cleanly within its timeout, and that nothing is left behind.
+ */
+@Tag("integration")
+class VmEnvironmentIT {
+
+    private static final String HOST_KERNEL = HostFacts.read().kernel();
+    private static GuestKernel guestKernel;
+
+    @TempDir
+    Path logs;
+
+    private final List<String> said = new ArrayList<>();
+
+    @BeforeAll
+    static void needsTheGuestKernel() {
+        guestKernel = GuestKernel.find().orElseThrow(() -> new AssertionError("no guest kernel: " + GuestKernel.FIX));
+    }
+
+    private VmEnvironment env(String init) {
+        return new VmEnvironment(ImageCache.standard(), Path.of("/var/tmp"), said::add, init);
+    }
+
+    private StartContext ctx(String runId, Cleanup cleanup, Duration boot) {
+        return new StartContext(runId, logs, AgentLauncher.current(), cleanup, HostFacts.read(), boot);
+    }
+
+    @Test
+    void untunedUserNetworkRawDiskRunsTheAgentInsideTheGuest() throws Exception {
+        VmEnvironment env = env(InitScript.PATH);
+        assertThat(env.probe(HostFacts.read()).available()).isTrue();
+        Variant v = Variant.resolve(env, Map.of("image", "small", "vcpus", "1", "memory", "1G"), "test");
+        String runId = "it-untuned-" + ProcessHandle.current().pid();
+        VmInstance vm;
+        Map<String, Object> facts;
+        try (Cleanup cleanup = new Cleanup()) {
+            vm = (VmInstance) env.start(v, ctx(runId, cleanup, Duration.ofSeconds(240)));
+            try {
+                facts = vm.facts();
+                Map<String, Object> inside = vm.insideFacts();
+                // the agent ran inside the guest: the guest kernel answered, not the host's
+                assertThat(inside.get("kernel")).isEqualTo(guestKernel.release()).isNotEqualTo(HOST_KERNEL);
+                assertThat(inside.get("init_comm")).isEqualTo("isobench-init");
+                // the variant took effect, seen from inside and from QMP
+                assertThat(((Number) inside.get("cpus")).intValue()).isEqualTo(1);
+                assertThat(((Number) inside.get("mem_total_bytes")).longValue()).isBetween(512L << 20, 1L << 30);
+                assertThat(vm.emulated()).isEqualTo(facts.get("accel").equals("tcg"));
+                if (vm.emulated()) {
+                    assertThat((String) facts.get("emulation")).startsWith("EMULATED");
+                }
+                List<Map<String, Object>> threads = list(facts.get("vcpu_threads"));
+                assertThat(threads).hasSize(1);
+                assertThat(facts.get("cpu_model")).asString().contains("qemu64");
+                assertThat(blockFormat(facts, "root")).isEqualTo("raw");
+                assertThat(blockFormat(facts, "data")).isEqualTo("raw");
+                assertThat(block(facts, "data").get("cache")).isEqualTo("none");
+                assertThat(facts.get("qemu_command")).asString().contains("cache=none,aio=native").doesNotContain("-cpu ");
+
+                // user networking: servers are reached through forwards on 127.0.0.1
+                Endpoint ep = vm.endpoint(vm.serverPorts().get(0), Transport.TCP);
+                assertThat(ep.host()).isEqualTo("127.0.0.1");
+                assertThat(ep.port()).isNotEqualTo(vm.serverPorts().get(0));
+                assertThat(ep.path()).contains("slirp");
+                String usernet = vm.qmp().execute("human-monitor-command", Map.of("command-line", "info usernet"),
+                        Duration.ofSeconds(10)).asText();
+                assertThat(usernet).contains(String.valueOf(ep.port()));
+
+                // a workload runs inside, on the data disk
+                WorkloadResult r = run(vm, "hash", Map.of("size", 1L << 20, "threads", 1, "passes", 1, "algorithm", "SHA-256"));
+                assertThat(r.measurements()).isNotEmpty();
+
+                // pause and resume through QMP
+                vm.pause();
+                assertThat(vm.qmp().execute("query-status", Map.of(), Duration.ofSeconds(10)).path("status").asText()).isEqualTo("paused");
+                vm.resume();
+                assertThat(vm.qmp().execute("query-status", Map.of(), Duration.ofSeconds(10)).path("status").asText()).isEqualTo("running");
+                assertThat(vm.agent().call(Protocol.FACTS, Map.of(), Duration.ofSeconds(60)).path("facts").path("kernel").asText())
+                        .isEqualTo(guestKernel.release());
+            } finally {
+                vm.close();
+            }
+            assertThat(cleanup.pending()).isZero();
+        }
+        assertNothingLeft(runId, vm.pid(), facts);
+    }
+
+    @Test
+    void tunedTapQcow2PinsEachVcpuAndCarriesTrafficOverTheBridge() throws Exception {
+        VmEnvironment env = env(InitScript.PATH);
+        int vcpus = Math.min(2, HostCpus.allowed().size());
+        Variant v = Variant.resolve(env, Map.of("image", "small", "tuning", "tuned", "network", "tap", "disk", "qcow2",
+                "vcpus", String.valueOf(vcpus), "memory", "1G"), "test");
+        String runId = "it-tuned-" + ProcessHandle.current().pid();
+        VmInstance vm;
+        Map<String, Object> facts;
+        try (Cleanup cleanup = new Cleanup()) {
+            vm = (VmInstance) env.start(v, ctx(runId, cleanup, Duration.ofSeconds(240)));
+            try {
+                facts = vm.facts();
+                assertThat(vm.insideFacts().get("kernel")).isEqualTo(guestKernel.release()).isNotEqualTo(HOST_KERNEL);
+                assertThat(((Number) vm.insideFacts().get("cpus")).intValue()).isEqualTo(vcpus);
+
+                // each vCPU thread QMP reported is pinned to its own host CPU, as the kernel reports it now
+                JsonNode cpus = vm.qmp().execute("query-cpus-fast", Map.of(), Duration.ofSeconds(10));
+                assertThat(cpus.size()).isEqualTo(vcpus);
+                List<String> affinities = new ArrayList<>();
+                for (JsonNode c : cpus) {
+                    String a = HostCpus.affinity(vm.pid(), c.path("thread-id").asLong());
+                    assertThat(a).matches("\\d+");
+                    affinities.add(a);
+                }
+                assertThat(affinities).doesNotHaveDuplicates();
+                assertThat(list(facts.get("vcpu_threads"))).extracting(m -> m.get("affinity")).containsExactlyElementsOf(affinities);
+                assertThat(facts.get("qemu_command")).asString().contains("-cpu " + (vm.emulated() ? "max" : "host"))
+                        .contains("sockets=1,cores=" + vcpus);
+                assertThat(facts.get("hugepages")).asString().satisfiesAnyOf(
+                        h -> assertThat(h).contains("no hugepages"), h -> assertThat(h).contains("hugetlb"));
+
+                // qcow2: the root disk is an overlay of the cached raw image, the data disk a qcow2 of its own
+                assertThat(blockFormat(facts, "root")).isEqualTo("qcow2");
+                assertThat(block(facts, "root").get("backing_format")).isEqualTo("raw");
+                assertThat(blockFormat(facts, "data")).isEqualTo("qcow2");
+
+                // tap: the endpoint is the guest's own address on the run's bridge, and packets flow:
+                // the guest's kernel refuses a port nothing listens on (a RST came back over the tap)
+                Endpoint ep = vm.endpoint(vm.serverPorts().get(0), Transport.TCP);
+                assertThat(ep.host()).isEqualTo(facts.get("guest_address")).startsWith(TapNetwork.PREFIX + ".");
+                assertThat(ep.port()).isEqualTo(vm.serverPorts().get(0));
+                assertThat(TapNetwork.exists((String) facts.get("tap"))).isTrue();
+                assertThat(TapNetwork.exists((String) facts.get("bridge"))).isTrue();
+                assertThatThrownBy(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(ep.host(), ep.port()), 20_000);
+                    }
+                }).isInstanceOf(ConnectException.class).hasMessageContaining("refused");
+                assertThat(Files.readString(Path.of((String) facts.get("console_log"))))
+                        .contains("network eth0 " + facts.get("guest_address") + "/30");
+            } finally {
+                vm.close();
+            }
+        }
+        assertNothingLeft(runId, vm.pid(), facts);
+    }
+
+    @Test
+    void aGuestThatCannotBootFailsWithItsConsoleTail() throws Exception {
+        VmEnvironment env = env("/sbin/no-such-init");
+        Variant v = Variant.resolve(env, Map.of("image", "small", "memory", "512M", "vcpus", "1"), "test");
+        String runId = "it-noboot-" + ProcessHandle.current().pid();
+        long t0 = System.nanoTime();
+        try (Cleanup cleanup = new Cleanup()) {
+            assertThatThrownBy(() -> env.start(v, ctx(runId, cleanup, Duration.ofSeconds(120))))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessageContaining("hello")
+                    .hasMessageContaining("guest console")
+                    .hasMessageContaining("no-such-init");
+            assertThat(cleanup.pending()).isZero();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(150));
+        assertNothingLeft(runId, -1, Map.of());
+    }
+
+    @Test
+    void aGuestSlowerThanItsBootTimeoutIsStoppedAtTheTimeout() throws Exception {
+        VmEnvironment env = env(InitScript.PATH);
+        Variant v = Variant.resolve(env, Map.of("image", "small", "memory", "512M", "vcpus", "1"), "test");
+        String runId = "it-timeout-" + ProcessHandle.current().pid();
+        long t0 = System.nanoTime();
+        try (Cleanup cleanup = new Cleanup()) {
+            assertThatThrownBy(() -> env.start(v, ctx(runId, cleanup, Duration.ofSeconds(2))))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessageContaining("within 2 s")
+                    .hasMessageContaining("guest console");
+            assertThat(cleanup.pending()).isZero();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
+        assertNothingLeft(runId, -1, Map.of());
+    }
+
+    private static WorkloadResult run(EnvironmentInstance vm, String workload, Map<String, Object> params) throws Exception {
+        JsonNode r = vm.agent().call(Protocol.RUN, Map.of("workload", workload, "params", params), Duration.ofMinutes(3));
+        return Json.mapper().treeToValue(r, WorkloadResult.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object o) {
+        return (List<Map<String, Object>>) o;
+    }
+
+    private static Map<String, Object> block(Map<String, Object> facts, String device) {
+        return list(facts.get("block")).stream().filter(b -> device.equals(b.get("device"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no block device " + device + " in " + facts.get("block")));
+    }
+
+    private static String blockFormat(Map<String, Object> facts, String device) {
+        return (String) block(facts, device).get("format");
+    }
+
+    /** No QEMU of this run, no instance folder, no tap device or bridge. */
+    static void assertNothingLeft(String runId, long qemuPid, Map<String, Object> facts) throws IOException, InterruptedException {
+        if (qemuPid > 0) {
+            assertThat(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive).orElse(false)).as("QEMU " + qemuPid + " still running")
+                    .isFalse();
+        }
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("isobench-" + runId + "-")))
+                .as("processes of run " + runId).isEmpty();
+        try (Stream<Path> s = Files.list(Path.of("/var/tmp"))) {
+            assertThat(s.filter(p -> p.getFileName().toString().startsWith("isobench-" + runId + "-"))).as("folders of run " + runId)
+                    .isEmpty();
+        }
+        for (String dev : new String[] {(String) facts.get("tap"), (String) facts.get("bridge")}) {
+            if (dev != null) {
+                assertThat(TapNetwork.exists(dev)).as(dev + " still exists").isFalse();
+            }
+        }
+    }
+}

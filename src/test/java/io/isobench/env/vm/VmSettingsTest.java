@@ -1,0 +1,79 @@
+package io.isobench.env.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.isobench.BadInputException;
+import io.isobench.env.Variant;
+import io.isobench.image.Flavor;
+import io.isobench.image.ImageCache;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The vm settings: defaults, labels, and combinations that cannot run refused with the fix. */
+class VmSettingsTest {
+
+    private static final VmEnvironment ENV = new VmEnvironment(new ImageCache(Path.of("/nonexistent")), Path.of("/var/tmp"), m -> {
+    }, InitScript.PATH);
+
+    @Test
+    void defaultsAreTheStudysDiskConfigurationUntunedOnUserNetworking() {
+        Variant v = Variant.resolve(ENV, Map.of(), "test");
+        VmSettings s = VmSettings.of(v);
+        assertThat(v.label()).isEqualTo("vm");
+        assertThat(s.accel()).isEqualTo("auto");
+        assertThat(s.cache()).isEqualTo("none");
+        assertThat(s.aio()).isEqualTo("native");
+        assertThat(s.disk()).isEqualTo("raw");
+        assertThat(s.network()).isEqualTo("user");
+        assertThat(s.tuned()).isFalse();
+        assertThat(s.image()).isEqualTo(Flavor.FULL);
+        assertThat(s.memoryBytes()).isEqualTo(2L << 30);
+        assertThat(ENV.defaultVariants()).hasSize(1);
+    }
+
+    @Test
+    void theLabelNamesWhatDiffersFromTheDefaults() {
+        Variant v = Variant.resolve(ENV, Map.of("tuning", "tuned", "image", "small", "memory", "1G"), "test");
+        assertThat(v.label()).isEqualTo("vm[image=small,memory=1073741824,tuning=tuned]");
+        VmSettings s = VmSettings.of(v);
+        assertThat(s.tuned()).isTrue();
+        assertThat(s.image()).isEqualTo(Flavor.SMALL);
+        assertThat(s.memoryBytes()).isEqualTo(1L << 30);
+    }
+
+    @Test
+    void nativeAioWithoutDirectIoIsRefusedNamingTheFix() {
+        assertThatThrownBy(() -> Variant.resolve(ENV, Map.of("cache", "writeback"), "suite.yaml:3:5"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("aio=native").hasMessageContaining("cache=writeback")
+                .hasMessageContaining("cache=none").hasMessageContaining("aio=threads");
+        assertThat(VmSettings.of(Variant.resolve(ENV, Map.of("cache", "writeback", "aio", "threads"), "test")).cache())
+                .isEqualTo("writeback");
+    }
+
+    @Test
+    void aTunedVmCannotHaveMoreVcpusThanHostCpusToPinTo() {
+        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", true, 4, 1L << 30, Flavor.SMALL, 1L << 30);
+        assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("vcpus=4").hasMessageContaining("vcpus=2");
+        s.validate(4, 8L << 30);
+        new VmSettings("auto", "raw", "none", "native", "user", false, 4, 1L << 30, Flavor.SMALL, 1L << 30).validate(2, 8L << 30);
+    }
+
+    @Test
+    void moreMemoryThanTheHostHasIsRefused() {
+        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", false, 1, 16L << 30, Flavor.SMALL, 1L << 30);
+        assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class).hasMessageContaining("memory=");
+    }
+
+    @Test
+    void unknownChoicesAndOutOfRangeValuesAreRefused() {
+        assertThatThrownBy(() -> Variant.resolve(ENV, Map.of("accel", "hvf"), "test")).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("accel");
+        assertThatThrownBy(() -> Variant.resolve(ENV, Map.of("vcpus", "0"), "test")).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("vcpus");
+        assertThatThrownBy(() -> Variant.resolve(ENV, Map.of("memory", "16M"), "test")).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("memory");
+    }
+}
