@@ -12,6 +12,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import io.isobench.result.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.net.URI;
@@ -38,7 +39,8 @@ public final class DockerEngine implements AutoCloseable {
 
     /** What {@link #probe} found: the engine's identity and the facts every docker sample carries. */
     public record EngineInfo(String version, String apiVersion, String storageDriver, String cgroupVersion, String cgroupDriver,
-                             List<String> runtimes, String defaultRuntime, String kernel, String rootDir) {
+                             List<String> runtimes, Map<String, List<String>> runtimeArgs, String defaultRuntime, String kernel,
+                             String rootDir) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -48,6 +50,7 @@ public final class DockerEngine implements AutoCloseable {
             m.put("cgroup_version", cgroupVersion);
             m.put("cgroup_driver", cgroupDriver);
             m.put("runtimes", runtimes);
+            m.put("runtime_args", runtimeArgs);
             m.put("default_runtime", defaultRuntime);
             return m;
         }
@@ -63,12 +66,14 @@ public final class DockerEngine implements AutoCloseable {
     private final DockerClient quick;
     private final DockerClient streaming;
     private final DockerHttpClient streamingHttp;
+    private final DockerHttpClient quickHttp;
 
     private DockerEngine(URI host, Duration quickTimeout) {
         this.host = host;
         DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host.toString()).build();
-        this.quick = DockerClientImpl.getInstance(cfg, new ZerodepDockerHttpClient.Builder().dockerHost(host)
-                .connectionTimeout(quickTimeout).responseTimeout(quickTimeout).maxConnections(16).build());
+        this.quickHttp = new ZerodepDockerHttpClient.Builder().dockerHost(host).connectionTimeout(quickTimeout)
+                .responseTimeout(quickTimeout).maxConnections(16).build();
+        this.quick = DockerClientImpl.getInstance(cfg, quickHttp);
         this.streamingHttp = new ZerodepDockerHttpClient.Builder().dockerHost(host).connectionTimeout(quickTimeout).maxConnections(64).build();
         this.streaming = DockerClientImpl.getInstance(cfg, streamingHttp);
     }
@@ -144,6 +149,7 @@ public final class DockerEngine implements AutoCloseable {
         Info info = quick.infoCmd().exec();
         Version v = quick.versionCmd().exec();
         List<String> runtimes = new ArrayList<>(info.getRuntimes() == null ? List.of() : new TreeSet<>(info.getRuntimes().keySet()));
+        Map<String, List<String>> runtimeArgs = runtimeArgs();
         String defaultRuntime = "runc";
         Object dr = info.getRawValues() == null ? null : info.getRawValues().get("DefaultRuntime");
         if (dr != null) {
@@ -151,13 +157,31 @@ public final class DockerEngine implements AutoCloseable {
         }
         String cgroupVersion = info.getCGroupVersion() == null || info.getCGroupVersion().isBlank() ? "1" : info.getCGroupVersion();
         return new EngineInfo(info.getServerVersion(), v.getApiVersion(), info.getDriver(), cgroupVersion, info.getCGroupDriver(),
-                runtimes, defaultRuntime, info.getKernelVersion(), info.getDockerRootDir());
+                runtimes, runtimeArgs, defaultRuntime, info.getKernelVersion(), info.getDockerRootDir());
+    }
+
+    /** Each runtime's arguments from {@code GET /info}: docker-java models a runtime's path only. */
+    private Map<String, List<String>> runtimeArgs() {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/info").build();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (DockerHttpClient.Response resp = quickHttp.execute(req)) {
+            JsonNode runtimes = Json.mapper().readTree(resp.getBody()).path("Runtimes");
+            runtimes.fields().forEachRemaining(e -> {
+                List<String> args = new ArrayList<>();
+                e.getValue().path("runtimeArgs").forEach(a -> args.add(a.asText()));
+                out.put(e.getKey(), List.copyOf(args));
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the engine's runtimes: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @Override
     public void close() {
         try {
             quick.close();
+            quickHttp.close();
         } catch (IOException ignored) {
             // closing idle connections is best effort
         }

@@ -10,7 +10,6 @@ import io.isobench.workload.ParamSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Docker containers on the local Docker Engine, driven through its API (docker-java on the unix
@@ -23,8 +22,8 @@ public final class DockerEnvironment implements Environment {
 
     static final String SETUP_FIX = "scripts/setup-host.sh (installs docker.io and starts dockerd)";
 
-    /** The runtimes the engine listed when last asked; empty until then. */
-    private static volatile Set<String> knownRuntimes = Set.of();
+    /** What the engine said when last asked; null until then (or while it does not answer). */
+    private static volatile DockerEngine.EngineInfo lastSeen;
 
     @Override
     public String name() {
@@ -52,7 +51,7 @@ public final class DockerEnvironment implements Environment {
     public Availability probe(HostFacts host) {
         try (DockerEngine engine = DockerEngine.connect(Duration.ofSeconds(3))) {
             DockerEngine.EngineInfo info = engine.info();
-            knownRuntimes = Set.copyOf(info.runtimes());
+            lastSeen = info;
             return Availability.yes(info.describe());
         } catch (RuntimeException e) {
             return Availability.no("no Docker Engine answers on " + DockerEngine.defaultHost() + " (" + rootMessage(e) + ")", SETUP_FIX);
@@ -62,10 +61,12 @@ public final class DockerEnvironment implements Environment {
     @Override
     public void validate(Variant variant) {
         DockerSettings s = DockerSettings.of(variant);
-        if (knownRuntimes.isEmpty()) {
+        if (lastSeen == null) {
             probe(null);
         }
-        s.check(knownRuntimes);
+        if (lastSeen != null) {
+            s.check(lastSeen);
+        }
     }
 
     @Override

@@ -92,7 +92,7 @@ final class DockerInstance implements EnvironmentInstance {
         AgentClient agent = null;
         try {
             DockerEngine.EngineInfo info = engine.info();
-            s.check(java.util.Set.copyOf(info.runtimes()));
+            s.check(info);
             DockerImages images = new DockerImages(engine, new GuestImages(ImageCache.standard(), DockerInstance::say), DockerInstance::say);
             DockerImages.GuestImage image = images.guest(s.image(), ctx.agent());
 
@@ -378,11 +378,27 @@ final class DockerInstance implements EnvironmentInstance {
         return Integer.parseInt(b[0].getHostPortSpec());
     }
 
+    /**
+     * Freezes the container. runc gives the freezer cgroup only a few milliseconds; a container
+     * throttled by a CPU quota (cpus=0.5) may not settle in that time ("unable to freeze"), so
+     * the pause is tried again for up to about two seconds.
+     */
     @Override
-    public void pause() {
-        if (!paused) {
-            engine.quick().pauseContainerCmd(containerId).exec();
-            paused = true;
+    public void pause() throws InterruptedException {
+        if (paused) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                engine.quick().pauseContainerCmd(containerId).exec();
+                paused = true;
+                return;
+            } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
+                if (attempt >= 20 || e.getMessage() == null || !e.getMessage().contains("freeze")) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

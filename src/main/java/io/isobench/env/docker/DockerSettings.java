@@ -7,7 +7,6 @@ import io.isobench.workload.ParamSpec;
 import io.isobench.workload.ParamType;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A docker variant's settings, parsed and checked: which network path the host uses to reach the
@@ -35,6 +34,8 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
 
     /** The gVisor runtime: here it only runs without a network (see {@link #check}). */
     static final String GVISOR = "runsc";
+    /** The runtime argument that makes gVisor run without a network stack of its own. */
+    static final String GVISOR_NO_NETWORK = "--network=none";
 
     /** How the host reaches a server inside the container. */
     public enum Network {
@@ -115,13 +116,26 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
         }
     }
 
-    /** Checks the runtime against those the engine lists. */
-    void check(Set<String> engineRuntimes) {
-        if (!engineRuntimes.isEmpty() && !engineRuntimes.contains(runtime)) {
+    /**
+     * Checks the runtime against the engine: it must list it, and gVisor must be registered to run
+     * without its network stack ({@code runtimeArgs: ["--network=none"]}). Without that flag the
+     * gVisor of Debian 12 sets up a network even for {@code --network none} and, on kernels that
+     * give every namespace its own {@code net.core.rmem_default}, takes the container's namespace
+     * for the root one and refuses to start - leaving its shim and sandbox processes behind.
+     */
+    void check(DockerEngine.EngineInfo engine) {
+        List<String> runtimes = engine.runtimes();
+        if (!runtimes.isEmpty() && !runtimes.contains(runtime)) {
             throw new BadInputException("docker setting runtime=" + runtime + ": the engine has no such runtime (it lists "
-                    + String.join(", ", engineRuntimes) + ")" + (runtime.equals(GVISOR)
+                    + String.join(", ", runtimes) + ")" + (runtime.equals(GVISOR)
                     ? "; install gVisor and register it with dockerd (scripts/setup-host.sh does both), or use runtime=runc"
                     : "; choose one of those"));
+        }
+        if (runtime.equals(GVISOR) && !engine.runtimeArgs().getOrDefault(GVISOR, List.of()).contains(GVISOR_NO_NETWORK)) {
+            throw new BadInputException("docker setting runtime=runsc: the engine runs gVisor with its own network stack, which "
+                    + "fails to start here (\"cannot run with network enabled in root network namespace\"); register it with "
+                    + "\"runtimeArgs\": [\"" + GVISOR_NO_NETWORK + "\"] in /etc/docker/daemon.json and reload dockerd "
+                    + "(kill -HUP $(pidof dockerd)); scripts/setup-host.sh does this");
         }
     }
 
