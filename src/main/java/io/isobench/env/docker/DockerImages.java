@@ -208,7 +208,7 @@ public final class DockerImages {
     public List<EngineImage> list() {
         List<EngineImage> out = new ArrayList<>();
         for (String repo : List.of(BASE_REPO, GUEST_REPO)) {
-            List<Image> found = engine.quick().listImagesCmd().withImageNameFilter(repo).exec();
+            List<Image> found = engine.quick().listImagesCmd().withReferenceFilter(repo).exec();
             for (Image i : found) {
                 String[] tags = i.getRepoTags() == null ? new String[0] : i.getRepoTags();
                 for (String t : Arrays.stream(tags).filter(t -> t.startsWith(repo + ":")).toList()) {

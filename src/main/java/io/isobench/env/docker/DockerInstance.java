@@ -51,6 +51,12 @@ final class DockerInstance implements EnvironmentInstance {
     /** Where workloads keep files: in the container's union filesystem, or on the mounted volume or folder. */
     static final String OVERLAY_DATA_DIR = "/var/lib/isobench-data";
     static final String MOUNTED_DATA_DIR = "/data";
+    /** Container, volume and bind folder names: isobench-<runId>-<variant>-<random>. */
+    static final String NAME_PREFIX = "isobench-";
+    /** Where bind folders go: {@code <root>/isobench-...} holds {@value #BIND_MARKER} and the mounted {@code data/}. */
+    static final String BIND_ROOT = "/var/tmp";
+    /** A file in each bind folder naming its run, so doctor can tell ours from anything else in /var/tmp. */
+    static final String BIND_MARKER = "isobench-run-id";
 
     private final Variant variant;
     private final DockerSettings settings;
@@ -91,13 +97,18 @@ final class DockerInstance implements EnvironmentInstance {
         AttachedStdio stdio = null;
         AgentClient agent = null;
         try {
+            // where start-up time goes (for bench/startup.sh and the record): milliseconds per phase
+            Map<String, Long> phases = new LinkedHashMap<>();
+            long mark = System.nanoTime();
             DockerEngine.EngineInfo info = engine.info();
+            mark = phase(phases, "engine_info", mark);
             s.check(info);
             DockerImages images = new DockerImages(engine, new GuestImages(ImageCache.standard(), DockerInstance::say), DockerInstance::say);
             DockerImages.GuestImage image = images.guest(s.image(), ctx.agent());
+            mark = phase(phases, "image", mark);
 
             String unique = ctx.runId() + "-" + variant.slug() + "-" + randomHex();
-            String name = "isobench-" + unique;
+            String name = NAME_PREFIX + unique;
             Map<String, String> labels = Map.of(DockerEngine.RUN_LABEL, ctx.runId(), DockerEngine.VARIANT_LABEL, variant.label());
 
             HostConfig hc = HostConfig.newHostConfig()
@@ -125,10 +136,11 @@ final class DockerInstance implements EnvironmentInstance {
                 dataDir = MOUNTED_DATA_DIR;
                 storageSource = "volume " + volume;
             } else if (s.storage() == DockerSettings.Storage.BIND) {
-                Path folder = Path.of("/var/tmp", name);
+                Path folder = Path.of(BIND_ROOT, name);
                 handles.add(ctx.cleanup().register("folder " + folder, () -> Files2.deleteRecursively(folder)));
-                Files.createDirectories(folder);
-                hc.withBinds(new Bind(folder.toString(), new Volume(MOUNTED_DATA_DIR)));
+                Files.createDirectories(folder.resolve("data"));
+                Files.writeString(folder.resolve(BIND_MARKER), ctx.runId() + "\n");
+                hc.withBinds(new Bind(folder.resolve("data").toString(), new Volume(MOUNTED_DATA_DIR)));
                 dataDir = MOUNTED_DATA_DIR;
                 storageSource = "bind " + folder;
             }
@@ -157,15 +169,19 @@ final class DockerInstance implements EnvironmentInstance {
             // registered before it exists: removal by name works whether or not creation got through
             handles.add(ctx.cleanup().register("docker container " + name, () -> removeContainer(engine, name)));
             String id = create.exec().getId();
+            mark = phase(phases, "create", mark);
 
             Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
             stdio = AttachedStdio.attach(engine, id, log, Duration.ofSeconds(30));
+            mark = phase(phases, "attach", mark);
             engine.quick().startContainerCmd(id).exec();
+            mark = phase(phases, "start", mark);
             AttachedStdio io = stdio;
             agent = new AgentClient("agent in " + variant.label(), stdio.fromAgent(), stdio.toAgent(),
                     () -> diagnostics(engine, id, io, log));
 
             var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir), ctx.bootTimeout());
+            mark = phase(phases, "agent_hello", mark);
             @SuppressWarnings("unchecked")
             Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
 
@@ -175,7 +191,9 @@ final class DockerInstance implements EnvironmentInstance {
             if (s.network() == DockerSettings.Network.BRIDGE && ip == null) {
                 throw new IOException("the engine reports no bridge address for container " + id);
             }
+            phase(phases, "inspect", mark);
             Map<String, Object> facts = facts(c, s, image, info, name, dataDir, storageSource, ip, published, ports, command);
+            facts.put("start_phases_ms", phases);
             return new DockerInstance(variant, s, engine, id, stdio, agent, inside, facts, List.copyOf(ports), ip, published,
                     List.copyOf(handles));
         } catch (Exception | Error e) {
@@ -190,6 +208,12 @@ final class DockerInstance implements EnvironmentInstance {
             }
             throw e;
         }
+    }
+
+    private static long phase(Map<String, Long> phases, String name, long since) {
+        long now = System.nanoTime();
+        phases.put(name, (now - since) / 1_000_000);
+        return now;
     }
 
     private static String randomHex() {
