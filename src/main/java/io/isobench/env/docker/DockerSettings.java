@@ -135,7 +135,7 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
             throw new BadInputException("docker setting runtime=runsc: the engine runs gVisor with its own network stack, which "
                     + "fails to start here (\"cannot run with network enabled in root network namespace\"); register it with "
                     + "\"runtimeArgs\": [\"" + GVISOR_NO_NETWORK + "\"] in /etc/docker/daemon.json and reload dockerd "
-                    + "(kill -HUP $(pidof dockerd)); scripts/setup-host.sh does this");
+                    + "(kill -HUP $(pidof dockerd)), or use runtime=runc");
         }
     }
 
