@@ -23,13 +23,16 @@ VARIANTS=(
 isobench="$here/isobench"
 "$isobench" --version >/dev/null   # builds the jar when stale, outside the measurement
 
+# one lock for the whole measurement: every variant measured under the same conditions
+exec 9>/tmp/isobench-bench.lock
+flock 9
 rows=()
 for line in "${VARIANTS[@]}"; do
   read -r env settings <<<"$line"
   args=(probe-start --env "$env" -n "$n" --warmup 1 --tsv)
   [ -n "${settings:-}" ] && args+=(--set "$settings")
   err="$(mktemp)"
-  if out="$(flock /tmp/isobench-bench.lock "$isobench" "${args[@]}" 2>"$err")"; then
+  if out="$("$isobench" "${args[@]}" 2>"$err" 9>&-)"; then
     rows+=("$(tail -n 1 <<<"$out")")
   else
     reason="$(grep -m1 'isobench:' "$err" | sed 's/^isobench: //' | cut -c1-90)"
@@ -37,6 +40,7 @@ for line in "${VARIANTS[@]}"; do
   fi
   rm -f "$err"
 done
+flock -u 9
 
 printf '\nstart-up until the agent answers (ms), %s timed starts each, host: %s, %s CPUs\n\n' "$n" "$(uname -r)" "$(nproc)"
 {
