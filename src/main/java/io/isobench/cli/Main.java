@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The isobench command line. Exit codes: 0 ok, 1 internal error, 2 bad input, 3 some trials failed, 130 interrupted. */
 @Command(name = "isobench", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Measures what isolation costs: the same workloads natively, in containers and in VMs, relative to native.",
-        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, ListCommand.class, DoctorCommand.class, AgentCommand.class,
+        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, ListCommand.class, DoctorCommand.class,
+                ImageCommand.class, AgentCommand.class, StartupCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,85 @@
+package io.isobench.env.docker;
+
+import io.isobench.env.Availability;
+import io.isobench.env.Environment;
+import io.isobench.env.EnvironmentInstance;
+import io.isobench.env.StartContext;
+import io.isobench.env.Variant;
+import io.isobench.host.HostFacts;
+import io.isobench.workload.ParamSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Docker containers on the local Docker Engine, driven through its API (docker-java on the unix
+ * socket). The agent runs as the container's command with its stdio attached; the variants are
+ * the configurations the study found to matter (network path, storage, runtime) and resource
+ * limits. Every container and volume carries the labels {@value DockerEngine#RUN_LABEL} and
+ * {@value DockerEngine#VARIANT_LABEL} and is removed at the end, on failure and on Ctrl-C.
+ */
+public final class DockerEnvironment implements Environment {
+
+    static final String SETUP_FIX = "scripts/setup-host.sh (installs docker.io and starts dockerd)";
+
+    /** What the engine said when last asked; null until then (or while it does not answer). */
+    private static volatile DockerEngine.EngineInfo lastSeen;
+
+    @Override
+    public String name() {
+        return "docker";
+    }
+
+    @Override
+    public String description() {
+        return "a Docker container on the local engine (network nat|bridge|host|none, storage overlay|volume|bind, runtime runc|runsc, "
+                + "cpus/cpuset/memory limits)";
+    }
+
+    @Override
+    public List<ParamSpec> settings() {
+        return DockerSettings.specs();
+    }
+
+    /** The study's two network paths: Docker's default NAT through a published port, and the host's own network. */
+    @Override
+    public List<Map<String, String>> defaultVariants() {
+        return List.of(Map.of(DockerSettings.NETWORK, "nat"), Map.of(DockerSettings.NETWORK, "host"));
+    }
+
+    @Override
+    public Availability probe(HostFacts host) {
+        try (DockerEngine engine = DockerEngine.connect(Duration.ofSeconds(3))) {
+            DockerEngine.EngineInfo info = engine.info();
+            lastSeen = info;
+            return Availability.yes(info.describe());
+        } catch (RuntimeException e) {
+            return Availability.no("no Docker Engine answers on " + DockerEngine.defaultHost() + " (" + rootMessage(e) + ")", SETUP_FIX);
+        }
+    }
+
+    @Override
+    public void validate(Variant variant) {
+        DockerSettings s = DockerSettings.of(variant);
+        if (lastSeen == null) {
+            probe(null);
+        }
+        if (lastSeen != null) {
+            s.check(lastSeen);
+        }
+    }
+
+    @Override
+    public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
+        return DockerInstance.start(variant, DockerSettings.of(variant), ctx);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

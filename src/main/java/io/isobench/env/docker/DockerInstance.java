@@ -1,0 +1,469 @@
+package io.isobench.env.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import io.isobench.BadInputException;
+import io.isobench.agent.AgentClient;
+import io.isobench.agent.Protocol;
+import io.isobench.env.AgentLauncher;
+import io.isobench.env.Cleanup;
+import io.isobench.env.EnvironmentInstance;
+import io.isobench.env.Files2;
+import io.isobench.env.StartContext;
+import io.isobench.env.Variant;
+import io.isobench.image.GuestImages;
+import io.isobench.image.ImageCache;
+import io.isobench.result.Json;
+import io.isobench.workload.Endpoint;
+import io.isobench.workload.Transport;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One container running the agent. Started in this order, each step registered for removal
+ * before it exists: the engine connection, the storage (volume or bind folder), the container
+ * (created, attached, started), then the agent's hello with the storage's data directory.
+ */
+final class DockerInstance implements EnvironmentInstance {
+
+    /** The fixed ports servers bind to inside (bridge and nat): the container has its own network namespace. */
+    static final List<Integer> INSIDE_PORTS = List.of(17001, 17002);
+    /** Where workloads keep files: in the container's union filesystem, or on the mounted volume or folder. */
+    static final String OVERLAY_DATA_DIR = "/var/lib/isobench-data";
+    static final String MOUNTED_DATA_DIR = "/data";
+    /** Container, volume and bind folder names: isobench-<runId>-<variant>-<random>. */
+    static final String NAME_PREFIX = "isobench-";
+    /** Where bind folders go: {@code <root>/isobench-...} holds {@value #BIND_MARKER} and the mounted {@code data/}. */
+    static final String BIND_ROOT = "/var/tmp";
+    /** A file in each bind folder naming its run, so doctor can tell ours from anything else in /var/tmp. */
+    static final String BIND_MARKER = "isobench-run-id";
+
+    private final Variant variant;
+    private final DockerSettings settings;
+    private final DockerEngine engine;
+    private final String containerId;
+    private final AttachedStdio stdio;
+    private final AgentClient agent;
+    private final Map<String, Object> insideFacts;
+    private final Map<String, Object> facts;
+    private final List<Integer> ports;
+    private final String containerIp;
+    private final Ports publishedPorts;
+    private final List<Cleanup.Handle> handles;
+    private volatile boolean paused;
+
+    private DockerInstance(Variant variant, DockerSettings settings, DockerEngine engine, String containerId, AttachedStdio stdio,
+                           AgentClient agent, Map<String, Object> insideFacts, Map<String, Object> facts, List<Integer> ports,
+                           String containerIp, Ports publishedPorts, List<Cleanup.Handle> handles) {
+        this.variant = variant;
+        this.settings = settings;
+        this.engine = engine;
+        this.containerId = containerId;
+        this.stdio = stdio;
+        this.agent = agent;
+        this.insideFacts = insideFacts;
+        this.facts = facts;
+        this.ports = ports;
+        this.containerIp = containerIp;
+        this.publishedPorts = publishedPorts;
+        this.handles = handles;
+    }
+
+    static DockerInstance start(Variant variant, DockerSettings s, StartContext ctx) throws Exception {
+        // handles in creation order; closed newest first
+        List<Cleanup.Handle> handles = new ArrayList<>();
+        DockerEngine engine = DockerEngine.connect();
+        handles.add(ctx.cleanup().register("docker client", engine::close));
+        AttachedStdio stdio = null;
+        AgentClient agent = null;
+        try {
+            // where start-up time goes (for bench/startup.sh and the record): milliseconds per phase
+            Map<String, Long> phases = new LinkedHashMap<>();
+            long mark = System.nanoTime();
+            DockerEngine.EngineInfo info = engine.info();
+            mark = phase(phases, "engine_info", mark);
+            s.check(info);
+            DockerImages images = new DockerImages(engine, new GuestImages(ImageCache.standard(), DockerInstance::say), DockerInstance::say);
+            DockerImages.GuestImage image = images.guest(s.image(), ctx.agent());
+            mark = phase(phases, "image", mark);
+
+            String unique = ctx.runId() + "-" + variant.slug() + "-" + randomHex();
+            String name = NAME_PREFIX + unique;
+            Map<String, String> labels = Map.of(DockerEngine.RUN_LABEL, ctx.runId(), DockerEngine.VARIANT_LABEL, variant.label());
+
+            HostConfig hc = HostConfig.newHostConfig()
+                    .withNetworkMode(s.network() == DockerSettings.Network.NAT ? "bridge" : s.network().lower())
+                    .withRuntime(s.runtime());
+            if (s.nanoCpus() > 0) {
+                hc.withNanoCPUs(s.nanoCpus());
+            }
+            if (s.cpusetCpus() != null) {
+                hc.withCpusetCpus(s.cpusetCpus());
+            }
+            if (s.memoryBytes() > 0) {
+                // swap included: the limit is what the container gets, not twice that
+                hc.withMemory(s.memoryBytes()).withMemorySwap(s.memoryBytes());
+            }
+
+            // storage: where the agent's data directory lives
+            String dataDir = OVERLAY_DATA_DIR;
+            String storageSource = "container filesystem (" + info.storageDriver() + ")";
+            if (s.storage() == DockerSettings.Storage.VOLUME) {
+                String volume = name;
+                handles.add(ctx.cleanup().register("docker volume " + volume, () -> removeVolume(engine, volume)));
+                engine.quick().createVolumeCmd().withName(volume).withLabels(labels).exec();
+                hc.withBinds(new Bind(volume, new Volume(MOUNTED_DATA_DIR)));
+                dataDir = MOUNTED_DATA_DIR;
+                storageSource = "volume " + volume;
+            } else if (s.storage() == DockerSettings.Storage.BIND) {
+                Path folder = Path.of(BIND_ROOT, name);
+                handles.add(ctx.cleanup().register("folder " + folder, () -> Files2.deleteRecursively(folder)));
+                Files.createDirectories(folder.resolve("data"));
+                Files.writeString(folder.resolve(BIND_MARKER), ctx.runId() + "\n");
+                hc.withBinds(new Bind(folder.resolve("data").toString(), new Volume(MOUNTED_DATA_DIR)));
+                dataDir = MOUNTED_DATA_DIR;
+                storageSource = "bind " + folder;
+            }
+
+            // ports: fixed inside a private network namespace, free host ports when sharing the host's
+            List<Integer> ports = s.network() == DockerSettings.Network.HOST ? freePorts(INSIDE_PORTS.size()) : INSIDE_PORTS;
+            List<ExposedPort> exposed = new ArrayList<>();
+            if (s.network() == DockerSettings.Network.NAT) {
+                Ports bindings = new Ports();
+                for (int p : ports) {
+                    for (ExposedPort e : List.of(ExposedPort.tcp(p), ExposedPort.udp(p))) {
+                        exposed.add(e);
+                        bindings.bind(e, Ports.Binding.bindIp("127.0.0.1"));
+                    }
+                }
+                hc.withPortBindings(bindings);
+            }
+
+            List<String> command = GuestImages.agentCommand(AgentLauncher.defaultJvmOptions());
+            CreateContainerCmd create = engine.quick().createContainerCmd(image.tag()).withName(name).withLabels(labels)
+                    .withCmd(command).withAttachStdin(true).withAttachStdout(true).withAttachStderr(true).withStdinOpen(true)
+                    .withStdInOnce(false).withTty(false).withHostConfig(hc);
+            if (!exposed.isEmpty()) {
+                create.withExposedPorts(exposed);
+            }
+            // registered before it exists: removal by name works whether or not creation got through
+            handles.add(ctx.cleanup().register("docker container " + name, () -> removeContainer(engine, name)));
+            String id = create.exec().getId();
+            mark = phase(phases, "create", mark);
+
+            Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
+            stdio = AttachedStdio.attach(engine, id, log, Duration.ofSeconds(30));
+            mark = phase(phases, "attach", mark);
+            engine.quick().startContainerCmd(id).exec();
+            mark = phase(phases, "start", mark);
+            AttachedStdio io = stdio;
+            agent = new AgentClient("agent in " + variant.label(), stdio.fromAgent(), stdio.toAgent(),
+                    () -> diagnostics(engine, id, io, log));
+
+            var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir), ctx.bootTimeout());
+            mark = phase(phases, "agent_hello", mark);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+
+            InspectContainerResponse c = engine.quick().inspectContainerCmd(id).exec();
+            String ip = containerIp(c);
+            Ports published = c.getNetworkSettings() == null ? null : c.getNetworkSettings().getPorts();
+            if (s.network() == DockerSettings.Network.BRIDGE && ip == null) {
+                throw new IOException("the engine reports no bridge address for container " + id);
+            }
+            phase(phases, "inspect", mark);
+            Map<String, Object> facts = facts(c, s, image, info, name, dataDir, storageSource, ip, published, ports, command);
+            facts.put("start_phases_ms", phases);
+            return new DockerInstance(variant, s, engine, id, stdio, agent, inside, facts, List.copyOf(ports), ip, published,
+                    List.copyOf(handles));
+        } catch (Exception | Error e) {
+            if (agent != null) {
+                agent.close();
+            }
+            if (stdio != null) {
+                stdio.close();
+            }
+            for (int i = handles.size() - 1; i >= 0; i--) {
+                handles.get(i).close();
+            }
+            throw e;
+        }
+    }
+
+    private static long phase(Map<String, Long> phases, String name, long since) {
+        long now = System.nanoTime();
+        phases.put(name, (now - since) / 1_000_000);
+        return now;
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[2];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void say(String message) {
+        System.err.println("isobench: " + message);
+    }
+
+    /** The container's own address on its network, or null without one (host, none). */
+    private static String containerIp(InspectContainerResponse c) {
+        if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {
+            return null;
+        }
+        for (ContainerNetwork n : c.getNetworkSettings().getNetworks().values()) {
+            if (n.getIpAddress() != null && !n.getIpAddress().isBlank()) {
+                return n.getIpAddress();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Object> facts(InspectContainerResponse c, DockerSettings s, DockerImages.GuestImage image,
+                                             DockerEngine.EngineInfo info, String name, String dataDir, String storageSource,
+                                             String ip, Ports published, List<Integer> ports, List<String> command) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("container_id", c.getId());
+        f.put("container_name", name);
+        f.put("image", image.tag());
+        f.put("image_id", image.id());
+        f.put("image_flavor", image.flavor().lower());
+        f.put("network", s.network().lower());
+        f.put("storage", s.storage().lower());
+        f.put("storage_source", storageSource);
+        f.put("data_dir", dataDir);
+        f.put("container_ip", ip);
+        f.put("server_ports", ports);
+        HostConfig hc = c.getHostConfig();
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (hc != null) {
+            h.put("network_mode", hc.getNetworkMode());
+            h.put("runtime", hc.getRuntime());
+            h.put("nano_cpus", hc.getNanoCPUs());
+            h.put("cpuset_cpus", hc.getCpusetCpus());
+            h.put("memory", hc.getMemory());
+            h.put("memory_swap", hc.getMemorySwap());
+            h.put("binds", hc.getBinds() == null ? List.of() : java.util.Arrays.stream(hc.getBinds()).map(Bind::toString).toList());
+        }
+        List<String> mounts = new ArrayList<>();
+        if (c.getMounts() != null) {
+            for (InspectContainerResponse.Mount m : c.getMounts()) {
+                mounts.add((m.getName() != null ? "volume " + m.getName() : "bind " + m.getSource()) + " -> "
+                        + (m.getDestination() == null ? "?" : m.getDestination().getPath()));
+            }
+        }
+        h.put("mounts", mounts);
+        Map<String, String> bindings = new LinkedHashMap<>();
+        if (published != null && published.getBindings() != null) {
+            published.getBindings().forEach((port, b) -> {
+                if (b != null && b.length > 0) {
+                    bindings.put(port.toString(), b[0].getHostIp() + ":" + b[0].getHostPortSpec());
+                }
+            });
+        }
+        h.put("port_bindings", bindings);
+        f.put("host_config", h);
+        f.putAll(info.toMap());
+        f.put("agent_command", String.join(" ", command));
+        return f;
+    }
+
+    /** What to append to an agent failure: the container's state and the agent's stderr tail. */
+    private static String diagnostics(DockerEngine engine, String id, AttachedStdio stdio, Path log) {
+        String state;
+        try {
+            var st = engine.quick().inspectContainerCmd(id).exec().getState();
+            state = "container " + id.substring(0, 12) + " " + st.getStatus() + (Boolean.TRUE.equals(st.getRunning()) ? ""
+                    : " (exit " + st.getExitCodeLong() + (Boolean.TRUE.equals(st.getOOMKilled()) ? ", killed: out of memory" : "")
+                    + (st.getError() == null || st.getError().isBlank() ? "" : ", " + st.getError()) + ")");
+        } catch (RuntimeException e) {
+            state = "container " + id.substring(0, 12) + ": " + DockerEnvironment.rootMessage(e);
+        }
+        return state + "; " + stdio.endReason() + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000);
+    }
+
+    /** Free host ports (TCP and UDP both free) for servers sharing the host's network namespace. */
+    static List<Integer> freePorts(int n) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        for (int attempt = 0; out.size() < n && attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket()) {
+                tcp.bind(new InetSocketAddress(0));
+                int p = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(p)) {
+                    if (!out.contains(p) && !INSIDE_PORTS.contains(p)) {
+                        out.add(p);
+                    }
+                } catch (IOException busyForUdp) {
+                    // taken for UDP: try another
+                }
+            }
+        }
+        if (out.size() < n) {
+            throw new IOException("found no free host ports for servers");
+        }
+        return out;
+    }
+
+    private static void removeContainer(DockerEngine engine, String nameOrId) {
+        try {
+            engine.quick().removeContainerCmd(nameOrId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            // never created, or removed already
+        }
+    }
+
+    private static void removeVolume(DockerEngine engine, String volume) throws InterruptedException {
+        // a volume is busy until its container is gone: the engine may still be tearing it down
+        for (int i = 0; ; i++) {
+            try {
+                engine.quick().removeVolumeCmd(volume).exec();
+                return;
+            } catch (NotFoundException gone) {
+                return;
+            } catch (com.github.dockerjava.api.exception.ConflictException busy) {
+                if (i >= 20) {
+                    throw busy;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    @Override
+    public Variant variant() {
+        return variant;
+    }
+
+    @Override
+    public AgentClient agent() {
+        return agent;
+    }
+
+    @Override
+    public Map<String, Object> insideFacts() {
+        return insideFacts;
+    }
+
+    @Override
+    public Map<String, Object> facts() {
+        return facts;
+    }
+
+    @Override
+    public List<Integer> serverPorts() {
+        return ports;
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    @Override
+    public Endpoint endpoint(int insidePort, Transport transport) {
+        if (!ports.contains(insidePort)) {
+            throw new IllegalArgumentException("port " + insidePort + " is not one of this container's server ports " + ports);
+        }
+        return switch (settings.network()) {
+            case HOST -> new Endpoint("127.0.0.1", insidePort, "docker-host");
+            case BRIDGE -> new Endpoint(containerIp, insidePort, "docker-bridge");
+            case NAT -> new Endpoint("127.0.0.1", publishedPort(insidePort, transport), "docker-nat");
+            case NONE -> throw new BadInputException(variant.label() + " has network=none: the host cannot reach a server inside; "
+                    + "run server workloads with docker network=nat, bridge or host (and runtime=runc)");
+        };
+    }
+
+    /** The host port the engine published for an inside port, read from the container's inspect. */
+    private int publishedPort(int insidePort, Transport transport) {
+        ExposedPort key = new ExposedPort(insidePort, transport == Transport.UDP ? InternetProtocol.UDP : InternetProtocol.TCP);
+        Ports.Binding[] b = publishedPorts == null || publishedPorts.getBindings() == null ? null : publishedPorts.getBindings().get(key);
+        if (b == null || b.length == 0 || b[0].getHostPortSpec() == null) {
+            throw new IllegalStateException("the engine published no host port for " + key + " of container " + containerId);
+        }
+        return Integer.parseInt(b[0].getHostPortSpec());
+    }
+
+    /**
+     * Freezes the container. runc gives the freezer cgroup only a few milliseconds; a container
+     * throttled by a CPU quota (cpus=0.5) may not settle in that time ("unable to freeze"), so
+     * the pause is tried again for up to about two seconds.
+     */
+    @Override
+    public void pause() throws InterruptedException {
+        if (paused) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                engine.quick().pauseContainerCmd(containerId).exec();
+                paused = true;
+                return;
+            } catch (com.github.dockerjava.api.exception.InternalServerErrorException e) {
+                if (attempt >= 20 || e.getMessage() == null || !e.getMessage().contains("freeze")) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Override
+    public void resume() {
+        if (paused) {
+            engine.quick().unpauseContainerCmd(containerId).exec();
+            paused = false;
+        }
+    }
+
+    @Override
+    public boolean alive() {
+        if (stdio.ended()) {
+            return false;
+        }
+        try {
+            return Boolean.TRUE.equals(engine.quick().inspectContainerCmd(containerId).exec().getState().getRunning());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (paused) {
+                resume();
+            }
+            if (!agent.broken() && !stdio.ended()) {
+                agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                // the agent exits after its goodbye; give the container a moment to stop by itself
+                engine.quick().waitContainerCmd(containerId).start().awaitCompletion(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception ignored) {
+            // it is removed by force below
+        }
+        agent.close();
+        stdio.close();
+        for (int i = handles.size() - 1; i >= 0; i--) {
+            handles.get(i).close();
+        }
+    }
+}

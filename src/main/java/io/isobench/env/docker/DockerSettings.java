@@ -1,0 +1,198 @@
+package io.isobench.env.docker;
+
+import io.isobench.BadInputException;
+import io.isobench.env.Variant;
+import io.isobench.image.Flavor;
+import io.isobench.workload.ParamSpec;
+import io.isobench.workload.ParamType;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A docker variant's settings, parsed and checked: which network path the host uses to reach the
+ * container, where workloads keep their files, which OCI runtime runs it, its resource limits and
+ * which guest image it starts from.
+ *
+ * <p>Limits are kept as the text the user wrote ({@code memory=512M}, {@code cpus=1.5}) so variant
+ * labels read as typed; {@link #nanoCpus()} and {@link #memoryBytes()} give the engine's units.
+ *
+ * @param cpusetCpus  {@code null} when not pinned
+ * @param nanoCpus    {@code 0} when not limited
+ * @param memoryBytes {@code 0} when not limited
+ */
+public record DockerSettings(Network network, Storage storage, String runtime, long nanoCpus, String cpusetCpus,
+                             long memoryBytes, Flavor image) {
+
+    static final String NETWORK = "network";
+    static final String STORAGE = "storage";
+    static final String RUNTIME = "runtime";
+    static final String CPUS = "cpus";
+    static final String CPUSET = "cpuset";
+    static final String MEMORY = "memory";
+    static final String IMAGE = "image";
+    static final String NONE = "none";
+
+    /** The gVisor runtime: here it only runs without a network (see {@link #check}). */
+    static final String GVISOR = "runsc";
+    /** The runtime argument that makes gVisor run without a network stack of its own. */
+    static final String GVISOR_NO_NETWORK = "--network=none";
+
+    /** How the host reaches a server inside the container. */
+    public enum Network {
+        /** The host's own network namespace: no isolation of the network at all. */
+        HOST,
+        /** Docker's bridge, the host talking to the container's own address on docker0. */
+        BRIDGE,
+        /** The bridge plus a port published on 127.0.0.1: docker-proxy / iptables DNAT (the study's NAT case). */
+        NAT,
+        /** No network: only loopback inside; no server workload can be reached from the host. */
+        NONE;
+
+        public String lower() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where a workload's data directory lives. */
+    public enum Storage {
+        /** The container's own union filesystem (overlay2; the study's AUFS case). */
+        OVERLAY,
+        /** A named docker volume, labelled with the run id and removed at the end. */
+        VOLUME,
+        /** A host folder under /var/tmp bind-mounted in, removed at the end. */
+        BIND;
+
+        public String lower() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The settings {@code isobench list environments} shows, with choices and defaults. */
+    static List<ParamSpec> specs() {
+        return List.of(
+                ParamSpec.of(NETWORK, ParamType.CHOICE, "how the host reaches servers inside: nat = a port published on 127.0.0.1 "
+                        + "(Docker's default path), bridge = the container's own address on docker0, host = the host's network "
+                        + "namespace, none = no network (needed by runsc here; no server workloads)")
+                        .choices("nat", "bridge", "host", NONE).defaultValue("nat").build(),
+                ParamSpec.of(STORAGE, ParamType.CHOICE, "where workloads keep files: overlay = the container's union filesystem, "
+                        + "volume = a named docker volume, bind = a host folder under /var/tmp")
+                        .choices("overlay", "volume", "bind").defaultValue("overlay").build(),
+                ParamSpec.of(RUNTIME, ParamType.CHOICE, "OCI runtime: runc, or runsc (gVisor, only with network=none here)")
+                        .choices("runc", GVISOR).defaultValue("runc").build(),
+                ParamSpec.of(CPUS, ParamType.STRING, "CPU quota in CPUs, e.g. 1.5 (docker --cpus); 'none' for no limit")
+                        .defaultValue(NONE).build(),
+                ParamSpec.of(CPUSET, ParamType.STRING, "CPUs the container may use, e.g. 0 or 0-1 (docker --cpuset-cpus); 'none' for all")
+                        .defaultValue(NONE).build(),
+                ParamSpec.of(MEMORY, ParamType.STRING, "memory limit, e.g. 512M or 2G (docker --memory, swap included); 'none' for no limit")
+                        .defaultValue(NONE).build(),
+                ParamSpec.of(IMAGE, ParamType.CHOICE, "guest image: full = Debian with redis, mariadb and OpenBLAS (every workload); "
+                        + "small = busybox + JRE (JVM-only workloads, tests; builds in seconds)")
+                        .choices("full", "small").defaultValue("full").build());
+    }
+
+    /**
+     * Parses a resolved variant's settings; the engine's runtimes are checked later, by
+     * {@link #check(Set)}. Throws {@link BadInputException} naming the setting, the value and the fix.
+     */
+    public static DockerSettings of(Variant v) {
+        Network network = Network.valueOf(v.setting(NETWORK).toUpperCase(Locale.ROOT));
+        Storage storage = Storage.valueOf(v.setting(STORAGE).toUpperCase(Locale.ROOT));
+        String runtime = v.setting(RUNTIME);
+        long nano = parseCpus(v.setting(CPUS));
+        String cpuset = parseCpuset(v.setting(CPUSET));
+        long mem = parseMemory(v.setting(MEMORY));
+        Flavor image = Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT));
+        DockerSettings s = new DockerSettings(network, storage, runtime, nano, cpuset, mem, image);
+        s.checkCombination();
+        return s;
+    }
+
+    /** gVisor cannot share the host's network namespace, and on this kind of host it refuses any network. */
+    private void checkCombination() {
+        if (runtime.equals(GVISOR) && network != Network.NONE) {
+            throw new BadInputException("docker setting runtime=runsc with network=" + network.lower()
+                    + " cannot run: gVisor here refuses a network (\"cannot run with network enabled in root network namespace\"); "
+                    + "use runtime=runsc with network=none (JVM-only workloads), or runtime=runc with network=" + network.lower());
+        }
+    }
+
+    /**
+     * Checks the runtime against the engine: it must list it, and gVisor must be registered to run
+     * without its network stack ({@code runtimeArgs: ["--network=none"]}). Without that flag the
+     * gVisor of Debian 12 sets up a network even for {@code --network none} and, on kernels that
+     * give every namespace its own {@code net.core.rmem_default}, takes the container's namespace
+     * for the root one and refuses to start - leaving its shim and sandbox processes behind.
+     */
+    void check(DockerEngine.EngineInfo engine) {
+        List<String> runtimes = engine.runtimes();
+        if (!runtimes.isEmpty() && !runtimes.contains(runtime)) {
+            throw new BadInputException("docker setting runtime=" + runtime + ": the engine has no such runtime (it lists "
+                    + String.join(", ", runtimes) + ")" + (runtime.equals(GVISOR)
+                    ? "; install gVisor and register it with dockerd (scripts/setup-host.sh does both), or use runtime=runc"
+                    : "; choose one of those"));
+        }
+        if (runtime.equals(GVISOR) && !engine.runtimeArgs().getOrDefault(GVISOR, List.of()).contains(GVISOR_NO_NETWORK)) {
+            throw new BadInputException("docker setting runtime=runsc: the engine runs gVisor with its own network stack, which "
+                    + "fails to start here (\"cannot run with network enabled in root network namespace\"); register it with "
+                    + "\"runtimeArgs\": [\"" + GVISOR_NO_NETWORK + "\"] in /etc/docker/daemon.json and reload dockerd "
+                    + "(kill -HUP $(pidof dockerd)), or use runtime=runc");
+        }
+    }
+
+    static long parseCpus(String text) {
+        if (text == null || text.equalsIgnoreCase(NONE)) {
+            return 0;
+        }
+        double cpus;
+        try {
+            cpus = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new BadInputException("docker setting cpus='" + text + "' is not a number of CPUs: write e.g. cpus=1.5, or cpus=none");
+        }
+        int host = Runtime.getRuntime().availableProcessors();
+        if (!(cpus >= 0.01) || cpus > host) {
+            throw new BadInputException("docker setting cpus=" + text + " is out of range: allowed 0.01 to " + host
+                    + " (this host's CPUs), or cpus=none");
+        }
+        return Math.round(cpus * 1e9);
+    }
+
+    static String parseCpuset(String text) {
+        if (text == null || text.equalsIgnoreCase(NONE)) {
+            return null;
+        }
+        String t = text.trim();
+        if (!t.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
+            throw new BadInputException("docker setting cpuset='" + text + "' is not a CPU list: write e.g. cpuset=0 or cpuset=0-1, or cpuset=none");
+        }
+        int host = Runtime.getRuntime().availableProcessors();
+        for (String part : t.split("[,-]")) {
+            if (Integer.parseInt(part) >= host) {
+                throw new BadInputException("docker setting cpuset=" + text + " names CPU " + part + " but this host has CPUs 0-" + (host - 1));
+            }
+        }
+        return t;
+    }
+
+    static long parseMemory(String text) {
+        if (text == null || text.equalsIgnoreCase(NONE)) {
+            return 0;
+        }
+        long bytes;
+        try {
+            bytes = (Long) ParamType.SIZE.parse(text);
+        } catch (RuntimeException e) {
+            throw new BadInputException("docker setting memory='" + text + "' is not a size: write e.g. memory=512M or memory=2G, or memory=none");
+        }
+        // the engine refuses less than 6 MiB; a JVM needs far more
+        if (bytes < (64L << 20)) {
+            throw new BadInputException("docker setting memory=" + text + " is too small: the agent's JVM needs at least 64M; write e.g. memory=512M");
+        }
+        return bytes;
+    }
+
+    /** Whether the host can reach a server inside at all. */
+    public boolean reachable() {
+        return network != Network.NONE;
+    }
+}
