@@ -58,14 +58,25 @@ for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
 done
 [ "$jdk_ok" = 1 ] || { log "no JDK 21+ under /usr/lib/jvm: install one (e.g. Temurin 21+) and set JAVA_HOME"; exit 2; }
 
-# Docker: the gVisor runtime, then an engine if none answers.
-if command -v runsc >/dev/null && ! grep -qs '"runsc"' /etc/docker/daemon.json; then
+# Docker: the gVisor runtime, then an engine if none answers. Debian 12's runsc refuses to start
+# a sandbox with networking on this kind of host ("cannot run with network enabled in root network
+# namespace"), so it is registered with --network=none: gVisor variants run without a network.
+runsc_entry='"runsc": {"path": "%s", "runtimeArgs": ["--network=none"]}'
+reload=0
+if command -v runsc >/dev/null && ! grep -qs -- '--network=none' /etc/docker/daemon.json; then
   mkdir -p /etc/docker
-  if [ -s /etc/docker/daemon.json ]; then
-    log "/etc/docker/daemon.json exists without runsc; add: \"runtimes\": {\"runsc\": {\"path\": \"$(command -v runsc)\"}}"
+  # ours to (re)write when missing or when it is the registration an earlier version wrote
+  if [ ! -s /etc/docker/daemon.json ] || [ "$(tr -d ' \n' < /etc/docker/daemon.json)" = "{\"runtimes\":{\"runsc\":{\"path\":\"$(command -v runsc)\"}}}" ]; then
+    printf "{\n  \"runtimes\": {$runsc_entry}\n}\n" "$(command -v runsc)" > /etc/docker/daemon.json
+    reload=1
   else
-    printf '{\n  "runtimes": {"runsc": {"path": "%s"}}\n}\n' "$(command -v runsc)" > /etc/docker/daemon.json
+    log "/etc/docker/daemon.json is not ours; for gVisor add to it: \"runtimes\": {$(printf "$runsc_entry" "$(command -v runsc)")}"
   fi
+fi
+if [ "$reload" = 1 ] && pid=$(pidof dockerd); then
+  log "reloading dockerd ($pid) for the runsc runtime"
+  kill -HUP $pid
+  sleep 1
 fi
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd (log: /var/log/isobench-dockerd.log)"
