@@ -141,6 +141,16 @@ public record HostFacts(
             return -1;
         }
 
+        /** VmRSS of a process in bytes, -1 when unreadable. */
+        public static long residentBytes(long pid) {
+            for (String l : lines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return -1;
+        }
+
         /** Size in bytes of the highest cache level that sysfs reports for CPU 0. */
         static long lastLevelCache() {
             long best = 0;

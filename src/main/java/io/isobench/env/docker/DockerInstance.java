@@ -434,6 +434,32 @@ final class DockerInstance implements EnvironmentInstance {
         }
     }
 
+    /**
+     * The container's cgroup memory less its inactive page cache, as {@code docker stats} counts it
+     * (cgroup v1 with the cgroupfs driver, or v2), -1 when the cgroup cannot be found.
+     */
+    @Override
+    public long hostMemoryBytes() {
+        for (java.nio.file.Path dir : List.of(java.nio.file.Path.of("/sys/fs/cgroup/memory/docker", containerId),
+                java.nio.file.Path.of("/sys/fs/cgroup/docker", containerId),
+                java.nio.file.Path.of("/sys/fs/cgroup/system.slice", "docker-" + containerId + ".scope"))) {
+            var usage = io.isobench.host.HostFacts.SysFiles.firstLine(dir.resolve("memory.usage_in_bytes"))
+                    .or(() -> io.isobench.host.HostFacts.SysFiles.firstLine(dir.resolve("memory.current")));
+            if (usage.isEmpty()) {
+                continue;
+            }
+            long inactive = 0;
+            for (String l : io.isobench.host.HostFacts.SysFiles.lines(dir.resolve("memory.stat"))) {
+                String[] kv = l.split("\\s+");
+                if (kv.length == 2 && (kv[0].equals("total_inactive_file") || kv[0].equals("inactive_file"))) {
+                    inactive = Long.parseLong(kv[1]);
+                }
+            }
+            return Math.max(0, Long.parseLong(usage.get()) - inactive);
+        }
+        return -1;
+    }
+
     @Override
     public boolean alive() {
         if (stdio.ended()) {

@@ -137,16 +137,6 @@ public final class NativeEnvironment implements Environment {
         }
     }
 
-    /** VmRSS of a process (and taskset's exec'd child is the same process), -1 when unreadable. */
-    public static long residentBytes(long pid) {
-        for (String l : io.isobench.host.HostFacts.SysFiles.lines(Path.of("/proc/" + pid + "/status"))) {
-            if (l.startsWith("VmRSS:")) {
-                return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
-    }
-
     private static List<Integer> freePorts(int n) throws IOException {
         List<ServerSocket> held = new ArrayList<>();
         try {
@@ -180,7 +170,8 @@ public final class NativeEnvironment implements Environment {
 
         @Override
         public long hostMemoryBytes() {
-            return residentBytes(process.pid());
+            // taskset execs the JVM, so the child's pid is the agent's
+            return io.isobench.host.HostFacts.SysFiles.residentBytes(process.pid());
         }
 
         @Override

@@ -118,6 +118,12 @@ final class VmInstance implements EnvironmentInstance {
         qmp.execute("cont", Map.of(), Duration.ofSeconds(10));
     }
 
+    /** QEMU's resident set: guest memory the guest has touched plus QEMU's own. */
+    @Override
+    public long hostMemoryBytes() {
+        return io.isobench.host.HostFacts.SysFiles.residentBytes(qemu.pid());
+    }
+
     @Override
     public boolean alive() {
         return qemu.isAlive();
