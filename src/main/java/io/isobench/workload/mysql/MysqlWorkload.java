@@ -45,6 +45,7 @@ public final class MysqlWorkload implements ServerWorkload {
     static final String PREWARM = "prewarm";
     static final String CONFIG = "config";
     static final String START_TIMEOUT = "start_timeout";
+    static final String WARMUP = "warmup";
 
     @Override
     public String name() {
@@ -79,6 +80,8 @@ public final class MysqlWorkload implements ServerWorkload {
                         .list().defaultValue(List.of(1, 2, 4, 8, 16, 32)).range(1, 4096).build(),
                 ParamSpec.of(DURATION, ParamType.DURATION, "measured time per thread count (the study: 60s)").defaultValue("10s").build(),
                 ParamSpec.of(RAMP, ParamType.DURATION, "unmeasured time before each thread count's measurement").defaultValue("1s").build(),
+                ParamSpec.of(WARMUP, ParamType.DURATION, "unmeasured load before the sweep, so the JDBC client is compiled (JIT)"
+                        + " before the first point").defaultValue("2s").build(),
                 ParamSpec.of(TABLES, ParamType.INT, "sbtest tables").defaultValue(1).range(1, 64).build(),
                 ParamSpec.of(TABLE_SIZE, ParamType.INT, "rows per table (the study: 2000000)")
                         .defaultFrom(h -> defaultTableSize(h), "250000 per CPU, within 10000..2000000").range(100, 1_000_000_000).build(),
@@ -181,6 +184,9 @@ public final class MysqlWorkload implements ServerWorkload {
         }
 
         OltpDriver driver = new OltpDriver(url, tables, tableSize, readWrite, special);
+        if (p.getMillis(WARMUP) > 0) {
+            driver.run(Math.min(4, maxThreads(p)), 0, p.getMillis(WARMUP), 0);
+        }
         Map<String, Object> points = new LinkedHashMap<>();
         long seed = 1;
         for (int threads : p.getIntList(THREADS)) {

@@ -60,6 +60,19 @@ final class LoadGenerator {
 
     /** Runs one point: {@code requests} of {@code command} spread over {@code clients} connections. */
     PointResult run(RedisCommand command, int clients, long requests, long seed) throws IOException, InterruptedException {
+        return run(command, clients, requests, Long.MAX_VALUE, seed);
+    }
+
+    /**
+     * Unmeasured load for {@code millis}, so the generator's code is compiled (JIT) before the
+     * first measured point; otherwise the first point would measure the compiler, not the path.
+     */
+    void warmUp(RedisCommand command, int clients, long millis, long seed) throws IOException, InterruptedException {
+        run(command, clients, Long.MAX_VALUE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis), seed);
+    }
+
+    private PointResult run(RedisCommand command, int clients, long requests, long stopAtNanos, long seed)
+            throws IOException, InterruptedException {
         int loopCount = Math.min(loops, clients);
         List<EventLoop> ls = new ArrayList<>();
         try {
@@ -67,7 +80,7 @@ final class LoadGenerator {
                 // clients and requests split as evenly as possible between the loops
                 int c = clients / loopCount + (i < clients % loopCount ? 1 : 0);
                 long r = requests / loopCount + (i < requests % loopCount ? 1 : 0);
-                ls.add(new EventLoop(command, c, r, new SplittableRandom(seed * 1_000_003L + i)));
+                ls.add(new EventLoop(command, c, r, stopAtNanos, new SplittableRandom(seed * 1_000_003L + i)));
             }
             Histogram all = newHistogram();
             long t0 = System.nanoTime();
@@ -142,6 +155,8 @@ final class LoadGenerator {
     private final class EventLoop {
         final RedisCommand command;
         final long requests;
+        /** When to stop issuing requests (a warm-up), or Long.MAX_VALUE to stop after {@link #requests}. */
+        final long stopAtNanos;
         final SplittableRandom random;
         final Selector selector;
         final List<Conn> conns = new ArrayList<>();
@@ -152,9 +167,10 @@ final class LoadGenerator {
         long issued;
         long completed;
 
-        EventLoop(RedisCommand command, int clients, long requests, SplittableRandom random) throws IOException {
+        EventLoop(RedisCommand command, int clients, long requests, long stopAtNanos, SplittableRandom random) throws IOException {
             this.command = command;
             this.requests = requests;
+            this.stopAtNanos = stopAtNanos;
             this.random = random;
             byte[] one = command.template(valueSize);
             int off = RedisCommand.randomFieldOffset(one);
@@ -191,13 +207,14 @@ final class LoadGenerator {
 
         long call() throws IOException {
             for (Conn c : conns) {
-                if (issued < requests) {
+                if (mayIssue()) {
                     send(c);
                 }
             }
             long lastProgress = System.nanoTime();
             long lastCompleted = 0;
-            while (completed < issued || issued < requests) {
+            // once mayIssue() turns false it stays false, so every connection ends idle and the loop ends
+            while (completed < issued || mayIssue()) {
                 if (selector.select(1000) == 0) {
                     if (completed == lastCompleted && System.nanoTime() - lastProgress > timeoutNanos) {
                         throw new IOException("redis at " + host + ":" + port + " stopped answering: no reply for "
@@ -223,6 +240,10 @@ final class LoadGenerator {
                 }
             }
             return completed;
+        }
+
+        private boolean mayIssue() {
+            return issued < requests && (stopAtNanos == Long.MAX_VALUE || System.nanoTime() < stopAtNanos);
         }
 
         private void send(Conn c) throws IOException {
@@ -272,7 +293,7 @@ final class LoadGenerator {
             } else {
                 c.in.compact();
             }
-            if (c.awaiting == 0 && issued < requests) {
+            if (c.awaiting == 0 && mayIssue()) {
                 send(c);
             }
         }

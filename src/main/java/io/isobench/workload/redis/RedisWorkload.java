@@ -43,6 +43,7 @@ public final class RedisWorkload implements ServerWorkload {
     static final String PERSISTENCE = "persistence";
     static final String CONFIG = "config";
     static final String START_TIMEOUT = "start_timeout";
+    static final String WARMUP = "warmup";
 
     @Override
     public String name() {
@@ -76,6 +77,8 @@ public final class RedisWorkload implements ServerWorkload {
                         .defaultValue("none").choices("none", "aof", "aof-always").build(),
                 ParamSpec.of(CONFIG, ParamType.STRING, "more redis-server directives, 'name value' pairs separated by ';'"
                         + " (e.g. 'io-threads 2; maxmemory 1gb')").defaultValue("").build(),
+                ParamSpec.of(WARMUP, ParamType.DURATION, "unmeasured load before the sweep, so the generator is compiled"
+                        + " (JIT) before the first point").defaultValue("1s").build(),
                 ParamSpec.of(START_TIMEOUT, ParamType.DURATION, "how long the server may take to answer PING")
                         .defaultValue("30s").build());
     }
@@ -139,6 +142,11 @@ public final class RedisWorkload implements ServerWorkload {
         LoadGenerator gen = new LoadGenerator(ep.host(), ep.port(), valueSize, keyspace, p.getInt(PIPELINE), p.getInt(LOOPS),
                 populate, Duration.ofSeconds(30).toMillis());
         long requests = p.getLong(REQUESTS);
+        if (p.getMillis(WARMUP) > 0) {
+            // GET and PING change nothing on the server, so the measured points start from the same state
+            int warmClients = Math.min(4, p.getIntList(CLIENTS).stream().mapToInt(Integer::intValue).max().orElse(1));
+            gen.warmUp(populate ? RedisCommand.GET : RedisCommand.PING, warmClients, p.getMillis(WARMUP), 0);
+        }
         Map<String, Object> points = new LinkedHashMap<>();
         long seed = 1;
         for (int clients : p.getIntList(CLIENTS)) {

@@ -39,7 +39,7 @@ class MariadbServerTest {
 
     private Params params(Map<String, Object> extra) {
         Map<String, Object> given = new HashMap<>(Map.of("threads", List.of(1, 3), "duration", "300ms", "ramp", "0s",
-                "table_size", ROWS, "buffer_pool", "64M"));
+                "table_size", ROWS, "buffer_pool", "64M", "warmup", "100ms"));
         given.putAll(extra);
         return Params.resolve(workload.params(), given, HOST, "workload 'mysql'", "test");
     }

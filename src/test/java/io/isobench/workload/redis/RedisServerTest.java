@@ -43,7 +43,7 @@ class RedisServerTest {
 
     @Test
     void drivesEveryCommandAtEveryClientCountAndStopsCleanly() throws Exception {
-        Params p = params(Map.of("clients", List.of(1, 3), "requests", 300, "keyspace", 500, "pipeline", 2));
+        Params p = params(Map.of("clients", List.of(1, 3), "requests", 300, "keyspace", 500, "pipeline", 2, "warmup", "100ms"));
         int port = freePort();
         ServerSide server = workload.startServer(p, new InsideContext(dataDir, HOST), port);
         WorkloadResult driven;
