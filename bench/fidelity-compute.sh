@@ -9,7 +9,7 @@
 #            (arrays of N^2/3 doubles, a table of the largest power of two <= N^2/2 words, per
 #            process) and isobench is given the sizes hpcc reports
 #   THREADS  threads (default: all CPUs)
-#   env: REPS (reference runs, default 2), ITER (isobench iterations, default 3),
+#   env: REPS (rounds, default 2), ITER (isobench iterations per round, default 2),
 #        PRESET (xz preset, default 6), CORPUS (bytes of text for compress, default 16M)
 #
 # How the two sides line up:
@@ -19,7 +19,7 @@
 #   gups x1      hpcc -np 1 SingleRandomAccess_GUPs                         vs  randomaccess threads=1, same table
 #   gups xT      hpcc -np T StarRandomAccess_GUPs x T (a table each)        vs  randomaccess threads=T, one table T times larger
 #   compress     xz -T THREADS -PRESET --block-size=CORPUS/THREADS          vs  compress threads=THREADS preset=PRESET, same file
-# Each side's figure is its best over the runs (noise from other work on the host only slows a
+# Rounds alternate the two sides. Each side's figure is its best over the rounds (noise from other work on the host only slows a
 # run down); the medians are printed too. Targets: Triad >= 0.95, LINPACK >= 0.85,
 # RandomAccess >= 0.80, compress >= 0.80 of the reference.
 set -euo pipefail
@@ -27,7 +27,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-8000}"
 T="${2:-$(nproc)}"
 REPS="${REPS:-2}"
-ITER="${ITER:-3}"
+ITER="${ITER:-2}"
 PRESET="${PRESET:-6}"
 CORPUS="${CORPUS:-16M}"
 
@@ -113,7 +113,7 @@ isobench_run() { # NAME WORKLOAD PARAMS...
   for p in "$@"; do args+=(-p "$p"); done
   "$here/isobench" run --env native -w "$wl" "${args[@]}" --iterations "$ITER" --warmup 0 -o "$work/results-$name" >"$work/isobench-$name.log" 2>&1 \
     || { echo "fidelity-compute: isobench $wl failed, see:" >&2; tail -20 "$work/isobench-$name.log" >&2; exit 1; }
-  cat "$work"/results-"$name"/*/samples.jsonl >"$work/samples-$name.jsonl"
+  cat "$work"/results-"$name"/*/samples.jsonl >>"$work/samples-${name%-*}.jsonl"
 }
 
 echo "fidelity-compute: N=$N threads=$T reference runs=$REPS isobench iterations=$ITER preset=$PRESET corpus=$CORPUS" >&2
@@ -121,46 +121,42 @@ echo "fidelity-compute: waiting for /tmp/isobench-bench.lock (benchmarks never o
 exec 9>/tmp/isobench-bench.lock
 flock 9
 
-# --- the reference: hpcc, twice over in two shapes ------------------------------------------
-for r in $(seq "$REPS"); do
-  echo "fidelity-compute: hpcc run $r/$REPS (1 process, $T BLAS threads) ..." >&2
-  run_hpcc single 1 "$T"
-  echo "fidelity-compute: hpcc run $r/$REPS ($T processes, 1 BLAS thread each) ..." >&2
-  run_hpcc star "$T" 1
-done
-vec1=$(summary "$work/hpcc-single.all" STREAM_VectorSize | head -1)
-vecT=$(summary "$work/hpcc-star.all" STREAM_VectorSize | head -1)
-ra1=$(summary "$work/hpcc-single.all" RandomAccess_N | head -1)
-raT=$(summary "$work/hpcc-star.all" RandomAccess_N | head -1)
-log2() { python3 -c "import math,sys; print(int(round(math.log2(int(sys.argv[1])))))" "$1"; }
-
-# --- isobench, same sizes ----------------------------------------------------------------------
-echo "fidelity-compute: isobench linpack n=$N threads=$T ..." >&2
-isobench_run linpack linpack "n=$N" "threads=$T"
-echo "fidelity-compute: isobench stream (1 and $T threads) ..." >&2
-isobench_run stream1 stream "size=$((vec1 * 8))" threads=1 passes=10
-isobench_run streamT stream "size=$((vecT * 8 * T))" "threads=$T" passes=10
-echo "fidelity-compute: isobench randomaccess (1 and $T threads) ..." >&2
-isobench_run gups1 randomaccess "log2_size=$(log2 "$ra1")" threads=1
-isobench_run gupsT randomaccess "log2_size=$(log2 $((raT * T)))" "threads=$T"
-
-# --- compress: the same corpus through xz -T and isobench --------------------------------------
+# Rounds interleave the two sides, so that a change in the host's load over the run (other work
+# on a shared machine) touches both alike: each round runs hpcc in both shapes, then isobench on
+# the sizes hpcc reported, then xz and isobench compress.
 corpus="$work/corpus.txt"
 "$java_bin" -cp "$jar" io.isobench.workload.cpu.TextCorpus "$CORPUS" 1 "$corpus"
 bytes=$(stat -c %s "$corpus")
 block=$(( (bytes + T - 1) / T ))
 : >"$work/xz.rates"
+log2() { python3 -c "import math,sys; print(int(round(math.log2(int(sys.argv[1])))))" "$1"; }
+
 for r in $(seq "$REPS"); do
-  echo "fidelity-compute: xz -T$T -$PRESET run $r/$REPS ..." >&2
+  echo "fidelity-compute: round $r/$REPS: hpcc (1 process, $T BLAS threads) ..." >&2
+  run_hpcc single 1 "$T"
+  echo "fidelity-compute: round $r/$REPS: hpcc ($T processes, 1 BLAS thread each) ..." >&2
+  run_hpcc star "$T" 1
+  if [ "$r" = 1 ]; then
+    vec1=$(summary "$work/hpcc-single.all" STREAM_VectorSize | head -1)
+    vecT=$(summary "$work/hpcc-star.all" STREAM_VectorSize | head -1)
+    ra1=$(summary "$work/hpcc-single.all" RandomAccess_N | head -1)
+    raT=$(summary "$work/hpcc-star.all" RandomAccess_N | head -1)
+  fi
+  echo "fidelity-compute: round $r/$REPS: isobench linpack, stream, randomaccess ..." >&2
+  isobench_run "linpack-$r" linpack "n=$N" "threads=$T"
+  isobench_run "stream1-$r" stream "size=$((vec1 * 8))" threads=1 passes=10
+  isobench_run "streamT-$r" stream "size=$((vecT * 8 * T))" "threads=$T" passes=10
+  isobench_run "gups1-$r" randomaccess "log2_size=$(log2 "$ra1")" threads=1
+  isobench_run "gupsT-$r" randomaccess "log2_size=$(log2 $((raT * T)))" "threads=$T"
+  echo "fidelity-compute: round $r/$REPS: xz -T$T -$PRESET, isobench compress ..." >&2
   cat "$corpus" >/dev/null # in the page cache, as isobench's corpus is in memory
   t0=$(date +%s.%N)
   xz -T"$T" -"$PRESET" --block-size="$block" -c "$corpus" >"$work/corpus.xz"
   t1=$(date +%s.%N)
   python3 -c "import sys; print(int(sys.argv[1]) / 1e6 / (float(sys.argv[3]) - float(sys.argv[2])))" "$bytes" "$t0" "$t1" >>"$work/xz.rates"
+  isobench_run "compress-$r" compress "file=$corpus" "threads=$T" "preset=$PRESET"
 done
 xz_ratio=$(python3 -c "import sys; print('%.2f' % (int(sys.argv[1]) / int(sys.argv[2])))" "$bytes" "$(stat -c %s "$work/corpus.xz")")
-echo "fidelity-compute: isobench compress threads=$T preset=$PRESET on the same file ..." >&2
-isobench_run compress compress "file=$corpus" "threads=$T" "preset=$PRESET"
 flock -u 9
 
 # --- the table -----------------------------------------------------------------------------------

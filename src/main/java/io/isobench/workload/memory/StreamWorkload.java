@@ -201,7 +201,11 @@ public final class StreamWorkload implements Workload {
                 throw new IllegalStateException("a STREAM thread failed", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                barrier.reset();
                 throw new IllegalStateException("interrupted", e);
+            } catch (RuntimeException | Error e) {
+                barrier.reset(); // the others leave their await with BrokenBarrierException instead of waiting forever
+                throw e;
             }
         });
         return times;
