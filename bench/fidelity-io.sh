@@ -6,8 +6,10 @@
 #   udp_rr      vs sockperf ping-pong (UDP)   (p50 round trip)
 #   blockio     vs fio (rand_read 4K, iodepth 16, libaio, direct=1, same size, same folder)
 # Every isobench figure comes from a real `isobench run` in the native environment (server side
-# in the agent process, load from the host), the median of REPS measured iterations after one
-# warm-up; every reference figure is the median of REPS runs of the tool.
+# in the agent process, load from the host: one warm-up and one measured iteration per run).
+# Reference and isobench runs alternate, REPS of each, and each column is the median of its REPS:
+# on a small VM the loopback round trip moves by 4x with the host's load (idle vCPUs wake slowly),
+# so figures taken minutes apart are not comparable.
 #
 # sockperf echoes the request's size, so the ratios use tcp_rr/udp_rr with request 100 B and
 # response 100 B; the study's 100 B/200 B figure is printed beside it for information.
@@ -48,16 +50,16 @@ say() { echo "fidelity-io: $*" >&2; }
 isobench_run() { # name, then isobench run arguments
   local name=$1; shift
   local out="$work/$name"
-  ./isobench run -e native --variant "native.dir=$DIR" -n "$REPS" --warmup 1 -o "$out" "$@" >"$work/$name.log" 2>&1 || {
+  ./isobench run -e native --variant "native.dir=$DIR" -n 1 --warmup 1 -o "$out" "$@" >"$work/$name.log" 2>&1 || {
     say "isobench run for $name failed:"; tail -20 "$work/$name.log" >&2; exit 1; }
 }
-isobench_median() { # run name, workload, metric, label k=v or "", then param k=v filters
-  python3 - "$work/$1" "${@:2}" <<'EOF'
+isobench_median() { # run name (all its reps), workload, metric, label k=v or "", then param k=v filters
+  python3 - "$work" "$1" "${@:2}" <<'EOF'
 import json, pathlib, statistics, sys
-root, workload, metric, label, *want = sys.argv[1:]
-samples = next(pathlib.Path(root).glob("*/samples.jsonl"))
+work, name, workload, metric, label, *want = sys.argv[1:]
+lines = [l for f in pathlib.Path(work).glob(name + "-*/*/samples.jsonl") for l in f.read_text().splitlines()]
 vals = []
-for line in samples.read_text().splitlines():
+for line in lines:
     s = json.loads(line)
     if s["warmup"] or s["workload"] != workload or s["metric"] != metric:
         continue
@@ -101,9 +103,9 @@ EOF
 )
     if [ "$dir" = fwd ]; then ip_fwd+=("$gbit"); ip_cpu+=("$cpu"); else ip_rev+=("$gbit"); fi
   done
+  isobench_run "tcp_stream-$i" -w tcp_stream -p tcp_stream.direction=both -p "tcp_stream.duration=${DURATION}s" \
+    -p "tcp_stream.streams=$STREAMS" -p tcp_stream.message_size=128K
 done
-isobench_run tcp_stream -w tcp_stream -p tcp_stream.direction=both -p "tcp_stream.duration=${DURATION}s" \
-  -p "tcp_stream.streams=$STREAMS" -p tcp_stream.message_size=128K
 row "tcp_stream host->env Gbit/s" "iperf3 -P $STREAMS" "$(median "${ip_fwd[@]}")" \
   "$(isobench_median tcp_stream tcp_stream throughput direction=host_to_env)" ">= 0.90"
 row "tcp_stream env->host Gbit/s" "iperf3 -R -P $STREAMS" "$(median "${ip_rev[@]}")" \
@@ -126,9 +128,9 @@ sp_tcp=(); sp_udp=()
 for i in $(seq "$REPS"); do
   sp_tcp+=("$(sp_p50 --tcp -p "$tport")")
   sp_udp+=("$(sp_p50 -p "$uport")")
+  isobench_run "rr-$i" -w tcp_rr,udp_rr -p "tcp_rr.duration=${DURATION}s" -p "udp_rr.duration=${DURATION}s" \
+    -p tcp_rr.response_size=100,200 -p udp_rr.response_size=100,200
 done
-isobench_run rr -w tcp_rr,udp_rr -p "tcp_rr.duration=${DURATION}s" -p "udp_rr.duration=${DURATION}s" \
-  -p tcp_rr.response_size=100,200 -p udp_rr.response_size=100,200
 row "tcp_rr p50 us (100/100 B)" "sockperf pp --tcp -m 100" "$(median "${sp_tcp[@]}")" \
   "$(isobench_median rr tcp_rr latency_p50 "" response_size=100)" "<= 1.30"
 row "udp_rr p50 us (100/100 B)" "sockperf pp -m 100" "$(median "${sp_udp[@]}")" \
@@ -144,10 +146,10 @@ for i in $(seq "$REPS"); do
       --output-format=json >"$work/fio.json" 2>"$work/fio.err"
   read -r iops p50 < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["jobs"][0]["read"]; print(r["iops"], r["clat_ns"]["percentile"]["50.000000"]/1000)' "$work/fio.json")
   fio_iops+=("$iops"); fio_p50+=("$p50")
+  rm -f "$DIR/$fio_file"
+  isobench_run "blockio-$i" -w blockio -p blockio.mode=rand_read -p blockio.block_size=4K -p blockio.iodepth=16 \
+    -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s"
 done
-rm -f "$DIR/$fio_file"
-isobench_run blockio -w blockio -p blockio.mode=rand_read -p blockio.block_size=4K -p blockio.iodepth=16 \
-  -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s"
 row "blockio rand_read 4K qd16 IOPS" "fio libaio direct=1" "$(median "${fio_iops[@]}")" "$(isobench_median blockio blockio iops "")" ">= 0.85"
 row "blockio rand_read 4K qd16 p50 us" "fio clat p50" "$(median "${fio_p50[@]}")" "$(isobench_median blockio blockio latency_p50 "")" "info"
 
