@@ -125,6 +125,9 @@ final class RunCommand implements Callable<Integer> {
             notes.addAll(noise.warnings());
         }
         Plan plan = Planner.plan(s, host);
+        if (resume == null) {
+            notes.addAll(plan.skipped());
+        }
         notes.forEach(n -> out.println("isobench: " + n));
         if (dryRun) {
             printPlan(out, plan);

@@ -44,6 +44,15 @@ public interface Environment {
     }
 
     /**
+     * Why the host cannot reach a server inside this variant (e.g. Docker with network=none), or
+     * null when it can. The planner leaves workloads with a server side out of such variants, and
+     * says so, instead of planning trials that can only fail.
+     */
+    default String unreachableReason(Variant variant) {
+        return null;
+    }
+
+    /**
      * Starts an instance of {@code variant} with its agent answering. Whatever it creates is
      * registered with {@link StartContext#cleanup()} before it exists, so a crash or Ctrl-C
      * cannot leak it.

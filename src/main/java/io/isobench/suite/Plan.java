@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The expanded matrix of a suite and how to order its iterations. Iterations are run in rounds:
+ * The expanded matrix of a suite and how to order its iterations; {@code skipped} says which
+ * workload and variant pairs were left out and why (a server workload where the host cannot reach
+ * a server). Iterations are run in rounds:
  * every round holds one iteration of each trial that still needs one, shuffled with a seeded
  * random order, so environments interleave (never all-native-then-all-VM) and a run can be
  * repeated in the same order.
  */
-public record Plan(Suite suite, List<Trial> trials, Variant baseline) {
+public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<String> skipped) {
+
+    public Plan(Suite suite, List<Trial> trials, Variant baseline) {
+        this(suite, trials, baseline, List.of());
+    }
 
     /** The variants in the order they first appear. */
     public List<Variant> variants() {

@@ -52,6 +52,7 @@ public final class Planner {
         }
         Variant baseline = baseline(suite.baseline(), variants);
         List<Trial> trials = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         int n = 0;
         for (Suite.WorkloadEntry we : suite.workloads()) {
             Workload w = Workloads.get(we.name(), we.where());
@@ -59,11 +60,20 @@ public final class Planner {
                 Params p = Params.resolve(w.params(), combo, host, "workload '" + w.name() + "'", we::whereOf);
                 w.validate(p, host);
                 for (Variant v : variants) {
+                    String unreachable = w instanceof io.isobench.workload.ServerWorkload
+                            ? Environments.get(v.environment(), we.where()).unreachableReason(v) : null;
+                    if (unreachable != null) {
+                        String note = w.name() + " skips " + v.label() + ": " + unreachable;
+                        if (!skipped.contains(note)) {
+                            skipped.add(note);
+                        }
+                        continue;
+                    }
                     trials.add(new Trial(String.format("t%03d", ++n), w, p, v));
                 }
             }
         }
-        return new Plan(suite, trials, baseline);
+        return new Plan(suite, trials, baseline, List.copyOf(skipped));
     }
 
     /**

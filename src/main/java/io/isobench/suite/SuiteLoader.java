@@ -36,7 +36,7 @@ import java.util.Set;
 public final class SuiteLoader {
 
     /** The built-in suites, in the jar under io/isobench/suites/. */
-    public static final List<String> BUILT_IN = List.of("quick");
+    public static final List<String> BUILT_IN = List.of("quick", "paper", "sandbox");
 
     private static final Set<String> TOP = Set.of("name", "description", "baseline", "seed", "repetition", "workloads", "environments");
     private static final Set<String> REPETITION = Set.of("warmup", "iterations", "target", "max");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.isobench.BadInputException;
+import io.isobench.host.HostFacts;
 import org.junit.jupiter.api.Test;
 
 class SuiteLoaderTest {
@@ -131,5 +132,22 @@ class SuiteLoaderTest {
         // an impossible repetition
         assertThatThrownBy(() -> SuiteLoader.parse("workloads: [x]\nenvironments: [native]\nrepetition: {iterations: 1, target: 0.1}\n", "s.yaml"))
                 .hasMessageStartingWith("s.yaml:3:13:").hasMessageContaining("adaptive mode needs at least 2 iterations");
+    }
+
+    @Test
+    void everyBuiltInSuitePlansAndTheSandboxSaysWhatItSkips() {
+        for (String name : SuiteLoader.BUILT_IN) {
+            Plan plan = Planner.plan(SuiteLoader.load(name), HostFacts.of(2, 24L << 30, 32L << 20));
+            assertThat(plan.trials()).as(name).isNotEmpty();
+            assertThat(plan.baseline().label()).isEqualTo("native");
+        }
+        Plan paper = Planner.plan(SuiteLoader.load("paper"), HostFacts.of(2, 24L << 30, 32L << 20));
+        assertThat(paper.variants()).extracting(v -> v.label())
+                .contains("native", "docker[network=host]", "docker", "docker[storage=volume]", "vm", "vm[tuning=tuned]", "vm[disk=qcow2,tuning=tuned]");
+        assertThat(paper.trials()).extracting(t -> t.workload().name()).contains("isolation", "syscall", "startup", "mysql", "redis");
+        Plan sandbox = Planner.plan(SuiteLoader.load("sandbox"), HostFacts.of(2, 24L << 30, 32L << 20));
+        assertThat(sandbox.skipped()).anySatisfy(s -> assertThat(s).contains("tcp_rr skips docker[network=none,runtime=runsc]"));
+        assertThat(sandbox.trials()).noneMatch(t -> t.workload().name().equals("tcp_rr") && t.variant().label().contains("runsc"));
+        assertThat(sandbox.trials()).anyMatch(t -> t.workload().name().equals("syscall") && t.variant().label().contains("runsc"));
     }
 }

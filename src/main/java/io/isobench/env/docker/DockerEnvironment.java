@@ -70,6 +70,12 @@ public final class DockerEnvironment implements Environment {
     }
 
     @Override
+    public String unreachableReason(Variant variant) {
+        return DockerSettings.of(variant).network() == DockerSettings.Network.NONE
+                ? "network=none gives the host no path to a server inside" : null;
+    }
+
+    @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
         return DockerInstance.start(variant, DockerSettings.of(variant), ctx);
     }
