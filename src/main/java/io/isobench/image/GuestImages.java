@@ -308,6 +308,15 @@ public final class GuestImages {
 
     /** Hard-links (or copies across file systems) every file of {@code src} into {@code dst}. */
     private static void linkTree(Path src, Path dst) throws IOException {
+        walkInto(src, dst, true);
+    }
+
+    private static void copyTree(Path src, Path dst) throws IOException {
+        walkInto(src, dst, false);
+    }
+
+    /** Recreates {@code src}'s folders under {@code dst} and links or copies its files; symlinks stay symlinks. */
+    private static void walkInto(Path src, Path dst, boolean link) throws IOException {
         Files.walkFileTree(src, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -322,28 +331,15 @@ public final class GuestImages {
                     Files.createSymbolicLink(to, Files.readSymbolicLink(file));
                     return FileVisitResult.CONTINUE;
                 }
-                try {
-                    Files.createLink(to, file);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
+                if (link) {
+                    try {
+                        Files.createLink(to, file);
+                        return FileVisitResult.CONTINUE;
+                    } catch (IOException | UnsupportedOperationException e) {
+                        // another file system: copy below
+                    }
                 }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void copyTree(Path src, Path dst) throws IOException {
-        Files.walkFileTree(src, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(dst.resolve(src.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, dst.resolve(src.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
-                        LinkOption.NOFOLLOW_LINKS);
+                Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                 return FileVisitResult.CONTINUE;
             }
         });

@@ -210,6 +210,8 @@ public final class Runner {
                 boolean warmup = s.warmups < rep.warmup();
                 int iteration = warmup ? s.warmups + 1 : s.iterations + 1;
                 progress.begin(t.label() + (warmup ? " warm-up " + iteration : " #" + iteration), done(), total());
+                s.status = TrialStatus.RUNNING;
+                save(); // run.json shows the trial in hand
                 runIteration(s, warmup, iteration, cleanup, writer);
                 save();
             }

@@ -1,11 +1,9 @@
 package io.isobench.workload;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,15 +192,6 @@ public final class ServerProcess {
 
     /** The last {@code maxBytes} of a file as text, or "" when it cannot be read. */
     public static String tail(Path file, int maxBytes) {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long len = f.length();
-            long from = Math.max(0, len - maxBytes);
-            byte[] buf = new byte[(int) (len - from)];
-            f.seek(from);
-            f.readFully(buf);
-            return new String(buf, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "";
-        }
+        return io.isobench.env.Files2.tail(file, maxBytes).strip();
     }
 }

@@ -1,0 +1,85 @@
+package io.isobench.env.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.Container;
+import io.isobench.cli.Main;
+import io.isobench.result.RunDirectory;
+import io.isobench.result.RunRecord;
+import io.isobench.result.TrialRecord;
+import io.isobench.result.TrialStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A container killed from outside in the middle of a trial (as the OOM killer or an operator
+ * would): that trial fails with the reason, a fresh container serves the rest, the run goes on,
+ * and nothing of the run is left in the engine.
+ */
+@Tag("integration")
+class DockerKilledIT {
+
+    @TempDir
+    Path results;
+
+    @Test
+    void aContainerKilledMidTrialFailsThatTrialAndTheRunGoesOn() throws Exception {
+        StringWriter out = new StringWriter();
+        // a long hash iteration gives the killer time to strike mid-trial; then a short one follows
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
+                new PrintWriter(out, true), "run", "--env", "docker", "--variant", "docker.image=small", "--workload", "hash,syscall",
+                "-p", "hash.size=64M", "-p", "hash.passes=200", "-p", "syscall.count=500", "-n", "2", "--warmup", "0", "--seed", "3",
+                "-o", results.toString()));
+        try (DockerEngine engine = DockerEngine.connect()) {
+            String killed = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (killed == null && System.nanoTime() < deadline && !run.isDone()) {
+                List<Container> ours = engine.quick().listContainersCmd().withFilter("label", List.of(DockerEngine.RUN_LABEL)).exec();
+                // strike once an iteration has finished (the container is up) and the hash iteration is in hand
+                if (!ours.isEmpty() && Files.isDirectory(results) && hashRunning()) {
+                    killed = ours.get(0).getId();
+                    engine.quick().killContainerCmd(killed).exec();
+                }
+                Thread.sleep(200);
+            }
+            assertThat(killed).as("a container to kill appeared: " + out).isNotNull();
+            assertThat(run.get(180, TimeUnit.SECONDS)).as(out.toString()).isEqualTo(Main.TRIALS_FAILED);
+            Path runDir;
+            try (Stream<Path> s = Files.list(results)) {
+                runDir = s.filter(Files::isDirectory).findFirst().orElseThrow();
+            }
+            RunRecord r = RunDirectory.open(runDir).readRecord();
+            TrialRecord hash = r.trials().stream().filter(t -> t.workload().equals("hash")).findFirst().orElseThrow();
+            TrialRecord syscall = r.trials().stream().filter(t -> t.workload().equals("syscall")).findFirst().orElseThrow();
+            assertThat(hash.status()).isEqualTo(TrialStatus.FAILED);
+            assertThat(hash.failure()).contains("agent in docker");
+            assertThat(syscall.status()).as(out.toString()).isEqualTo(TrialStatus.DONE);
+            assertThat(syscall.iterationsDone()).isEqualTo(2);
+            assertThat(new DockerLeftovers(engine).find(runDir.getFileName().toString())).isEmpty();
+        }
+    }
+
+    /** True while the hash trial is in hand and at least one iteration has been measured. */
+    private boolean hashRunning() throws Exception {
+        try (Stream<Path> s = Files.list(results)) {
+            for (Path dir : s.filter(Files::isDirectory).toList()) {
+                if (Files.exists(dir.resolve(RunDirectory.RUN)) && Files.exists(dir.resolve(RunDirectory.SAMPLES))
+                        && Files.size(dir.resolve(RunDirectory.SAMPLES)) > 0) {
+                    RunRecord r = RunDirectory.open(dir).readRecord();
+                    return r.trials() != null && r.trials().stream()
+                            .anyMatch(t -> t.workload().equals("hash") && t.status() == TrialStatus.RUNNING);
+                }
+            }
+        }
+        return false;
+    }
+}
