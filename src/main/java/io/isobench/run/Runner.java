@@ -213,6 +213,9 @@ public final class Runner {
                 s.status = TrialStatus.RUNNING;
                 save(); // run.json shows the trial in hand
                 runIteration(s, warmup, iteration, cleanup, writer);
+                if (s.status == TrialStatus.RUNNING) {
+                    s.status = TrialStatus.PENDING; // in hand no longer; needsMore() says when it is done
+                }
                 save();
             }
         }
