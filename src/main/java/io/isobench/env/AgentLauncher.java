@@ -68,6 +68,8 @@ public record AgentLauncher(Path javaHome, String classpath) {
      * (the JVM reads cgroup limits), and no stray output on stdout.
      */
     public static List<String> defaultJvmOptions() {
-        return List.of("-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC", "-Xss4m", "-Djava.awt.headless=true");
+        // DisplayVMOutputToStderr: a JVM crash report must not land on stdout, the protocol channel
+        return List.of("-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC", "-Xss4m", "-Djava.awt.headless=true",
+                "-XX:+DisplayVMOutputToStderr");
     }
 }

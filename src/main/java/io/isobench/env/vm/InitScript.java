@@ -47,6 +47,8 @@ final class InitScript {
                 arg() { for w in $($B cat /proc/cmdline); do case "$w" in "$1="*) echo "${w#*=}";; esac; done; }
                 for m in %MODULES%; do $B modprobe "$m" 2>/dev/null || log "modprobe $m failed"; done
                 $B hostname isobench-guest
+                # programs that resolve their own host name (mariadb-install-db) need it in /etc/hosts
+                printf '127.0.0.1 localhost\\n127.0.1.1 isobench-guest\\n' > /etc/hosts
                 $B ip link set lo up
                 NET=$(arg isobench.net)
                 IF=$($B ls /sys/class/net | $B grep -v '^lo$' | $B head -n1)
