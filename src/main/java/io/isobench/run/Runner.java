@@ -55,6 +55,7 @@ public final class Runner {
     private final Map<String, TrialState> states = new LinkedHashMap<>();
     private final Map<Variant, EnvironmentInstance> instances = new LinkedHashMap<>();
     private final Map<Variant, String> unavailable = new LinkedHashMap<>();
+    private final Map<Variant, String> startRetries = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> environmentFacts = new LinkedHashMap<>();
     private RunRecord record;
     private final Map<String, Object> hostIdentity = io.isobench.agent.InsideFacts.hostIdentity();
@@ -324,8 +325,7 @@ public final class Runner {
             // fresh instances, while the shared one is paused so it does not compete
             inst.pause();
             try {
-                return hw.runOnHost(t.params(), () -> env.start(t.variant(),
-                        new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout)), new HostContext(host, dir.logs()));
+                return hw.runOnHost(t.params(), () -> startWithRetry(env, t.variant(), cleanup), new HostContext(host, dir.logs()));
             } finally {
                 inst.resume();
             }
@@ -389,7 +389,7 @@ public final class Runner {
             progress.begin("starting " + v.label(), done(), total());
             long began = System.nanoTime();
             try {
-                inst = env.start(v, new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout));
+                inst = startWithRetry(env, v, cleanup);
             } catch (Exception e) {
                 unavailable.put(v, message(e));
                 throw e;
@@ -399,6 +399,9 @@ public final class Runner {
             instances.put(v, inst);
             Map<String, Object> facts = new LinkedHashMap<>(inst.facts());
             facts.put("emulated", inst.emulated());
+            if (startRetries.containsKey(v)) {
+                facts.put("start_retried_after", startRetries.get(v));
+            }
             facts.put("inside", inst.insideFacts());
             environmentFacts.put(v.label(), facts);
         } else {
@@ -406,6 +409,35 @@ public final class Runner {
         }
         active = inst;
         return inst;
+    }
+
+    /**
+     * Starts an instance, and once more if the first start fails for a reason other than bad
+     * input: a guest that crashed or hung while booting (seen now and then under TCG) should not
+     * cost every trial of its variant. The first failure is said on the console and recorded with
+     * the variant's facts in run.json.
+     */
+    private EnvironmentInstance startWithRetry(Environment env, Variant v, Cleanup cleanup) throws Exception {
+        StartContext ctx = new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout);
+        try {
+            return env.start(v, ctx);
+        } catch (io.isobench.BadInputException e) {
+            throw e;
+        } catch (Exception first) {
+            if (stopping) {
+                throw first;
+            }
+            progress.say("isobench: " + v.label() + " did not start (" + message(first).lines().findFirst().orElse("")
+                    + "); trying once more");
+            try {
+                EnvironmentInstance second = env.start(v, ctx);
+                startRetries.put(v, message(first).lines().findFirst().orElse(""));
+                return second;
+            } catch (Exception again) {
+                again.addSuppressed(first);
+                throw again;
+            }
+        }
     }
 
     private void retire(Variant v) {

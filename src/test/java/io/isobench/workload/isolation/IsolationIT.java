@@ -44,7 +44,7 @@ class IsolationIT {
                 repetition: {warmup: 0, iterations: 1}
                 workloads:
                   - isolation
-                  - {name: startup, params: {instances: 2}}
+                  - {name: startup, params: {instances: 1}}
                 environments:
                   - native
                   - name: docker
