@@ -13,14 +13,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -52,7 +45,7 @@ final class Disks {
     @SuppressWarnings("try") // the lock is held by the try block, not used in it
     Path rootImage(GuestImages.Base base, GuestImages.Payload payload, GuestKernel kernel, String init)
             throws IOException, InterruptedException {
-        List<String> modules = moduleClosure(kernel.modules(), InitScript.MODULES);
+        List<String> modules = Initrd.loadOrder(kernel.modules(), InitScript.MODULES); // the modules and what they need
         String hash = ImageCache.hash(BUILDER_VERSION, base.hash(), payload.hash(), kernel.release(),
                 kernel.modules().resolve("modules.dep"), String.join(",", modules), init);
         Path image = cache.images().resolve("vm-root-" + base.flavor().lower() + "-" + hash + ".raw");
@@ -150,37 +143,6 @@ final class Disks {
         run(List.of("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), q.toString()), 300);
         Files.delete(raw);
         return q;
-    }
-
-    /** The modules to load and everything they depend on, as paths relative to the modules folder. */
-    static List<String> moduleClosure(Path modulesDir, List<String> wanted) throws IOException {
-        Map<String, List<String>> deps = new HashMap<>();
-        Map<String, String> byName = new HashMap<>();
-        for (String line : Files.readAllLines(modulesDir.resolve("modules.dep"))) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String mod = line.substring(0, colon).trim();
-            String rest = line.substring(colon + 1).trim();
-            deps.put(mod, rest.isEmpty() ? List.of() : List.of(rest.split("\\s+")));
-            byName.put(moduleName(mod), mod);
-        }
-        Set<String> out = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>();
-        for (String w : wanted) {
-            String path = byName.get(w.replace('-', '_'));
-            if (path != null) {
-                todo.add(path); // a driver built into the kernel has no module: nothing to carry
-            }
-        }
-        while (!todo.isEmpty()) {
-            String m = todo.poll();
-            if (out.add(m)) {
-                todo.addAll(deps.getOrDefault(m, List.of()));
-            }
-        }
-        return new ArrayList<>(out);
     }
 
     /** "kernel/drivers/net/virtio_net.ko.xz" -> "virtio_net". */
