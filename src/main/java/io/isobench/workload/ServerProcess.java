@@ -130,20 +130,11 @@ public final class ServerProcess {
      * @return how it ended: "exited", "terminated" or "killed"
      */
     public String awaitExitOrKill(Duration grace) throws InterruptedException {
-        try {
-            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                return "exited";
-            }
-            process.destroy();
-            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                return "terminated";
-            }
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            return "killed";
-        } finally {
+        if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             removeHook();
+            return "exited";
         }
+        return terminate(grace);
     }
 
     /**
