@@ -8,6 +8,9 @@ import io.isobench.workload.ParamSpec;
 import io.isobench.workload.ParamType;
 import io.isobench.workload.Params;
 import io.isobench.workload.Workload;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>With several threads each thread owns a contiguous slice of every array, allocated (and so
  * first touched, when the JVM zeroes it) by that thread, as an OpenMP build with static scheduling
- * would have it. The kernels are simple counted loops over {@code double[]} so that C2 vectorises
- * them; they are compiled on small arrays before anything is timed.
+ * would have it. The arrays are page-aligned direct memory rather than {@code double[]} (see
+ * {@link #alignedChunks(long, int)}); the kernels are simple counted loops, compiled by C2 on small buffers
+ * before anything is timed.
  */
 public final class StreamWorkload implements Workload {
 
@@ -62,6 +66,11 @@ public final class StreamWorkload implements Workload {
                         .range(64 * 1024, 1L << 40).unit("bytes").build(),
                 ParamSpec.of("threads", ParamType.INT, "threads, each owning a slice of every array")
                         .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build(),
+                ParamSpec.of("timing", ParamType.CHOICE, "team: every kernel starts and ends together on all threads and is timed"
+                                + " as one, as OpenMP STREAM does (the sustained bandwidth of the whole team); star: every thread runs and"
+                                + " times its kernels on its own, as the processes of HPCC's StarSTREAM do, and the figure is the sum of"
+                                + " the threads' best rates (higher than team's: a thread's best pass may overlap lighter work of the others)")
+                        .defaultValue("team").choices("team", "star").build(),
                 ParamSpec.of("passes", ParamType.INT, "passes over the four kernels per iteration; the first is discarded, the best of the rest counts")
                         .defaultValue(10).range(2, 100).build());
     }
@@ -82,11 +91,7 @@ public final class StreamWorkload implements Workload {
             throw new BadInputException("stream parameter size=" + size + " gives fewer elements than threads=" + threads
                     + ": use a larger size or fewer threads");
         }
-        if (elements / threads > Integer.MAX_VALUE - 16) {
-            throw new BadInputException("stream parameter size=" + size + " gives slices of more than 2^31 elements: use more threads or size <= "
-                    + ((long) threads * (Integer.MAX_VALUE - 16) * Double.BYTES));
-        }
-        // three arrays must fit comfortably in the agent's heap (75% of memory)
+        // three arrays must fit comfortably in the agent's direct memory (its limit is the heap's, 75% of memory)
         if (3 * size > host.memoryBytes() * 6 / 10) {
             throw new BadInputException("stream parameter size=" + size + ": three arrays need " + (3 * size >> 20)
                     + " MiB, more than 60% of the " + (host.memoryBytes() >> 20) + " MiB available: use size <= "
@@ -106,26 +111,31 @@ public final class StreamWorkload implements Workload {
         long elements = p.getBytes("size") / Double.BYTES;
         int threads = p.getInt("threads");
         int passes = p.getInt("passes");
+        boolean star = p.getString("timing").equals("star");
 
         warmUpKernels();
         Slices s = Slices.allocate(elements, threads);
-        double[][] times = runPasses(s, passes);
+        double[][][] times = runPasses(s, passes, star);
         checkResults(s.a, s.b, s.c, passes, SCALAR);
 
         WorkloadResult.Builder r = WorkloadResult.builder();
         Map<String, Object> timing = new LinkedHashMap<>();
         for (int k = 0; k < KERNELS.length; k++) {
-            double best = Double.MAX_VALUE;
-            double sum = 0;
-            double worst = 0;
-            for (int pass = 1; pass < passes; pass++) { // pass 0 is discarded, as in STREAM
-                best = Math.min(best, times[pass][k]);
-                worst = Math.max(worst, times[pass][k]);
-                sum += times[pass][k];
+            r.higher(KERNELS[k], kernelRate(times, k, elements, passes, star), "GB/s");
+            List<Map<String, Object>> perThread = new ArrayList<>();
+            for (int t = 0; t < (star ? threads : 1); t++) {
+                double best = Double.MAX_VALUE;
+                double sum = 0;
+                double worst = 0;
+                for (int pass = 1; pass < passes; pass++) {
+                    double x = times[t][pass][k];
+                    best = Math.min(best, x);
+                    worst = Math.max(worst, x);
+                    sum += x;
+                }
+                perThread.add(Map.of("min_s", best, "avg_s", sum / (passes - 1), "max_s", worst));
             }
-            double bytes = (double) ARRAYS_MOVED[k] * Double.BYTES * elements;
-            r.higher(KERNELS[k], bytes / best / 1e9, "GB/s");
-            timing.put(KERNELS[k], Map.of("min_s", best, "avg_s", sum / (passes - 1), "max_s", worst));
+            timing.put(KERNELS[k], star ? perThread : perThread.get(0));
         }
         return r.fact("array_elements", elements)
                 .fact("array_bytes", elements * Double.BYTES)
@@ -133,6 +143,10 @@ public final class StreamWorkload implements Workload {
                 .fact("llc_bytes", ctx.facts().lastLevelCache())
                 .fact("threads", threads)
                 .fact("passes", passes)
+                .fact("timing", star
+                        ? "star: each thread timed its own kernels (one barrier at the start); figure = sum of the threads' best rates, as HPCC StarSTREAM x threads"
+                        : "team: all threads start and finish each kernel together (barriers); figure = all bytes / best team time, as OpenMP STREAM")
+                .fact("memory", "direct memory, each thread's slice " + ALIGNMENT + "-byte aligned and first touched by its thread")
                 .fact("scalar", SCALAR)
                 .fact("rate", "best of passes 2.." + passes + " (first pass discarded), as STREAM")
                 .fact("bytes_convention", "STREAM: 2 arrays counted for copy/scale, 3 for add/triad, no write-allocate; GB = 1e9 bytes")
@@ -141,60 +155,145 @@ public final class StreamWorkload implements Workload {
                 .build();
     }
 
-    /** The three arrays, one slice per thread; slice t of every array was allocated by thread t. */
-    record Slices(double[][] a, double[][] b, double[][] c) {
+    /**
+     * Kernel {@code k}'s rate in GB/s from {@link #runPasses}' times, the first pass discarded as
+     * STREAM does. Team: all the bytes over the best pass of the team (thread 0's clock, which every
+     * thread shares). Star: the sum over threads of each thread's bytes over its own best pass.
+     */
+    static double kernelRate(double[][][] times, int k, long elements, int passes, boolean star) {
+        int threads = times.length;
+        double rate = 0;
+        for (int t = 0; t < (star ? threads : 1); t++) {
+            double best = Double.MAX_VALUE;
+            for (int pass = 1; pass < passes; pass++) {
+                best = Math.min(best, times[t][pass][k]);
+            }
+            long moved = star ? sliceLength(elements, threads, t) : elements;
+            rate += (double) ARRAYS_MOVED[k] * Double.BYTES * moved / best / 1e9;
+        }
+        return rate;
+    }
+
+    /**
+     * The three arrays, one slice per thread, each slice in chunks of at most {@link #CHUNK}
+     * doubles: {@code a[t][i]}, {@code b[t][i]} and {@code c[t][i]} are chunk i of thread t's
+     * slice and have the same length. Slice t of every array was allocated, and so first touched
+     * (allocation zeroes it), by thread t.
+     */
+    record Slices(DoubleBuffer[][] a, DoubleBuffer[][] b, DoubleBuffer[][] c) {
 
         static Slices allocate(long elements, int threads) throws InterruptedException {
-            double[][] a = new double[threads][];
-            double[][] b = new double[threads][];
-            double[][] c = new double[threads][];
+            return allocate(elements, threads, CHUNK);
+        }
+
+        /** As {@link #allocate(long, int)} with chunks of at most {@code chunk} doubles (small in tests). */
+        static Slices allocate(long elements, int threads, int chunk) throws InterruptedException {
+            DoubleBuffer[][] a = new DoubleBuffer[threads][];
+            DoubleBuffer[][] b = new DoubleBuffer[threads][];
+            DoubleBuffer[][] c = new DoubleBuffer[threads][];
             runOnThreads(threads, t -> {
-                int len = sliceLength(elements, threads, t);
-                a[t] = new double[len];
-                b[t] = new double[len];
-                c[t] = new double[len];
+                long len = sliceLength(elements, threads, t);
+                a[t] = alignedChunks(len, chunk);
+                b[t] = alignedChunks(len, chunk);
+                c[t] = alignedChunks(len, chunk);
                 // STREAM's initialisation, then a = 2a as its timer-resolution test does
-                java.util.Arrays.fill(a[t], 1.0);
-                java.util.Arrays.fill(b[t], 2.0);
-                java.util.Arrays.fill(c[t], 0.0);
-                for (int j = 0; j < len; j++) {
-                    a[t][j] = 2.0 * a[t][j];
+                for (int i = 0; i < a[t].length; i++) {
+                    fill(a[t][i], 1.0);
+                    fill(b[t][i], 2.0);
+                    fill(c[t][i], 0.0);
+                    DoubleBuffer ai = a[t][i];
+                    for (int j = 0, n = ai.capacity(); j < n; j++) {
+                        ai.put(j, 2.0 * ai.get(j));
+                    }
                 }
             });
             return new Slices(a, b, c);
         }
     }
 
-    static int sliceLength(long elements, int threads, int t) {
+    /** Bytes every chunk of an array starts on: a page, so also a cache line and any vector width. */
+    static final int ALIGNMENT = 4096;
+    /** Doubles per chunk at most (1 GiB): a direct buffer holds at most 2^31 - 1 bytes. */
+    static final int CHUNK = 1 << 27;
+
+    /**
+     * {@code len} doubles of zeroed, native-order direct memory starting on an {@link #ALIGNMENT}
+     * boundary, as chunks of at most {@link #CHUNK} doubles.
+     *
+     * <p>Why not {@code double[]}: a Java array's elements start 16 bytes after its 8-byte-aligned
+     * header, so with 64-byte vectors (AVX-512) every load and store of a vectorised kernel
+     * straddles two cache lines. On a Zen 4 host that cost Triad a fifth of its bandwidth
+     * (24 GB/s on arrays against 30 GB/s on aligned memory, hpcc's STREAM 26 GB/s), and the
+     * penalty varies with where the heap happened to put each array. Aligned direct memory gives
+     * the alignment stream.c gets from malloc on every run.
+     */
+    static DoubleBuffer[] alignedChunks(long len, int chunk) {
+        int chunks = (int) Math.max(1, (len + chunk - 1) / chunk);
+        DoubleBuffer[] out = new DoubleBuffer[chunks];
+        for (int i = 0; i < chunks; i++) {
+            int n = (int) Math.min(chunk, len - (long) i * chunk);
+            try {
+                // alignedSlice keeps the whole aligned units inside the buffer: round the size up to one
+                int bytes = (n * Double.BYTES + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+                out[i] = ByteBuffer.allocateDirect(bytes + ALIGNMENT - 1)
+                        .alignedSlice(ALIGNMENT)
+                        .limit(n * Double.BYTES)
+                        .slice()
+                        .order(ByteOrder.nativeOrder())
+                        .asDoubleBuffer();
+            } catch (OutOfMemoryError e) {
+                throw new IllegalStateException("stream: cannot allocate " + ((long) n * Double.BYTES >> 20)
+                        + " MiB of direct memory for its arrays (" + e.getMessage() + "): use a smaller size", e);
+            }
+        }
+        return out;
+    }
+
+    static void fill(DoubleBuffer d, double v) {
+        for (int j = 0, n = d.capacity(); j < n; j++) {
+            d.put(j, v);
+        }
+    }
+
+    static long sliceLength(long elements, int threads, int t) {
         long lo = elements * t / threads;
         long hi = elements * (t + 1) / threads;
-        return Math.toIntExact(hi - lo);
+        return hi - lo;
     }
 
     /**
-     * Runs {@code passes} passes of the four kernels on all threads; returns seconds per pass and
-     * kernel. Thread 0 takes the time: it leaves the start barrier with the others and reads the
-     * clock again once the last thread has reached the end barrier.
+     * Runs {@code passes} passes of the four kernels on all threads; returns seconds per thread,
+     * pass and kernel. In team timing every kernel starts and ends at a barrier, and each thread
+     * reads the clock as it leaves the start barrier and again as it leaves the end barrier, once
+     * the last thread has finished: all threads hold the team's time. In star timing the threads
+     * meet once before the first pass, then each times only its own work, so they drift apart in
+     * phase as independent processes do.
      */
-    static double[][] runPasses(Slices s, int passes) throws InterruptedException {
+    static double[][][] runPasses(Slices s, int passes, boolean star) throws InterruptedException {
         int threads = s.a.length;
-        double[][] times = new double[passes][KERNELS.length];
+        double[][][] times = new double[threads][passes][KERNELS.length];
         CyclicBarrier barrier = new CyclicBarrier(threads);
         runOnThreads(threads, t -> {
-            double[] a = s.a[t];
-            double[] b = s.b[t];
-            double[] c = s.c[t];
+            DoubleBuffer[] a = s.a[t];
+            DoubleBuffer[] b = s.b[t];
+            DoubleBuffer[] c = s.c[t];
             try {
+                if (star) {
+                    barrier.await();
+                }
                 for (int pass = 0; pass < passes; pass++) {
                     for (int k = 0; k < KERNELS.length; k++) {
-                        barrier.await();
-                        long t0 = System.nanoTime();
-                        runKernel(k, a, b, c, SCALAR);
-                        barrier.await();
-                        long t1 = System.nanoTime();
-                        if (t == 0) {
-                            times[pass][k] = (t1 - t0) / 1e9;
+                        if (!star) {
+                            barrier.await();
                         }
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < a.length; i++) {
+                            runKernel(k, a[i], b[i], c[i], SCALAR);
+                        }
+                        if (!star) {
+                            barrier.await();
+                        }
+                        times[t][pass][k] = (System.nanoTime() - t0) / 1e9;
                     }
                 }
             } catch (BrokenBarrierException e) {
@@ -211,7 +310,7 @@ public final class StreamWorkload implements Workload {
         return times;
     }
 
-    static void runKernel(int k, double[] a, double[] b, double[] c, double scalar) {
+    static void runKernel(int k, DoubleBuffer a, DoubleBuffer b, DoubleBuffer c, double scalar) {
         switch (k) {
             case 0 -> copy(a, c);
             case 1 -> scale(c, b, scalar);
@@ -221,46 +320,43 @@ public final class StreamWorkload implements Workload {
         }
     }
 
-    // The four kernels, as in stream.c. Plain counted loops: C2 unrolls and vectorises them.
+    // The four kernels, as in stream.c: plain counted loops with absolute get/put, which C2
+    // compiles without per-element bounds checks.
 
     /** c = a */
-    static void copy(double[] a, double[] c) {
-        int n = c.length;
-        for (int j = 0; j < n; j++) {
-            c[j] = a[j];
+    static void copy(DoubleBuffer a, DoubleBuffer c) {
+        for (int j = 0, n = c.capacity(); j < n; j++) {
+            c.put(j, a.get(j));
         }
     }
 
     /** b = scalar * c */
-    static void scale(double[] c, double[] b, double scalar) {
-        int n = b.length;
-        for (int j = 0; j < n; j++) {
-            b[j] = scalar * c[j];
+    static void scale(DoubleBuffer c, DoubleBuffer b, double scalar) {
+        for (int j = 0, n = b.capacity(); j < n; j++) {
+            b.put(j, scalar * c.get(j));
         }
     }
 
     /** c = a + b */
-    static void add(double[] a, double[] b, double[] c) {
-        int n = c.length;
-        for (int j = 0; j < n; j++) {
-            c[j] = a[j] + b[j];
+    static void add(DoubleBuffer a, DoubleBuffer b, DoubleBuffer c) {
+        for (int j = 0, n = c.capacity(); j < n; j++) {
+            c.put(j, a.get(j) + b.get(j));
         }
     }
 
     /** a = b + scalar * c */
-    static void triad(double[] b, double[] c, double[] a, double scalar) {
-        int n = a.length;
-        for (int j = 0; j < n; j++) {
-            a[j] = b[j] + scalar * c[j];
+    static void triad(DoubleBuffer b, DoubleBuffer c, DoubleBuffer a, double scalar) {
+        for (int j = 0, n = a.capacity(); j < n; j++) {
+            a.put(j, b.get(j) + scalar * c.get(j));
         }
     }
 
     /** Gets the kernels compiled by C2 on small arrays, so that no timed pass runs interpreted code. */
     static void warmUpKernels() {
-        double[] a = new double[4096];
-        double[] b = new double[4096];
-        double[] c = new double[4096];
-        java.util.Arrays.fill(a, 1.0);
+        DoubleBuffer a = alignedChunks(4096, CHUNK)[0];
+        DoubleBuffer b = alignedChunks(4096, CHUNK)[0];
+        DoubleBuffer c = alignedChunks(4096, CHUNK)[0];
+        fill(a, 1.0);
         for (int i = 0; i < 20_000; i++) {
             for (int k = 0; k < KERNELS.length; k++) {
                 runKernel(k, a, b, c, 1e-3);
@@ -275,7 +371,7 @@ public final class StreamWorkload implements Workload {
      * than that (the Java kernels do the same floating-point operations on every element, so all
      * elements must agree). Throws {@link IllegalStateException} naming the array when a check fails.
      */
-    static void checkResults(double[][] a, double[][] b, double[][] c, int passes, double scalar) {
+    static void checkResults(DoubleBuffer[][] a, DoubleBuffer[][] b, DoubleBuffer[][] c, int passes, double scalar) {
         double aj = 1.0;
         double bj = 2.0;
         double cj = 0.0;
@@ -295,22 +391,24 @@ public final class StreamWorkload implements Workload {
         }
     }
 
-    private static void checkArray(String name, double[][] slices, double expected, List<String> failures) {
+    private static void checkArray(String name, DoubleBuffer[][] slices, double expected, List<String> failures) {
         double sumErr = 0;
         long count = 0;
         long wrong = 0;
         long firstWrong = -1;
-        for (double[] slice : slices) {
-            for (double v : slice) {
-                double err = Math.abs(v - expected);
-                sumErr += err;
-                if (!(Math.abs(err / expected) <= EPSILON)) { // also catches NaN
-                    if (firstWrong < 0) {
-                        firstWrong = count;
+        for (DoubleBuffer[] slice : slices) {
+            for (DoubleBuffer chunk : slice) {
+                for (int j = 0, n = chunk.capacity(); j < n; j++) {
+                    double err = Math.abs(chunk.get(j) - expected);
+                    sumErr += err;
+                    if (!(Math.abs(err / expected) <= EPSILON)) { // also catches NaN
+                        if (firstWrong < 0) {
+                            firstWrong = count;
+                        }
+                        wrong++;
                     }
-                    wrong++;
+                    count++;
                 }
-                count++;
             }
         }
         double avgRelErr = Math.abs(sumErr / count / expected);

@@ -2,6 +2,7 @@ package io.isobench.workload.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
@@ -19,7 +20,7 @@ class StreamWorkloadTest {
 
     private static StreamWorkload.Slices ranSlices(long elements, int threads, int passes) throws Exception {
         StreamWorkload.Slices s = StreamWorkload.Slices.allocate(elements, threads);
-        StreamWorkload.runPasses(s, passes);
+        StreamWorkload.runPasses(s, passes, false);
         return s;
     }
 
@@ -27,6 +28,85 @@ class StreamWorkloadTest {
     void realRunPassesTheStreamCheck() throws Exception {
         StreamWorkload.Slices s = ranSlices(10_001, 3, 4);
         StreamWorkload.checkResults(s.a(), s.b(), s.c(), 4, StreamWorkload.SCALAR);
+    }
+
+    @Test
+    void slicesInSeveralChunksPassTheCheckAndCoverEveryElement() throws Exception {
+        StreamWorkload.Slices s = StreamWorkload.Slices.allocate(10_001, 2, 1_000);
+        assertThat(s.a()[0]).hasSize(5); // 5000 elements: five chunks of 1000 ...
+        assertThat(s.a()[1]).hasSize(6); // ... and 5001: five full chunks and one of a single element
+        assertThat(s.a()[1][5].capacity()).isEqualTo(1);
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < s.a()[t].length; i++) {
+                assertThat(s.b()[t][i].capacity()).isEqualTo(s.a()[t][i].capacity()).isEqualTo(s.c()[t][i].capacity());
+            }
+        }
+        StreamWorkload.runPasses(s, 3, true);
+        StreamWorkload.checkResults(s.a(), s.b(), s.c(), 3, StreamWorkload.SCALAR);
+        s.c()[1][5].put(0, s.c()[1][5].get(0) * (1.0 + 1e-9)); // the very last element, slightly off
+        assertThatThrownBy(() -> StreamWorkload.checkResults(s.a(), s.b(), s.c(), 3, StreamWorkload.SCALAR))
+                .hasMessageContaining("array c").hasMessageContaining("first at index 10000");
+    }
+
+    @Test
+    void chunksAreNativeOrderAndNotReadOnly() {
+        java.nio.DoubleBuffer d = StreamWorkload.alignedChunks(100, StreamWorkload.CHUNK)[0];
+        assertThat(d.capacity()).isEqualTo(100);
+        assertThat(d.order()).isEqualTo(java.nio.ByteOrder.nativeOrder());
+        assertThat(d.isDirect()).isTrue();
+        assertThat(d.isReadOnly()).isFalse();
+    }
+
+    @Test
+    void teamRateIsAllBytesOverTheBestTeamPassAndIgnoresThePassDiscarded() {
+        // 2 threads, 3 passes, 4 kernels; 1000 elements: triad moves 3 * 8 * 1000 bytes
+        double[][][] times = new double[2][3][4];
+        for (double[][] thread : times) {
+            for (double[] pass : thread) {
+                java.util.Arrays.fill(pass, 2e-6);
+            }
+        }
+        times[0][0][3] = 1e-9; // the first pass is discarded, however fast
+        times[0][2][3] = 1e-6; // the best of the rest
+        times[1][1][3] = 1e-7; // in team timing thread 1's clock is not used
+        assertThat(StreamWorkload.kernelRate(times, 3, 1000, 3, false)).isCloseTo(24_000 / 1e-6 / 1e9, within(1e-9));
+        assertThat(StreamWorkload.kernelRate(times, 0, 1000, 3, false)).isCloseTo(16_000 / 2e-6 / 1e9, within(1e-9));
+    }
+
+    @Test
+    void starRateSumsEachThreadsSliceOverItsOwnBestPass() {
+        double[][][] times = new double[2][3][4];
+        for (double[][] thread : times) {
+            for (double[] pass : thread) {
+                java.util.Arrays.fill(pass, 2e-6);
+            }
+        }
+        times[0][2][3] = 1e-6;
+        times[1][1][3] = 4e-6 / 3; // thread 1 ...
+        times[1][2][3] = 5e-6; // ... best in another pass than thread 0
+        // 1001 elements over 2 threads: slices of 500 and 501
+        double expected = 24.0 * 500 / 1e-6 / 1e9 + 24.0 * 501 / (4e-6 / 3) / 1e9;
+        assertThat(StreamWorkload.kernelRate(times, 3, 1001, 3, true)).isCloseTo(expected, within(1e-9));
+    }
+
+    @Test
+    void starTimingReportsEveryThreadsKernelTimes() throws Exception {
+        StreamWorkload w = new StreamWorkload();
+        Params p = Params.resolve(w.params(), Map.of("size", "256K", "threads", 2, "passes", 3, "timing", "star"), HOST, "workload 'stream'", "test");
+        w.validate(p, HOST);
+        WorkloadResult r = w.runInside(p, new InsideContext(Path.of("/tmp"), HOST));
+        assertThat(r.measurements()).extracting(Measurement::metric).containsExactly("copy", "scale", "add", "triad");
+        assertThat((String) r.metadata().get("timing")).startsWith("star");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kernelTimes = (Map<String, Object>) r.metadata().get("kernel_times");
+        assertThat(kernelTimes.get("triad")).isInstanceOf(java.util.List.class).asList().hasSize(2);
+    }
+
+    @Test
+    void unknownTimingIsBadInput() {
+        StreamWorkload w = new StreamWorkload();
+        assertThatThrownBy(() -> Params.resolve(w.params(), Map.of("timing", "solo"), HOST, "workload 'stream'", "test"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("timing");
     }
 
     @Test
@@ -41,7 +121,7 @@ class StreamWorkloadTest {
     @Test
     void perturbedElementIsRejected() throws Exception {
         StreamWorkload.Slices s = ranSlices(10_000, 2, 3);
-        s.a()[1][77] *= 1.0 + 1e-9;
+        s.a()[1][0].put(77, s.a()[1][0].get(77) * (1.0 + 1e-9));
         assertThatThrownBy(() -> StreamWorkload.checkResults(s.a(), s.b(), s.c(), 3, StreamWorkload.SCALAR))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("array a");
@@ -50,7 +130,9 @@ class StreamWorkloadTest {
     @Test
     void grosslyWrongArrayFailsTheAverageCheck() throws Exception {
         StreamWorkload.Slices s = ranSlices(1_000, 1, 3);
-        java.util.Arrays.fill(s.c()[0], 0, 500, 0.0);
+        for (int j = 0; j < 500; j++) {
+            s.c()[0][0].put(j, 0.0);
+        }
         assertThatThrownBy(() -> StreamWorkload.checkResults(s.a(), s.b(), s.c(), 3, StreamWorkload.SCALAR))
                 .hasMessageContaining("array c").hasMessageContaining("average relative error");
     }
@@ -58,7 +140,7 @@ class StreamWorkloadTest {
     @Test
     void nanIsRejected() throws Exception {
         StreamWorkload.Slices s = ranSlices(1_000, 1, 2);
-        s.b()[0][3] = Double.NaN;
+        s.b()[0][0].put(3, Double.NaN);
         assertThatThrownBy(() -> StreamWorkload.checkResults(s.a(), s.b(), s.c(), 2, StreamWorkload.SCALAR))
                 .hasMessageContaining("array b");
     }
