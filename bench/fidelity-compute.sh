@@ -22,7 +22,9 @@
 #                every kernel started and ended together as OpenMP STREAM does, is printed for information.)
 #   gups x1      hpcc -np 1 SingleRandomAccess_GUPs                         vs  randomaccess threads=1, same table
 #   gups xT      hpcc -np T StarRandomAccess_GUPs x T (a table each)        vs  randomaccess threads=T, one table T times larger
-#   compress     xz -T THREADS -PRESET --block-size=CORPUS/THREADS          vs  compress threads=THREADS preset=PRESET, same file
+#   compress     xz -T THREADS -PRESET --block-size=CORPUS/THREADS          vs  compress threads=THREADS preset=PRESET, same file,
+#                with liblzma (implementation=native, the default where it loads); the pure-Java encoder
+#                (implementation=java) is printed for information
 # Rounds alternate the two sides. Each side's figure is its best over the rounds (noise from other work on the host only slows a
 # run down); the medians are printed too. Targets: Triad >= 0.95, LINPACK >= 0.85,
 # RandomAccess >= 0.80, compress >= 0.80 of the reference.
@@ -159,14 +161,15 @@ for r in $(seq "$REPS"); do
   xz -T"$T" -"$PRESET" --block-size="$block" -c "$corpus" >"$work/corpus.xz"
   t1=$(date +%s.%N)
   python3 -c "import sys; print(int(sys.argv[1]) / 1e6 / (float(sys.argv[3]) - float(sys.argv[2])))" "$bytes" "$t0" "$t1" >>"$work/xz.rates"
-  isobench_run "compress-$r" compress "file=$corpus" "threads=$T" "preset=$PRESET"
+  isobench_run "compress-$r" compress "file=$corpus" "threads=$T" "preset=$PRESET" implementation=native
+  isobench_run "compressJava-$r" compress "file=$corpus" "threads=$T" "preset=$PRESET" implementation=java
 done
 xz_ratio=$(python3 -c "import sys; print('%.2f' % (int(sys.argv[1]) / int(sys.argv[2])))" "$bytes" "$(stat -c %s "$work/corpus.xz")")
 flock -u 9
 
 # --- the table -----------------------------------------------------------------------------------
-python3 - "$work" "$T" "$xz_ratio" "$vec1" "$vecT" "$ra1" "$raT" "$bytes" <<'EOF'
-import json, statistics, sys
+PRESET="$PRESET" python3 - "$work" "$T" "$xz_ratio" "$vec1" "$vecT" "$ra1" "$raT" "$bytes" <<'EOF'
+import json, os, statistics, sys
 work, T, xz_ratio = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 vec1, vecT, ra1, raT, corpus = (int(v) for v in sys.argv[4:9])
 
@@ -196,7 +199,8 @@ rows = [
     ("STREAM Triad x%d team" % T, "GB/s", hpcc("star", "StarSTREAM_Triad", T), "streamTeam", "triad", None),
     ("RandomAccess x1", "GUP/s", hpcc("single", "SingleRandomAccess_GUPs"), "gups1", "gups", 0.80),
     ("RandomAccess x%d" % T, "GUP/s", hpcc("star", "StarRandomAccess_GUPs", T), "gupsT", "gups", 0.80),
-    ("compress xz -%s x%d" % ("6", T), "MB/s", xz, "compress", "throughput", 0.80),
+    ("compress xz -%s x%d" % (os.environ.get("PRESET", "6"), T), "MB/s", xz, "compress", "throughput", 0.80),
+    ("compress java x%d" % T, "MB/s", xz, "compressJava", "throughput", None),
 ]
 print()
 print("%-22s %-7s %12s %12s %7s %7s  %-6s  %s" % ("kernel", "unit", "reference", "isobench", "ratio", "target", "", "medians ref / isobench"))
@@ -214,7 +218,7 @@ for kernel, unit, ref, name, metric, target in rows:
     if name == "linpack":
         notes.append("linpack: %s, threads %s, OpenBLAS %s" % (meta.get("lapack_implementation"), meta.get("threads_effective"), meta.get("openblas_corename", "?")))
     if name == "compress":
-        notes.append("compress: ratio isobench %.2f, xz %s" % (meta.get("compression_ratio", 0), xz_ratio))
+        notes.append("compress: ratio isobench %.2f, xz %s; %s" % (meta.get("compression_ratio", 0), xz_ratio, meta.get("implementation", "?")))
 print()
 print("sizes: STREAM arrays x1 %d doubles (%.0f MiB), x%d %d doubles per process/thread; RandomAccess table x1 2^%d words, x%d 2^%d per process (isobench: one shared 2^%d table); corpus %d bytes"
       % (vec1, vec1 * 8 / 2**20, T, vecT, ra1.bit_length() - 1, T, raT.bit_length() - 1, (raT * T).bit_length() - 1, corpus))

@@ -68,8 +68,10 @@ public record AgentLauncher(Path javaHome, String classpath) {
      * (the JVM reads cgroup limits), and no stray output on stdout.
      */
     public static List<String> defaultJvmOptions() {
-        // DisplayVMOutputToStderr: a JVM crash report must not land on stdout, the protocol channel
+        // DisplayVMOutputToStderr: a JVM crash report must not land on stdout, the protocol channel.
+        // enable-native-access: linpack (OpenBLAS thread count) and compress (liblzma) call native code
+        // through java.lang.foreign, which warns now and will refuse in a later Java without it.
         return List.of("-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC", "-Xss4m", "-Djava.awt.headless=true",
-                "-XX:+DisplayVMOutputToStderr");
+                "-XX:+DisplayVMOutputToStderr", "--enable-native-access=ALL-UNNAMED");
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +32,9 @@ import org.tukaani.xz.XZOutputStream;
 /**
  * Parallel xz (LZMA2) compression of an in-memory corpus, as the study's PXZ run: the input is cut
  * into one block per thread and each block compressed independently and in parallel (what
- * {@code pxz} and {@code xz -T} do), with org.tukaani's pure-Java xz.
+ * {@code pxz} and {@code xz -T} do), with the system's liblzma (what both of those use) called
+ * through java.lang.foreign, or org.tukaani's pure-Java xz where liblzma is missing or asked for
+ * ({@link #encoder}).
  *
  * <p>The corpus is generated text ({@link TextCorpus}, reproducible from a seed) or a file. The
  * rate is input megabytes (10^6 bytes) per second of the parallel compression; reading the
@@ -58,7 +61,11 @@ public final class CompressWorkload implements Workload {
                 ParamSpec.of("preset", ParamType.INT, "xz preset level (xz's default is 6)").defaultValue(6).range(0, 9).build(),
                 ParamSpec.of("file", ParamType.STRING, "a file to compress instead of the generated corpus (path as seen inside the environment); empty for the generated corpus")
                         .defaultValue("").build(),
-                ParamSpec.of("seed", ParamType.LONG, "seed of the generated corpus").defaultValue(1L).build());
+                ParamSpec.of("seed", ParamType.LONG, "seed of the generated corpus").defaultValue(1L).build(),
+                ParamSpec.of("implementation", ParamType.CHOICE, "encoder: native (the system's liblzma, what xz and PXZ use, through"
+                                + " java.lang.foreign), java (org.tukaani:xz, pure Java, about 0.8 of liblzma's speed), auto (native where"
+                                + " liblzma loads, else java; the facts say which ran)")
+                        .defaultValue("auto").choices("auto", "native", "java").build());
     }
 
     @Override
@@ -116,12 +123,13 @@ public final class CompressWorkload implements Workload {
             throw new BadInputException("compress: the input has " + input.length + " bytes, fewer than threads=" + threads);
         }
         int[] bounds = blockBounds(input.length, threads);
+        BlockEncoder encoder = encoder(p.getString("implementation"));
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            warmUp(pool, input, threads, preset);
+            warmUp(pool, encoder, input, threads, preset);
             long t0 = System.nanoTime();
-            byte[][] compressed = compressBlocks(pool, input, bounds, preset);
+            byte[][] compressed = compressBlocks(pool, encoder, input, bounds, preset);
             long t1 = System.nanoTime();
             double seconds = (t1 - t0) / 1e9;
             verifyBlocks(input, bounds, compressed);
@@ -141,10 +149,9 @@ public final class CompressWorkload implements Workload {
                     .fact("preset", preset)
                     .fact("dict_bytes", new LZMA2Options(preset).getDictSize())
                     .fact("source", source)
-                    .fact("implementation", "org.tukaani:xz" + xzVersion()
-                            + " (pure Java), one .xz stream per block, CRC64")
+                    .fact("implementation", encoder.description() + ", one .xz stream per block, CRC64")
                     .fact("seconds", seconds)
-                    .fact("verification", "passed: every block decompresses to its input")
+                    .fact("verification", "passed: every block decompresses (org.tukaani:xz decoder) to its input")
                     .build();
         } finally {
             pool.shutdownNow();
@@ -175,14 +182,76 @@ public final class CompressWorkload implements Workload {
         return b;
     }
 
+    /** Compresses one block into one complete .xz stream. */
+    interface BlockEncoder {
+        byte[] compress(byte[] input, int off, int len, int preset) throws IOException;
+
+        /** What ran, for the facts. */
+        String description();
+    }
+
+    /** The pure-Java encoder (org.tukaani:xz). */
+    static final BlockEncoder JAVA = new BlockEncoder() {
+        @Override
+        public byte[] compress(byte[] input, int off, int len, int preset) throws IOException {
+            return CompressWorkload.compress(input, off, len, preset);
+        }
+
+        @Override
+        public String description() {
+            return "org.tukaani:xz" + xzVersion() + " (pure Java)";
+        }
+    };
+
+    /**
+     * The encoder {@code implementation} names: native (liblzma, or a clear failure saying why it
+     * cannot load), java, or auto (native when it loads, else java, saying why in the description).
+     */
+    static BlockEncoder encoder(String implementation) {
+        if (implementation.equals("java")) {
+            return JAVA;
+        }
+        Optional<NativeLzma> lzma = NativeLzma.find();
+        if (lzma.isPresent()) {
+            NativeLzma n = lzma.get();
+            return new BlockEncoder() {
+                @Override
+                public byte[] compress(byte[] input, int off, int len, int preset) {
+                    return n.compress(input, off, len, preset);
+                }
+
+                @Override
+                public String description() {
+                    return "liblzma " + n.version() + " (native, lzma_easy_buffer_encode through java.lang.foreign)";
+                }
+            };
+        }
+        if (implementation.equals("native")) {
+            throw new BadInputException("compress implementation=native: " + NativeLzma.whyNot()
+                    + "; use implementation=java or auto");
+        }
+        String why = NativeLzma.whyNot();
+        return new BlockEncoder() {
+            @Override
+            public byte[] compress(byte[] input, int off, int len, int preset) throws IOException {
+                return JAVA.compress(input, off, len, preset);
+            }
+
+            @Override
+            public String description() {
+                return JAVA.description() + ", as liblzma is not usable here: " + why;
+            }
+        };
+    }
+
     /** Compresses each block on its own thread of {@code pool}; returns the .xz streams. */
-    static byte[][] compressBlocks(ExecutorService pool, byte[] input, int[] bounds, int preset) throws Exception {
+    static byte[][] compressBlocks(ExecutorService pool, BlockEncoder encoder, byte[] input, int[] bounds, int preset) throws Exception {
         int blocks = bounds.length - 1;
         List<Callable<byte[]>> tasks = new ArrayList<>();
         for (int i = 0; i < blocks; i++) {
             int off = bounds[i];
             int len = bounds[i + 1] - bounds[i];
-            tasks.add(() -> compress(input, off, len, preset));
+            tasks.add(() -> encoder.compress(input, off, len, preset));
         }
         List<Future<byte[]>> done = pool.invokeAll(tasks);
         byte[][] out = new byte[blocks][];
@@ -229,8 +298,8 @@ public final class CompressWorkload implements Workload {
      * Compiles the encoder's hot paths on each thread before the timed run: a slice of the input,
      * a quarter of it but at most 1 MiB per thread.
      */
-    private static void warmUp(ExecutorService pool, byte[] input, int threads, int preset) throws Exception {
+    private static void warmUp(ExecutorService pool, BlockEncoder encoder, byte[] input, int threads, int preset) throws Exception {
         int len = Math.max(threads, Math.min(input.length / 4, threads << 20));
-        compressBlocks(pool, Arrays.copyOf(input, len), blockBounds(len, threads), preset);
+        compressBlocks(pool, encoder, Arrays.copyOf(input, len), blockBounds(len, threads), preset);
     }
 }

@@ -21,9 +21,13 @@ class CompressWorkloadTest {
     private static final HostFacts HOST = HostFacts.of(2, 8L << 30, 32L << 20);
 
     private static byte[][] compressed(byte[] input, int[] bounds) throws Exception {
+        return compressed(CompressWorkload.JAVA, input, bounds);
+    }
+
+    private static byte[][] compressed(CompressWorkload.BlockEncoder encoder, byte[] input, int[] bounds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            return CompressWorkload.compressBlocks(pool, input, bounds, 1);
+            return CompressWorkload.compressBlocks(pool, encoder, input, bounds, 1);
         } finally {
             pool.shutdownNow();
         }
@@ -59,6 +63,45 @@ class CompressWorkloadTest {
         byte[][] blocks = compressed(input, bounds);
         byte[][] swapped = {blocks[1], blocks[0]};
         assertThatThrownBy(() -> CompressWorkload.verifyBlocks(input, bounds, swapped)).hasMessageContaining("block 0");
+    }
+
+    @Test
+    void liblzmaBlocksDecompressThroughTheJavaDecoderAndCorruptionIsCaught() throws Exception {
+        // liblzma5 is a required package on Debian: present wherever the tests run
+        assertThat(NativeLzma.find()).as("liblzma through java.lang.foreign: %s", NativeLzma.whyNot()).isPresent();
+        CompressWorkload.BlockEncoder lzma = CompressWorkload.encoder("native");
+        assertThat(lzma.description()).startsWith("liblzma 5.");
+        byte[] input = TextCorpus.generate(300_000, 5);
+        int[] bounds = CompressWorkload.blockBounds(input.length, 3);
+        byte[][] blocks = compressed(lzma, input, bounds);
+        CompressWorkload.verifyBlocks(input, bounds, blocks);
+        assertThat(blocks[0]).startsWith((byte) 0xFD, (byte) '7', (byte) 'z', (byte) 'X', (byte) 'Z', (byte) 0x00); // an .xz stream
+        blocks[2][blocks[2].length / 2] ^= 0x01;
+        assertThatThrownBy(() -> CompressWorkload.verifyBlocks(input, bounds, blocks))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("block 2");
+    }
+
+    @Test
+    void liblzmaHandlesIncompressibleInputAndEmptyBlocks() throws Exception {
+        NativeLzma lzma = NativeLzma.find().orElseThrow();
+        byte[] random = new byte[100_000];
+        new java.util.Random(7).nextBytes(random);
+        byte[] out = lzma.compress(random, 0, random.length, 6);
+        assertThat(out.length).isGreaterThan(random.length); // bigger than the input, within the bound given
+        CompressWorkload.verifyBlocks(random, new int[] {0, random.length}, new byte[][] {out});
+        byte[] empty = lzma.compress(random, 500, 0, 6);
+        CompressWorkload.verifyBlocks(random, new int[] {500, 500}, new byte[][] {empty});
+    }
+
+    @Test
+    void implementationIsNamedInTheFacts(@TempDir Path dir) throws Exception {
+        CompressWorkload w = new CompressWorkload();
+        for (String impl : new String[] {"java", "auto"}) {
+            Params p = Params.resolve(w.params(), Map.of("size", 64_000, "threads", 2, "preset", 1, "implementation", impl), HOST,
+                    "workload 'compress'", "test");
+            WorkloadResult r = w.runInside(p, new InsideContext(dir, HOST));
+            assertThat((String) r.metadata().get("implementation")).startsWith(impl.equals("java") ? "org.tukaani:xz" : "liblzma");
+        }
     }
 
     @Test
