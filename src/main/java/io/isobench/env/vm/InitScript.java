@@ -86,6 +86,14 @@ final class InitScript {
                 # stdin (FileInputStream.available() fails with "Illegal seek" on it), so a pipe from
                 # busybox cat feeds it; its stdout writes to the port. The agent reads EOF while the
                 # host is not connected to the port: it is restarted a few times, then the guest powers off.
+                # Debian's OpenBLAS (DYNAMIC_ARCH) takes QEMU's generic CPU model (qemu64: AMD family 15) for an
+                # Opteron and runs kernels with 3DNow! instructions that neither TCG nor a current CPU under KVM
+                # executes: linpack dies of SIGILL. The model offers SSE3 and no more, so its kernels are
+                # Prescott's, as the study's untuned guest had; linpack reports the core type it ran.
+                if $B grep -q '^model name.*QEMU Virtual CPU' /proc/cpuinfo; then
+                  export OPENBLAS_CORETYPE=Prescott
+                  log "QEMU's generic CPU model: OPENBLAS_CORETYPE=Prescott (SSE3 kernels; OpenBLAS's own choice, Opteron, needs 3DNow!)"
+                fi
                 exec 3<> "$PORT"
                 # a JVM that crashes leaves hs_err_pid*.log in its working folder: shown on the console
                 cd /tmp

@@ -160,6 +160,11 @@ public final class LinpackWorkload implements Workload {
         r.fact("openblas_library", c.library().toString());
         r.fact("openblas_config", c.config());
         r.fact("openblas_corename", c.corename());
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        if (forced != null) {
+            // set by the VM guest's init for QEMU's generic CPU model, or by the user natively
+            r.fact("openblas_coretype_forced", forced + " (OPENBLAS_CORETYPE; OpenBLAS did not choose its kernels itself)");
+        }
         return c.threads();
     }
 
