@@ -1,8 +1,6 @@
 package io.isobench.workload.cpu;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Array;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Optional;
 
@@ -16,9 +14,7 @@ import java.util.Optional;
  * environment, and fall short of the reference it is meant to stand in for. The Java encoder stays
  * as the fallback where liblzma is missing (the busybox guest image) and is named in the facts.
  *
- * <p>The API is reached by reflection because the project compiles for Java 21, where
- * {@code java.lang.foreign} is a preview API; on Java 22 and later (the runtime isobench uses) it
- * is final. Each call copies its block into native memory, compresses, and copies the stream back:
+ * <p>The API is reached through {@link Foreign} (reflection: a preview API in Java 21). Each call copies its block into native memory, compresses, and copies the stream back:
  * the copies are a memcpy of a few MiB against seconds of compression.
  */
 final class NativeLzma {
@@ -82,7 +78,7 @@ final class NativeLzma {
         } catch (IllegalStateException e) {
             throw e;
         } catch (Throwable e) {
-            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            Throwable cause = Foreign.cause(e);
             throw new IllegalStateException("liblzma call failed: " + cause, cause);
         }
     }
@@ -94,64 +90,31 @@ final class NativeLzma {
 
     private static synchronized Optional<NativeLzma> lookUp() {
         try {
-            Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
-            Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
-            Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
-            Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-            Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
-            Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
-            Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
-            Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
-            Class<?> ofByteC = Class.forName("java.lang.foreign.ValueLayout$OfByte");
-            Class<?> ofLongC = Class.forName("java.lang.foreign.ValueLayout$OfLong");
-
-            Object linker = linkerC.getMethod("nativeLinker").invoke(null);
-            Object lookup;
+            Foreign f = Foreign.load();
+            Object symbols;
             try {
-                lookup = lookupC.getMethod("libraryLookup", String.class, arenaC)
-                        .invoke(null, "liblzma.so.5", arenaC.getMethod("global").invoke(null));
-            } catch (InvocationTargetException e) {
-                whyNot = "liblzma.so.5 does not load (" + e.getCause().getMessage() + "): install liblzma5";
+                symbols = f.library("liblzma.so.5");
+            } catch (IllegalArgumentException e) {
+                whyNot = "liblzma.so.5 does not load (" + e.getMessage() + "): install liblzma5";
                 return Optional.empty();
             }
-            Object javaInt = valueLayoutC.getField("JAVA_INT").get(null);
-            Object javaLong = valueLayoutC.getField("JAVA_LONG").get(null);
-            Object javaByte = valueLayoutC.getField("JAVA_BYTE").get(null);
-            Object address = valueLayoutC.getField("ADDRESS").get(null);
-            Method descOf = descC.getMethod("of", layoutC, Array.newInstance(layoutC, 0).getClass());
-            Method downcall = linkerC.getMethod("downcallHandle", segmentC, descC, Array.newInstance(optionC, 0).getClass());
-            Method find = lookupC.getMethod("find", String.class);
-
+            Object javaInt = f.layout("JAVA_INT");
+            Object javaLong = f.layout("JAVA_LONG");
+            Object address = f.layout("ADDRESS");
             // lzma_ret lzma_easy_buffer_encode(uint32_t preset, lzma_check check, const lzma_allocator *allocator,
             //         const uint8_t *in, size_t in_size, uint8_t *out, size_t *out_pos, size_t out_size)
-            Object args = Array.newInstance(layoutC, 8);
-            Object[] argLayouts = {javaInt, javaInt, address, address, javaLong, address, address, javaLong};
-            for (int i = 0; i < argLayouts.length; i++) {
-                Array.set(args, i, argLayouts[i]);
-            }
-            Object encodeDesc = descOf.invoke(null, javaInt, args);
-            Object versionDesc = descOf.invoke(null, address, Array.newInstance(layoutC, 0));
-            Optional<?> encodeSym = (Optional<?>) find.invoke(lookup, "lzma_easy_buffer_encode");
-            Optional<?> versionSym = (Optional<?>) find.invoke(lookup, "lzma_version_string");
-            if (encodeSym.isEmpty() || versionSym.isEmpty()) {
+            Optional<MethodHandle> encode = f.function(symbols, "lzma_easy_buffer_encode", javaInt,
+                    javaInt, javaInt, address, address, javaLong, address, address, javaLong);
+            Optional<MethodHandle> version = f.function(symbols, "lzma_version_string", address);
+            if (encode.isEmpty() || version.isEmpty()) {
                 whyNot = "liblzma.so.5 lacks lzma_easy_buffer_encode or lzma_version_string";
                 return Optional.empty();
             }
-            Object noOptions = Array.newInstance(optionC, 0);
-            MethodHandle encode = (MethodHandle) downcall.invoke(linker, encodeSym.get(), encodeDesc, noOptions);
-            MethodHandle versionString = (MethodHandle) downcall.invoke(linker, versionSym.get(), versionDesc, noOptions);
-
-            Object versionSegment = segmentC.getMethod("reinterpret", long.class).invoke(versionString.invokeWithArguments(), 64L);
-            String version = "unknown";
-            for (String getter : new String[] {"getString", "getUtf8String"}) {
-                try {
-                    version = (String) segmentC.getMethod(getter, long.class).invoke(versionSegment, 0L);
-                    break;
-                } catch (NoSuchMethodException e) {
-                    // the other name, on older runtimes
-                }
-            }
-            Reflected f = new Reflected(
+            Class<?> segmentC = f.segmentClass;
+            Class<?> arenaC = f.arenaClass;
+            Class<?> ofByteC = Class.forName("java.lang.foreign.ValueLayout$OfByte");
+            Class<?> ofLongC = Class.forName("java.lang.foreign.ValueLayout$OfLong");
+            Reflected r = new Reflected(
                     arenaC.getMethod("ofConfined"),
                     arenaC.getMethod("allocate", long.class),
                     segmentC.getMethod("ofArray", byte[].class),
@@ -160,12 +123,12 @@ final class NativeLzma {
                     segmentC.getMethod("toArray", ofByteC),
                     segmentC.getMethod("get", ofLongC, long.class),
                     segmentC.getMethod("set", ofLongC, long.class, long.class),
-                    javaByte, javaLong, segmentC.getField("NULL").get(null));
+                    f.layout("JAVA_BYTE"), javaLong, segmentC.getField("NULL").get(null));
+            String v = f.cString(version.get().invokeWithArguments());
             whyNot = "";
-            return Optional.of(new NativeLzma(encode, version, f));
+            return Optional.of(new NativeLzma(encode.get(), v, r));
         } catch (Throwable e) {
-            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
-            whyNot = "the foreign function API is not usable on Java " + Runtime.version().feature() + ": " + cause;
+            whyNot = "the foreign function API is not usable on Java " + Runtime.version().feature() + ": " + Foreign.cause(e);
             return Optional.empty();
         }
     }

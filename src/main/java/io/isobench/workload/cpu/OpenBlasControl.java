@@ -1,10 +1,8 @@
 package io.isobench.workload.cpu;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,22 +16,21 @@ import java.util.Optional;
  * is mapped from ({@code /proc/self/maps}), so opening it again returns the very instance netlib
  * loaded.
  *
- * <p>The API is reached by reflection because the project compiles for Java 21, where
- * {@code java.lang.foreign} is still a preview API; on Java 22 and later (the runtime isobench
- * uses) it is final. Where it is missing, or no OpenBLAS is loaded, {@link #find()} is empty and
- * the caller records that the thread count could not be set. The JVM may print one warning about
- * a restricted method to stderr (the agent's log) unless started with
- * {@code --enable-native-access=ALL-UNNAMED}.
+ * <p>The API is reached through {@link Foreign} (reflection: a preview API in Java 21). Where it
+ * is missing, or no OpenBLAS is loaded, {@link #find()} is empty and the caller records that the
+ * thread count could not be set.
  */
 final class OpenBlasControl {
 
+    private final Foreign foreign;
     private final Path library;
     private final MethodHandle setNumThreads;
     private final MethodHandle getNumThreads;
     private final MethodHandle getConfig;
     private final MethodHandle getCorename;
 
-    private OpenBlasControl(Path library, MethodHandle set, MethodHandle get, MethodHandle config, MethodHandle corename) {
+    private OpenBlasControl(Foreign foreign, Path library, MethodHandle set, MethodHandle get, MethodHandle config, MethodHandle corename) {
+        this.foreign = foreign;
         this.library = library;
         this.setNumThreads = set;
         this.getNumThreads = get;
@@ -87,23 +84,12 @@ final class OpenBlasControl {
         return cString(getCorename);
     }
 
-    private static String cString(MethodHandle h) {
+    private String cString(MethodHandle h) {
         if (h == null) {
             return "unknown";
         }
         try {
-            // through the public interface: the segment's own class is internal to java.base
-            Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-            Object segment = h.invokeWithArguments();
-            Object sized = segmentC.getMethod("reinterpret", long.class).invoke(segment, 4096L);
-            for (String getter : List.of("getString", "getUtf8String")) {
-                try {
-                    return ((String) segmentC.getMethod(getter, long.class).invoke(sized, 0L)).trim();
-                } catch (NoSuchMethodException e) {
-                    // the other name, on older runtimes
-                }
-            }
-            return "unknown";
+            return foreign.cString(h.invokeWithArguments());
         } catch (Throwable e) {
             return "unknown";
         }
@@ -135,46 +121,22 @@ final class OpenBlasControl {
             return Optional.empty();
         }
         try {
-            Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
-            Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
-            Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
-            Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-            Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
-            Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
-            Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
-            Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
-
-            Object linker = linkerC.getMethod("nativeLinker").invoke(null);
-            Object arena = arenaC.getMethod("global").invoke(null);
-            Object lookup = lookupC.getMethod("libraryLookup", Path.class, arenaC).invoke(null, lib.get(), arena);
-            Object javaInt = valueLayoutC.getField("JAVA_INT").get(null);
-            Object address = valueLayoutC.getField("ADDRESS").get(null);
-            Object noLayouts = Array.newInstance(layoutC, 0);
-            Object oneInt = Array.newInstance(layoutC, 1);
-            Array.set(oneInt, 0, javaInt);
-            Object voidOfInt = descC.getMethod("ofVoid", oneInt.getClass()).invoke(null, oneInt);
-            Object intOfVoid = descC.getMethod("of", layoutC, noLayouts.getClass()).invoke(null, javaInt, noLayouts);
-            Object addressOfVoid = descC.getMethod("of", layoutC, noLayouts.getClass()).invoke(null, address, noLayouts);
-            var downcall = linkerC.getMethod("downcallHandle", segmentC, descC, Array.newInstance(optionC, 0).getClass());
-            var find = lookupC.getMethod("find", String.class);
-
-            MethodHandle[] handles = new MethodHandle[4];
-            String[] names = {"openblas_set_num_threads", "openblas_get_num_threads", "openblas_get_config", "openblas_get_corename"};
-            Object[] descs = {voidOfInt, intOfVoid, addressOfVoid, addressOfVoid};
-            for (int i = 0; i < names.length; i++) {
-                Optional<?> symbol = (Optional<?>) find.invoke(lookup, names[i]);
-                if (symbol.isPresent()) {
-                    handles[i] = (MethodHandle) downcall.invoke(linker, symbol.get(), descs[i], Array.newInstance(optionC, 0));
-                } else if (i < 2) {
-                    whyNot = lib.get() + " has no symbol " + names[i];
-                    return Optional.empty();
-                }
+            Foreign f = Foreign.load();
+            Object symbols = f.library(lib.get());
+            Object javaInt = f.layout("JAVA_INT");
+            Object address = f.layout("ADDRESS");
+            Optional<MethodHandle> set = f.function(symbols, "openblas_set_num_threads", null, javaInt);
+            Optional<MethodHandle> get = f.function(symbols, "openblas_get_num_threads", javaInt);
+            if (set.isEmpty() || get.isEmpty()) {
+                whyNot = lib.get() + " has no symbol openblas_set_num_threads or openblas_get_num_threads";
+                return Optional.empty();
             }
             whyNot = "";
-            return Optional.of(new OpenBlasControl(lib.get(), handles[0], handles[1], handles[2], handles[3]));
+            return Optional.of(new OpenBlasControl(f, lib.get(), set.get(), get.get(),
+                    f.function(symbols, "openblas_get_config", address).orElse(null),
+                    f.function(symbols, "openblas_get_corename", address).orElse(null)));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
-            whyNot = "the foreign function API is not usable on Java " + Runtime.version().feature() + ": " + cause;
+            whyNot = "the foreign function API is not usable on Java " + Runtime.version().feature() + ": " + Foreign.cause(e);
             return Optional.empty();
         }
     }

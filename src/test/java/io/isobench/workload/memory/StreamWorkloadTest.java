@@ -57,15 +57,21 @@ class StreamWorkloadTest {
         assertThat(d.isReadOnly()).isFalse();
     }
 
+    /** Times for {@code threads} threads, {@code passes} passes and the four kernels, all {@code seconds}. */
+    private static double[][][] uniformTimes(int threads, int passes, double seconds) {
+        double[][][] times = new double[threads][passes][4];
+        for (double[][] thread : times) {
+            for (double[] pass : thread) {
+                java.util.Arrays.fill(pass, seconds);
+            }
+        }
+        return times;
+    }
+
     @Test
     void teamRateIsAllBytesOverTheBestTeamPassAndIgnoresThePassDiscarded() {
         // 2 threads, 3 passes, 4 kernels; 1000 elements: triad moves 3 * 8 * 1000 bytes
-        double[][][] times = new double[2][3][4];
-        for (double[][] thread : times) {
-            for (double[] pass : thread) {
-                java.util.Arrays.fill(pass, 2e-6);
-            }
-        }
+        double[][][] times = uniformTimes(2, 3, 2e-6);
         times[0][0][3] = 1e-9; // the first pass is discarded, however fast
         times[0][2][3] = 1e-6; // the best of the rest
         times[1][1][3] = 1e-7; // in team timing thread 1's clock is not used
@@ -75,12 +81,7 @@ class StreamWorkloadTest {
 
     @Test
     void starRateSumsEachThreadsSliceOverItsOwnBestPass() {
-        double[][][] times = new double[2][3][4];
-        for (double[][] thread : times) {
-            for (double[] pass : thread) {
-                java.util.Arrays.fill(pass, 2e-6);
-            }
-        }
+        double[][][] times = uniformTimes(2, 3, 2e-6);
         times[0][2][3] = 1e-6;
         times[1][1][3] = 4e-6 / 3; // thread 1 ...
         times[1][2][3] = 5e-6; // ... best in another pass than thread 0
