@@ -182,26 +182,23 @@ public final class CompressWorkload implements Workload {
         return b;
     }
 
-    /** Compresses one block into one complete .xz stream. */
-    interface BlockEncoder {
+    /** Compresses {@code input[off, off+len)} into one complete .xz stream. */
+    @FunctionalInterface
+    interface Compressor {
         byte[] compress(byte[] input, int off, int len, int preset) throws IOException;
+    }
 
-        /** What ran, for the facts. */
-        String description();
+    /** An encoder and what it is, for the facts. */
+    record BlockEncoder(String description, Compressor compressor) {
+        byte[] compress(byte[] input, int off, int len, int preset) throws IOException {
+            return compressor.compress(input, off, len, preset);
+        }
     }
 
     /** The pure-Java encoder (org.tukaani:xz). */
-    static final BlockEncoder JAVA = new BlockEncoder() {
-        @Override
-        public byte[] compress(byte[] input, int off, int len, int preset) throws IOException {
-            return CompressWorkload.compress(input, off, len, preset);
-        }
-
-        @Override
-        public String description() {
-            return "org.tukaani:xz" + xzVersion() + " (pure Java)";
-        }
-    };
+    static BlockEncoder javaEncoder() {
+        return new BlockEncoder("org.tukaani:xz" + xzVersion() + " (pure Java)", CompressWorkload::compress);
+    }
 
     /**
      * The encoder {@code implementation} names: native (liblzma, or a clear failure saying why it
@@ -209,39 +206,19 @@ public final class CompressWorkload implements Workload {
      */
     static BlockEncoder encoder(String implementation) {
         if (implementation.equals("java")) {
-            return JAVA;
+            return javaEncoder();
         }
         Optional<NativeLzma> lzma = NativeLzma.find();
         if (lzma.isPresent()) {
             NativeLzma n = lzma.get();
-            return new BlockEncoder() {
-                @Override
-                public byte[] compress(byte[] input, int off, int len, int preset) {
-                    return n.compress(input, off, len, preset);
-                }
-
-                @Override
-                public String description() {
-                    return "liblzma " + n.version() + " (native, lzma_easy_buffer_encode through java.lang.foreign)";
-                }
-            };
+            return new BlockEncoder("liblzma " + n.version() + " (native, lzma_easy_buffer_encode through java.lang.foreign)", n::compress);
         }
         if (implementation.equals("native")) {
             throw new BadInputException("compress implementation=native: " + NativeLzma.whyNot()
                     + "; use implementation=java or auto");
         }
-        String why = NativeLzma.whyNot();
-        return new BlockEncoder() {
-            @Override
-            public byte[] compress(byte[] input, int off, int len, int preset) throws IOException {
-                return JAVA.compress(input, off, len, preset);
-            }
-
-            @Override
-            public String description() {
-                return JAVA.description() + ", as liblzma is not usable here: " + why;
-            }
-        };
+        BlockEncoder java = javaEncoder();
+        return new BlockEncoder(java.description() + ", as liblzma is not usable here: " + NativeLzma.whyNot(), java.compressor());
     }
 
     /** Compresses each block on its own thread of {@code pool}; returns the .xz streams. */

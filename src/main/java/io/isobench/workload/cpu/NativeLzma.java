@@ -60,7 +60,8 @@ final class NativeLzma {
      * {@code xz -PRESET} writes it.
      */
     byte[] compress(byte[] input, int off, int len, int preset) {
-        // lzma_stream_buffer_bound: the worst case for incompressible input, plus headers
+        // room for incompressible input: LZMA2 then stores the data with a few bytes of header per
+        // 64 KiB chunk, plus the stream and block headers; a third more is far beyond that
         long bound = len + len / 3L + 4096;
         try (AutoCloseable arena = (AutoCloseable) f.arenaOfConfined.invoke(null)) {
             Object in = f.allocate.invoke(arena, (long) Math.max(len, 1));
@@ -88,7 +89,7 @@ final class NativeLzma {
                              Method toArray, Method getLong, Method setLong, Object javaByte, Object javaLong, Object nullSegment) {
     }
 
-    private static synchronized Optional<NativeLzma> lookUp() {
+    private static Optional<NativeLzma> lookUp() { // under find()'s lock
         try {
             Foreign f = Foreign.load();
             Object symbols;

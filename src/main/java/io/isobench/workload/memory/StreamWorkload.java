@@ -121,21 +121,9 @@ public final class StreamWorkload implements Workload {
         WorkloadResult.Builder r = WorkloadResult.builder();
         Map<String, Object> timing = new LinkedHashMap<>();
         for (int k = 0; k < KERNELS.length; k++) {
-            r.higher(KERNELS[k], kernelRate(times, k, elements, passes, star), "GB/s");
-            List<Map<String, Object>> perThread = new ArrayList<>();
-            for (int t = 0; t < (star ? threads : 1); t++) {
-                double best = Double.MAX_VALUE;
-                double sum = 0;
-                double worst = 0;
-                for (int pass = 1; pass < passes; pass++) {
-                    double x = times[t][pass][k];
-                    best = Math.min(best, x);
-                    worst = Math.max(worst, x);
-                    sum += x;
-                }
-                perThread.add(Map.of("min_s", best, "avg_s", sum / (passes - 1), "max_s", worst));
-            }
-            timing.put(KERNELS[k], star ? perThread : perThread.get(0));
+            PassTimes[] perThread = passTimes(times, k, passes, star);
+            r.higher(KERNELS[k], kernelRate(perThread, k, elements), "GB/s");
+            timing.put(KERNELS[k], star ? List.of(perThread) : perThread[0]);
         }
         return r.fact("array_elements", elements)
                 .fact("array_bytes", elements * Double.BYTES)
@@ -155,21 +143,41 @@ public final class StreamWorkload implements Workload {
                 .build();
     }
 
+    /** Seconds of one kernel over the passes that count (all but the first, as STREAM): best, mean, worst. */
+    record PassTimes(double min_s, double avg_s, double max_s) {
+    }
+
     /**
-     * Kernel {@code k}'s rate in GB/s from {@link #runPasses}' times, the first pass discarded as
-     * STREAM does. Team: all the bytes over the best pass of the team (thread 0's clock, which every
-     * thread shares). Star: the sum over threads of each thread's bytes over its own best pass.
+     * Kernel {@code k}'s {@link PassTimes} from {@link #runPasses}' times: team, one entry (thread
+     * 0's clock, which every thread shares); star, one per thread, each from its own clock.
      */
-    static double kernelRate(double[][][] times, int k, long elements, int passes, boolean star) {
-        int threads = times.length;
-        double rate = 0;
-        for (int t = 0; t < (star ? threads : 1); t++) {
+    static PassTimes[] passTimes(double[][][] times, int k, int passes, boolean star) {
+        PassTimes[] out = new PassTimes[star ? times.length : 1];
+        for (int t = 0; t < out.length; t++) {
             double best = Double.MAX_VALUE;
+            double sum = 0;
+            double worst = 0;
             for (int pass = 1; pass < passes; pass++) {
-                best = Math.min(best, times[t][pass][k]);
+                double x = times[t][pass][k];
+                best = Math.min(best, x);
+                worst = Math.max(worst, x);
+                sum += x;
             }
-            long moved = star ? sliceLength(elements, threads, t) : elements;
-            rate += (double) ARRAYS_MOVED[k] * Double.BYTES * moved / best / 1e9;
+            out[t] = new PassTimes(best, sum / (passes - 1), worst);
+        }
+        return out;
+    }
+
+    /**
+     * Kernel {@code k}'s rate in GB/s. Team (one entry): all the bytes over the team's best pass.
+     * Star (one entry per thread): the sum over threads of each thread's slice over its own best pass.
+     */
+    static double kernelRate(PassTimes[] perThread, int k, long elements) {
+        int threads = perThread.length;
+        double rate = 0;
+        for (int t = 0; t < threads; t++) {
+            long moved = sliceLength(elements, threads, t);
+            rate += (double) ARRAYS_MOVED[k] * Double.BYTES * moved / perThread[t].min_s() / 1e9;
         }
         return rate;
     }
@@ -222,10 +230,10 @@ public final class StreamWorkload implements Workload {
      *
      * <p>Why not {@code double[]}: a Java array's elements start 16 bytes after its 8-byte-aligned
      * header, so with 64-byte vectors (AVX-512) every load and store of a vectorised kernel
-     * straddles two cache lines. On a Zen 4 host that cost Triad a fifth of its bandwidth
-     * (24 GB/s on arrays against 30 GB/s on aligned memory, hpcc's STREAM 26 GB/s), and the
-     * penalty varies with where the heap happened to put each array. Aligned direct memory gives
-     * the alignment stream.c gets from malloc on every run.
+     * straddles two cache lines. On a Zen 4 host, one thread, 163 MiB arrays, 8 and 7 JVMs
+     * interleaved, Triad's median was 22.8 GB/s on {@code double[]} against 26.4 GB/s on aligned
+     * direct memory (hpcc's STREAM: 25.8 in that hour). Aligned direct memory gives the alignment
+     * stream.c gets from malloc on every run.
      */
     static DoubleBuffer[] alignedChunks(long len, int chunk) {
         int chunks = (int) Math.max(1, (len + chunk - 1) / chunk);

@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -97,13 +96,7 @@ final class OltpDriver {
                     }));
                 }
                 go.countDown();
-                for (Future<?> f : fs) {
-                    try {
-                        f.get();
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof Exception ex ? ex : e;
-                    }
-                }
+                OltpSchema.awaitAll(fs);
             } finally {
                 pool.shutdownNow();
             }

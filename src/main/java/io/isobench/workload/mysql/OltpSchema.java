@@ -117,13 +117,7 @@ final class OltpSchema {
                     return null;
                 }));
             }
-            for (Future<?> f : fs) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : e;
-                }
-            }
+            awaitAll(fs);
         } finally {
             pool.shutdownNow();
         }
@@ -178,6 +172,17 @@ final class OltpSchema {
                         + ") t").close();
                 st.executeQuery("SELECT COUNT(*) FROM (SELECT * FROM sbtest" + i + " WHERE k LIKE '%0%' LIMIT " + tableSize
                         + ") t").close();
+            }
+        }
+    }
+
+    /** Waits for every task; rethrows the first failure as the task threw it. */
+    static void awaitAll(List<Future<?>> tasks) throws Exception {
+        for (Future<?> f : tasks) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
             }
         }
     }

@@ -21,7 +21,7 @@ class CompressWorkloadTest {
     private static final HostFacts HOST = HostFacts.of(2, 8L << 30, 32L << 20);
 
     private static byte[][] compressed(byte[] input, int[] bounds) throws Exception {
-        return compressed(CompressWorkload.JAVA, input, bounds);
+        return compressed(CompressWorkload.javaEncoder(), input, bounds);
     }
 
     private static byte[][] compressed(CompressWorkload.BlockEncoder encoder, byte[] input, int[] bounds) throws Exception {

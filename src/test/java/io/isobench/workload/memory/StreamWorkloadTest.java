@@ -49,12 +49,33 @@ class StreamWorkloadTest {
     }
 
     @Test
+    void everyChunkStartsOnAPage() throws Exception {
+        // the address of a direct buffer, through java.lang.foreign (final from Java 22; the tests run on 25)
+        Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
+        java.lang.reflect.Method ofBuffer = segment.getMethod("ofBuffer", java.nio.Buffer.class);
+        java.lang.reflect.Method address = segment.getMethod("address");
+        StreamWorkload.Slices s = StreamWorkload.Slices.allocate(10_001, 3, 1_000);
+        for (java.nio.DoubleBuffer[][] array : new java.nio.DoubleBuffer[][][] {s.a(), s.b(), s.c()}) {
+            for (java.nio.DoubleBuffer[] slice : array) {
+                for (java.nio.DoubleBuffer chunk : slice) {
+                    long at = (Long) address.invoke(ofBuffer.invoke(null, chunk));
+                    assertThat(at % StreamWorkload.ALIGNMENT).as("chunk at 0x%x", at).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void chunksAreNativeOrderAndNotReadOnly() {
         java.nio.DoubleBuffer d = StreamWorkload.alignedChunks(100, StreamWorkload.CHUNK)[0];
         assertThat(d.capacity()).isEqualTo(100);
         assertThat(d.order()).isEqualTo(java.nio.ByteOrder.nativeOrder());
         assertThat(d.isDirect()).isTrue();
         assertThat(d.isReadOnly()).isFalse();
+    }
+
+    private static double rate(double[][][] times, int k, long elements, int passes, boolean star) {
+        return StreamWorkload.kernelRate(StreamWorkload.passTimes(times, k, passes, star), k, elements);
     }
 
     /** Times for {@code threads} threads, {@code passes} passes and the four kernels, all {@code seconds}. */
@@ -75,8 +96,8 @@ class StreamWorkloadTest {
         times[0][0][3] = 1e-9; // the first pass is discarded, however fast
         times[0][2][3] = 1e-6; // the best of the rest
         times[1][1][3] = 1e-7; // in team timing thread 1's clock is not used
-        assertThat(StreamWorkload.kernelRate(times, 3, 1000, 3, false)).isCloseTo(24_000 / 1e-6 / 1e9, within(1e-9));
-        assertThat(StreamWorkload.kernelRate(times, 0, 1000, 3, false)).isCloseTo(16_000 / 2e-6 / 1e9, within(1e-9));
+        assertThat(rate(times, 3, 1000, 3, false)).isCloseTo(24_000 / 1e-6 / 1e9, within(1e-9));
+        assertThat(rate(times, 0, 1000, 3, false)).isCloseTo(16_000 / 2e-6 / 1e9, within(1e-9));
     }
 
     @Test
@@ -87,7 +108,7 @@ class StreamWorkloadTest {
         times[1][2][3] = 5e-6; // ... best in another pass than thread 0
         // 1001 elements over 2 threads: slices of 500 and 501
         double expected = 24.0 * 500 / 1e-6 / 1e9 + 24.0 * 501 / (4e-6 / 3) / 1e9;
-        assertThat(StreamWorkload.kernelRate(times, 3, 1001, 3, true)).isCloseTo(expected, within(1e-9));
+        assertThat(rate(times, 3, 1001, 3, true)).isCloseTo(expected, within(1e-9));
     }
 
     @Test
