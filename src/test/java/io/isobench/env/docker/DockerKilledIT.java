@@ -43,9 +43,12 @@ class DockerKilledIT {
             String killed = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (killed == null && System.nanoTime() < deadline && !run.isDone()) {
-                List<Container> ours = engine.quick().listContainersCmd().withFilter("label", List.of(DockerEngine.RUN_LABEL)).exec();
-                // strike once an iteration has finished (the container is up) and the hash iteration is in hand
-                if (!ours.isEmpty() && Files.isDirectory(results) && hashRunning()) {
+                // strike once an iteration has finished (the container is up) and the hash iteration is in hand;
+                // only this run's container: other runs may share the engine
+                String runId = Files.isDirectory(results) && hashRunning() ? runId() : null;
+                List<Container> ours = runId == null ? List.of() : engine.quick().listContainersCmd()
+                        .withFilter("label", List.of(DockerEngine.RUN_LABEL + "=" + runId)).exec();
+                if (!ours.isEmpty()) {
                     killed = ours.get(0).getId();
                     engine.quick().killContainerCmd(killed).exec();
                 }
@@ -65,6 +68,13 @@ class DockerKilledIT {
             assertThat(syscall.status()).as(out.toString()).isEqualTo(TrialStatus.DONE);
             assertThat(syscall.iterationsDone()).isEqualTo(2);
             assertThat(new DockerLeftovers(engine).find(runDir.getFileName().toString())).isEmpty();
+        }
+    }
+
+    /** The id of the run under test: its folder's name. */
+    private String runId() throws Exception {
+        try (Stream<Path> s = Files.list(results)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).findFirst().orElse(null);
         }
     }
 
