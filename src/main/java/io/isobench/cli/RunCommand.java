@@ -2,6 +2,7 @@ package io.isobench.cli;
 
 import io.isobench.BadInputException;
 import io.isobench.Version;
+import io.isobench.env.AgentEnvironment;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.Availability;
 import io.isobench.env.Environment;
@@ -91,6 +92,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--boot-timeout", paramLabel = "DURATION", defaultValue = "180s", description = "how long an environment may take to answer (default: ${DEFAULT-VALUE})")
     String bootTimeout;
 
+    @Option(names = "--pass-env", split = ",", paramLabel = "NAME", description = {
+            "pass this variable of the invoking shell to the agent in every environment alike (repeatable);",
+            "no other variable of the shell reaches an agent"})
+    List<String> passEnv = new ArrayList<>();
+
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run without repeating finished iterations")
     Path resume;
 
@@ -125,8 +131,15 @@ final class RunCommand implements Callable<Integer> {
             notes.addAll(noise.warnings());
         }
         Plan plan = Planner.plan(s, host);
+        // what every agent starts with: a resumed run keeps the values it started with
+        AgentEnvironment agentEnv = record != null && record.agentEnvironment() != null
+                ? AgentEnvironment.fromMap(record.agentEnvironment())
+                : AgentEnvironment.of(AgentEnvironment.invokingShell(), s.passEnv(), "--pass-env / pass_env");
         if (resume == null) {
             notes.addAll(plan.skipped());
+            if (agentEnv.warning() != null) {
+                notes.add(agentEnv.warning());
+            }
         }
         notes.forEach(n -> out.println("isobench: " + n));
         if (dryRun) {
@@ -141,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
             Map<String, Object> hostFacts = new LinkedHashMap<>(host.toMap());
             hostFacts.put("noise", noise.toMap());
             record = new RunRecord(dir.id(), Version.get(), cmd, Instant.now(), null, RunStatus.RUNNING, null,
-                    SuiteLoader.toMap(s), hostFacts, notes, Map.of(), List.of());
+                    SuiteLoader.toMap(s), hostFacts, agentEnv.toMap(), notes, Map.of(), List.of(), null);
             dir.writeRecord(record);
         }
         out.println("isobench " + Version.get() + ": " + plan.trials().size() + " trials, " + plan.variants().size()
@@ -149,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         RunRecord done;
         try (Progress progress = Progress.forConsole(System.err)) {
-            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current(), progress, boot).run();
+            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv), progress, boot).run();
         }
         String base = plan.baseline() == null ? null : plan.baseline().label();
         out.println(ReportCommand.console(dir, done, base));
@@ -234,6 +247,9 @@ final class RunCommand implements Callable<Integer> {
         applyParams(ws);
         List<Suite.EnvironmentEntry> es = new ArrayList<>();
         if (explicitEnvs) {
+            // --env picks environments of the suite and keeps the variants the suite gives them; an
+            // environment the suite does not name comes with its default variants. Both are said.
+            List<String> picked = new ArrayList<>();
             for (String e : envs) {
                 Environment env = Environments.get(e.trim(), "--env");
                 Availability a = env.probe(host);
@@ -241,7 +257,20 @@ final class RunCommand implements Callable<Integer> {
                     throw new BadInputException("--env " + env.name() + ": this host cannot run it: " + a.detail()
                             + (a.fix() == null ? "" : "; fix: " + a.fix()));
                 }
-                es.add(new Suite.EnvironmentEntry(env.name(), List.of(), "--env"));
+                picked.add(env.name());
+                var declared = base.environments().stream().filter(x -> x.name().equals(env.name())).findFirst();
+                if (declared.isPresent()) {
+                    es.add(declared.get());
+                } else {
+                    es.add(new Suite.EnvironmentEntry(env.name(), List.of(), "--env"));
+                    if (!base.environments().isEmpty()) {
+                        notes.add("--env " + env.name() + ": suite '" + base.name() + "' does not name it; it runs with its default variants");
+                    }
+                }
+            }
+            List<String> left = base.environments().stream().map(Suite.EnvironmentEntry::name).filter(n -> !picked.contains(n)).toList();
+            if (!left.isEmpty()) {
+                notes.add("--env leaves out " + String.join(", ", left) + " of suite '" + base.name() + "'");
             }
         } else {
             // the suite's environments, or every known one, less those this host cannot run
@@ -264,15 +293,17 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
-        es = applyVariants(es);
+        es = applyVariants(es, notes);
         Repetition r = base.repetition();
         int it = iterations != null ? iterations : r.iterations();
         int wu = warmup != null ? warmup : r.warmup();
         double tg = target != null ? target : r.target();
         int max = maxIterations != null ? maxIterations : (r.adaptive() ? r.maxIterations() : 0);
         Repetition rep = new Repetition(wu, it, tg, max);
+        List<String> pass = new ArrayList<>(base.passEnv());
+        passEnv.stream().map(String::trim).filter(n -> !pass.contains(n)).forEach(pass::add);
         return new Suite(base.name(), base.description(), ws, es, rep, baseline != null ? baseline : base.baseline(),
-                seed != null ? seed : base.seed());
+                seed != null ? seed : base.seed(), pass);
     }
 
     private void applyParams(List<Suite.WorkloadEntry> ws) {
@@ -310,7 +341,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private List<Suite.EnvironmentEntry> applyVariants(List<Suite.EnvironmentEntry> es) {
+    private List<Suite.EnvironmentEntry> applyVariants(List<Suite.EnvironmentEntry> es, List<String> notes) {
         Map<String, Map<String, Object>> byEnv = new LinkedHashMap<>();
         for (String v : variants) {
             int eq = v.indexOf('=');
@@ -332,6 +363,9 @@ final class RunCommand implements Callable<Integer> {
             if (given == null) {
                 out.add(e);
             } else {
+                if (e.variants() != null && !e.variants().isEmpty()) {
+                    notes.add("--variant replaces the " + e.name() + " variants of " + e.where() + " (" + e.variants() + ") with " + given);
+                }
                 out.add(new Suite.EnvironmentEntry(e.name(), List.of(given), "--variant"));
             }
         }

@@ -9,16 +9,23 @@ import java.util.List;
 
 /**
  * How to start the agent: which JRE and which classpath (the isobench jar, or the classes folder
- * when running from a build). The same bits run everywhere: environments that cannot see the
- * host's files copy {@link #jar()} and use their own JRE from the guest image.
+ * when running from a build), and the process environment it starts with. The same bits run
+ * everywhere: environments that cannot see the host's files copy {@link #jar()} and use their own
+ * JRE from the guest image; every environment gives the agent exactly {@link #environment()}.
  */
-public record AgentLauncher(Path javaHome, String classpath) {
+public record AgentLauncher(Path javaHome, String classpath, AgentEnvironment environment) {
 
     public static final String MAIN = "io.isobench.cli.Main";
 
-    /** The JRE and classpath of this very process. */
+    /** The JRE and classpath of this very process, with the base environment. */
     public static AgentLauncher current() {
-        return new AgentLauncher(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"));
+        return new AgentLauncher(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
+                AgentEnvironment.base());
+    }
+
+    /** The same JRE and classpath with another agent environment (a run's, with what it passes through). */
+    public AgentLauncher with(AgentEnvironment env) {
+        return new AgentLauncher(javaHome, classpath, env);
     }
 
     public Path java() {

@@ -173,10 +173,7 @@ public final class Runner {
         long failed = states.values().stream().filter(s -> s.status == TrialStatus.FAILED).count();
         RunStatus status = stopping ? RunStatus.INCOMPLETE : failed > 0 ? RunStatus.INCOMPLETE : RunStatus.COMPLETE;
         String reason = stopping ? interruptedReason() : failed > 0 ? failed + " trial(s) failed" : null;
-        record = withStatus(status, reason);
-        record = new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), Instant.now(),
-                record.status(), record.stopReason(), record.suite(), record.host(), record.warnings(), record.environments(),
-                record.trials(), record.timing());
+        record = withStatus(status, reason).endedAt(Instant.now());
         if (!stopping) {
             dir.writeRecord(record);
             finished = true;
@@ -494,9 +491,7 @@ public final class Runner {
     }
 
     private RunRecord withStatus(RunStatus status, String reason) {
-        return new RunRecord(record.id(), record.toolVersion(), record.commandLine(), record.started(), record.ended(), status,
-                reason, record.suite(), record.host(), record.warnings(), new LinkedHashMap<>(environmentFacts), trialRecords(),
-                timing());
+        return record.with(status, reason, new LinkedHashMap<>(environmentFacts), trialRecords(), timing());
     }
 
     private Map<String, Object> timing() {

@@ -8,9 +8,21 @@ import java.util.Map;
  * policy and the baseline. Built from a YAML file, a built-in suite, or the CLI's flags.
  *
  * @param baseline an environment name or a variant label that the others are compared with
+ * @param passEnv  variables of the invoking shell passed to every agent alike ({@code pass_env});
+ *                 no other variable of the shell reaches an agent
  */
 public record Suite(String name, String description, List<WorkloadEntry> workloads, List<EnvironmentEntry> environments,
-                    Repetition repetition, String baseline, long seed) {
+                    Repetition repetition, String baseline, long seed, List<String> passEnv) {
+
+    public Suite {
+        passEnv = passEnv == null ? List.of() : List.copyOf(passEnv);
+    }
+
+    /** A suite that passes no variable through. */
+    public Suite(String name, String description, List<WorkloadEntry> workloads, List<EnvironmentEntry> environments,
+                 Repetition repetition, String baseline, long seed) {
+        this(name, description, workloads, environments, repetition, baseline, seed, List.of());
+    }
 
     /**
      * A workload and its parameters. A value that is a list, for a parameter that takes one value,

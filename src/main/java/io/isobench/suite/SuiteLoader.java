@@ -38,7 +38,8 @@ public final class SuiteLoader {
     /** The built-in suites, in the jar under io/isobench/suites/. */
     public static final List<String> BUILT_IN = List.of("quick", "paper", "sandbox");
 
-    private static final Set<String> TOP = Set.of("name", "description", "baseline", "seed", "repetition", "workloads", "environments");
+    private static final Set<String> TOP = Set.of("name", "description", "baseline", "seed", "repetition", "workloads", "environments",
+            "pass_env");
     private static final Set<String> REPETITION = Set.of("warmup", "iterations", "target", "max");
     private static final Set<String> WORKLOAD = Set.of("name", "params");
     private static final Set<String> ENVIRONMENT = Set.of("name", "variants");
@@ -159,7 +160,17 @@ public final class SuiteLoader {
             }
             seed = num.longValue();
         }
-        return new Suite(name, text(top, "description", ""), workloads, envs, rep, text(top, "baseline", "native"), seed);
+        List<String> passEnv = new ArrayList<>();
+        LocatedYaml.Node pe = top.get("pass_env");
+        if (pe != null) {
+            for (LocatedYaml.Node item : pe instanceof LocatedYaml.Seq q ? q.items() : List.of(pe)) {
+                if (!(item instanceof LocatedYaml.Scalar sc) || sc.value() == null || !sc.text().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new BadInputException(item.at() + ": pass_env takes variable names, e.g. pass_env: [OPENBLAS_CORETYPE]");
+                }
+                passEnv.add(sc.text());
+            }
+        }
+        return new Suite(name, text(top, "description", ""), workloads, envs, rep, text(top, "baseline", "native"), seed, passEnv);
     }
 
     private static LocatedYaml.Mapping mapping(LocatedYaml.Node n, String what, String example) {
@@ -237,6 +248,9 @@ public final class SuiteLoader {
             es.add(Map.of("name", e.name(), "variants", e.variants() == null ? List.of() : e.variants()));
         }
         m.put("environments", es);
+        if (!suite.passEnv().isEmpty()) {
+            m.put("pass_env", suite.passEnv());
+        }
         return m;
     }
 

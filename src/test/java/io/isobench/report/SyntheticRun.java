@@ -132,7 +132,7 @@ final class SyntheticRun {
         suite.put("baseline", "native");
         dir.writeRecord(new RunRecord(runId, "0.1.0-test", commandLine, Instant.parse("2026-11-22T10:00:00Z"),
                 Instant.parse("2026-11-22T10:05:00Z"), trials.values().stream().anyMatch(t -> t.status() == TrialStatus.FAILED)
-                ? RunStatus.INCOMPLETE : RunStatus.COMPLETE, null, suite, host, warnings, environments, new ArrayList<>(trials.values())));
+                ? RunStatus.INCOMPLETE : RunStatus.COMPLETE, null, suite, host, null, warnings, environments, new ArrayList<>(trials.values()), null));
         return dir;
     }
 

@@ -161,7 +161,7 @@ final class DockerInstance implements EnvironmentInstance {
 
             List<String> command = GuestImages.agentCommand(AgentLauncher.defaultJvmOptions());
             CreateContainerCmd create = engine.quick().createContainerCmd(image.tag()).withName(name).withLabels(labels)
-                    .withCmd(command).withAttachStdin(true).withAttachStdout(true).withAttachStderr(true).withStdinOpen(true)
+                    .withCmd(command).withEnv(ctx.agent().environment().assignments()).withAttachStdin(true).withAttachStdout(true).withAttachStderr(true).withStdinOpen(true)
                     .withStdInOnce(false).withTty(false).withHostConfig(hc);
             if (!exposed.isEmpty()) {
                 create.withExposedPorts(exposed);

@@ -103,6 +103,9 @@ public final class NativeEnvironment implements Environment {
         cmd.addAll(ctx.agent().command(AgentLauncher.defaultJvmOptions()));
         Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // the agent's environment is isobench's choice, the same in every environment: never the invoking shell's
+        pb.environment().clear();
+        pb.environment().putAll(ctx.agent().environment().variables());
         Process p = pb.start();
         Cleanup.Handle procCleanup = ctx.cleanup().register("agent process " + p.pid(), () -> stop(p));
         AgentClient agent = new AgentClient("agent in " + variant.label(), p.getInputStream(), p.getOutputStream(),

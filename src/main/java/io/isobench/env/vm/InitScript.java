@@ -1,6 +1,7 @@
 package io.isobench.env.vm;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The guest's PID 1, {@value #PATH}: a busybox shell script the kernel runs instead of an init
@@ -26,8 +27,12 @@ final class InitScript {
     private InitScript() {
     }
 
-    /** The script, running {@code agentCommand} (the agent's command line inside the guest). */
-    static String text(List<String> agentCommand) {
+    /**
+     * The script, running {@code agentCommand} (the agent's command line inside the guest) with
+     * exactly the variables {@code agentEnv} (the run's agent environment, the same every other
+     * environment gives its agent) plus what the guest itself must add for its CPU (see below).
+     */
+    static String text(List<String> agentCommand, Map<String, String> agentEnv) {
         return """
                 #!/bin/busybox sh
                 # isobench guest init (PID 1): drivers, network, data disk, then the agent on virtio-serial.
@@ -90,8 +95,10 @@ final class InitScript {
                 # Opteron and runs kernels with 3DNow! instructions that neither TCG nor a current CPU under KVM
                 # executes: linpack dies of SIGILL. The model offers SSE3 and no more, so its kernels are
                 # Prescott's, as the study's untuned guest had; linpack reports the core type it ran.
-                if $B grep -q '^model name.*QEMU Virtual CPU' /proc/cpuinfo; then
-                  export OPENBLAS_CORETYPE=Prescott
+                # A core type the user passed through (in the agent's environment below) is theirs and wins.
+                GUEST_ENV=
+                if %USER_CORETYPE% && $B grep -q '^model name.*QEMU Virtual CPU' /proc/cpuinfo; then
+                  GUEST_ENV=OPENBLAS_CORETYPE=Prescott
                   log "QEMU's generic CPU model: OPENBLAS_CORETYPE=Prescott (SSE3 kernels; OpenBLAS's own choice, Opteron, needs 3DNow!)"
                 fi
                 exec 3<> "$PORT"
@@ -99,7 +106,7 @@ final class InitScript {
                 cd /tmp
                 n=0
                 while [ $n -lt 5 ]; do
-                  $B cat <&3 | %AGENT% >&3 2> /dev/console
+                  $B cat <&3 | $B env -i %AGENT_ENV% $GUEST_ENV %AGENT% >&3 2> /dev/console
                   log "agent exited ($?)"
                   for f in /tmp/hs_err_pid*.log; do [ -f "$f" ] && $B head -n 60 "$f" > /dev/console && $B rm -f "$f"; done
                   n=$((n+1))
@@ -112,6 +119,13 @@ final class InitScript {
                 .replace("%DATA_SERIAL%", DATA_SERIAL)
                 .replace("%DATA_MOUNT%", DATA_MOUNT)
                 .replace("%PORT_NAME%", PORT_NAME)
-                .replace("%AGENT%", String.join(" ", agentCommand));
+                .replace("%USER_CORETYPE%", agentEnv.containsKey("OPENBLAS_CORETYPE") ? "false" : "true")
+                .replace("%AGENT_ENV%", String.join(" ", agentEnv.entrySet().stream().map(e -> quoted(e.getKey() + "=" + e.getValue())).toList()))
+                .replace("%AGENT%", String.join(" ", agentCommand.stream().map(InitScript::quoted).toList()));
+    }
+
+    /** One shell word, single-quoted when it needs to be. */
+    static String quoted(String word) {
+        return word.matches("[A-Za-z0-9_./:=,+@%-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 }

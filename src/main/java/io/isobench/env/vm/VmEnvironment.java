@@ -189,7 +189,8 @@ public final class VmEnvironment implements Environment {
         GuestImages images = new GuestImages(cache, log);
         GuestImages.Base base = images.base(s.image());
         GuestImages.Payload payload = images.payload(ctx.agent());
-        String init = InitScript.text(GuestImages.agentCommand(AgentLauncher.defaultJvmOptions()));
+        String init = InitScript.text(GuestImages.agentCommand(AgentLauncher.defaultJvmOptions()),
+                ctx.agent().environment().variables());
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
 
