@@ -62,6 +62,17 @@ final class CompareCommand implements Callable<Integer> {
             case "markdown", "md" -> out.print(RunComparison.table(runA.toString(), runB.toString(), changes, threshold, true));
             default -> out.print(RunComparison.table(runA.toString(), runB.toString(), changes, threshold, false));
         }
+        var differences = io.isobench.confound.ConfoundDetector.betweenRuns(a.readSamples(), b.readSamples());
+        if (!differences.isEmpty() && !f.equals("csv")) {
+            out.println();
+            out.println((f.equals("console") ? "" : "**") + "What differs between the runs" + (f.equals("console") ? "" : "**")
+                    + " (facts that define the same software; a change here confounds the figures of that variant):");
+            for (var d : differences) {
+                out.println((f.equals("console") ? "! " : "- ") + d.workload() + (d.params().isEmpty() ? "" : " (" + io.isobench.report.ReportData
+                        .paramsLabel(d.params()) + ")") + " @ " + d.variant() + ": " + d.label() + ": " + d.baselineValue() + " vs "
+                        + d.variantValue());
+            }
+        }
         long beyond = changes.stream().filter(c -> c.regressionBeyond(threshold)).count();
         if (changes.stream().noneMatch(c -> c.a() != null && c.b() != null)) {
             spec.commandLine().getErr().println("isobench: the runs share no figure (same workload, parameters, metric and variant)");

@@ -20,21 +20,21 @@ public record SummaryRow(
         int n, double mean, double median, double stddev, double min, double max, double ciLow, double ciHigh,
         String baseline, double ratio, double ratioLow, double ratioHigh,
         double performance, double performanceLow, double performanceHigh, double pValue, String significant,
-        String studySetup, double studyPerformance) {
+        String studySetup, double studyPerformance, String confounded) {
 
     /** Column names, snake_case, in field order. */
     public static List<String> columns() {
         return List.of("workload", "params", "metric", "labels", "unit", "direction", "environment", "variant", "emulated",
                 "n", "mean", "median", "stddev", "min", "max", "ci_low", "ci_high",
                 "baseline", "ratio", "ratio_low", "ratio_high", "performance", "performance_low", "performance_high",
-                "p_value", "significant", "study_setup", "study_performance");
+                "p_value", "significant", "study_setup", "study_performance", "confounded");
     }
 
     /** The values in column order (numbers as numbers, NaN where undefined). */
     public List<Object> values() {
         return List.of(workload, params, metric, labels, unit, direction, environment, variant, emulated,
                 n, mean, median, stddev, min, max, ciLow, ciHigh, baseline, ratio, ratioLow, ratioHigh,
-                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance);
+                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance, confounded);
     }
 
     /** A map for JSON: undefined figures become null. */
@@ -103,7 +103,14 @@ public record SummaryRow(
                 isBaseline ? 1 : c == null ? nan : c.performance(), c == null ? nan : c.performanceLow(),
                 c == null ? nan : c.performanceHigh(), c == null ? nan : c.pValue(),
                 isBaseline ? "baseline" : c == null ? "" : c.significant() ? "yes" : "no",
-                ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan));
+                ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan),
+                confoundText(data.confounds(m.workload(), m.params(), m.variant())));
+    }
+
+    /** "" when nothing outside the comparison differs, else what does: "OpenBLAS kernels: Haswell vs Cooperlake". */
+    static String confoundText(List<io.isobench.confound.Confound> found) {
+        return String.join("; ", found.stream().filter(io.isobench.confound.Confound::confounds)
+                .map(c -> c.label() + ": " + c.baselineValue() + " vs " + c.variantValue()).toList());
     }
 
     static String labelsText(Map<String, Object> labels) {
