@@ -25,8 +25,9 @@ import org.apache.commons.math3.distribution.TDistribution;
  * allowed (randomaccess in a VM: ratio 0.072, interval [-0.004, 0.148], p = 0.0008).
  *
  * <p>Why this one: seeded simulation of lognormal data (4000 experiments per case, sigma 0.05 to
- * 1, n 3 to 10) gave it 91-97% coverage and never a bound below zero, where the linear delta
- * interval fell to 87% and went below zero in up to 95% of experiments, and Fieller's interval,
+ * 1, n 3 to 10; {@code src/test/resources/io/isobench/stats/interval_coverage.py} and its output
+ * beside it) gave it 91-96% coverage and never a bound below zero, where the linear delta
+ * interval fell to 87% and went below zero in up to 96% of experiments, and Fieller's interval,
  * exact for normal data, went below zero in up to 93% (it includes 0 whenever the environment's
  * mean is not significantly above zero). The point estimate stays the ratio of means, which is
  * what "relative to native" means for throughput and latency alike.
@@ -46,7 +47,8 @@ import org.apache.commons.math3.distribution.TDistribution;
 public record Comparison(double ratio, double ratioLow, double ratioHigh, double performance, double performanceLow,
                          double performanceHigh, double pValue, boolean significant, String note) {
 
-    public static final double ALPHA = 1 - Summary.CONFIDENCE;
+    /** The test's level, 1 - {@link Summary#CONFIDENCE}: p &lt; ALPHA exactly when the 95% interval excludes 1. */
+    public static final double ALPHA = 0.05;
 
     public static Comparison of(Summary x, Summary baseline, Direction direction) {
         double r = x.mean() / baseline.mean();
