@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The table a run ends with: per workload and parameters, each variant's figures (median, 95% CI
  * of the mean, n), the performance relative to the baseline with its CI, and whether the
- * difference is significant. Emulated environments are marked on every row.
+ * difference is significant. Emulated environments are marked on every row. Where an interval is
+ * missing, a line under the tables says why (one iteration, a tail percentile from few iterations).
  */
 public final class ConsoleReport {
 
@@ -34,6 +35,8 @@ public final class ConsoleReport {
         }
         boolean anyEmulated = false;
         boolean anyConfounded = false;
+        // why an interval is missing -> the metrics it is missing for, each said once under the tables
+        Map<String, java.util.Set<String>> missing = new LinkedHashMap<>();
         for (var e : byWorkload.entrySet()) {
             MetricSummary first = firstOf.get(e.getKey());
             out.append('\n').append("== ").append(e.getKey()).append('\n');
@@ -46,6 +49,10 @@ public final class ConsoleReport {
             for (MetricSummary m : rows) {
                 Comparison c = m.vsBaseline();
                 anyEmulated |= m.emulated();
+                String why = !m.summary().ciNote().isEmpty() ? m.summary().ciNote() : c == null ? "" : c.note();
+                if (!why.isEmpty()) {
+                    missing.computeIfAbsent(why, k -> new java.util.LinkedHashSet<>()).add(m.key().metricLabel());
+                }
                 t.add(List.of(
                         m.variant() + (m.emulated() ? " EMULATED (TCG)" : ""),
                         m.key().metricLabel(),
@@ -76,7 +83,10 @@ public final class ConsoleReport {
         } else {
             out.append("\n'vs ").append(baseline == null ? "baseline" : baseline)
                     .append("' is performance relative to the baseline: above 1 is better, whichever way the metric points")
-                    .append(" (\u2191 higher is better, \u2193 lower is better); sig: Welch t-test, p < 0.05.\n");
+                    .append(" (\u2191 higher is better, \u2193 lower is better); CIs are 95%, computed on the log scale")
+                    .append(" (never below 0); sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).\n");
+            missing.forEach((why, metrics) -> out.append("no CI for ").append(String.join(", ", metrics)).append(": ").append(why)
+                    .append(".\n"));
         }
         if (anyConfounded) {
             out.append("! confounded: something outside the comparison differs between that variant and the baseline (listed under"

@@ -100,8 +100,8 @@ public final class HtmlReport {
         trials();
         out.append("<footer class=\"muted\"><p>Written by isobench ").append(e(rec.toolVersion()))
                 .append(" from the run folder alone (run.json and samples.jsonl). Ratios are performance relative to the baseline, ")
-                .append("turned so that above 1 is better whichever way a metric points; CIs are 95% (Student t for means, delta method for ratios); ")
-                .append("significance is Welch's t-test at p &lt; 0.05.</p></footer>\n</body>\n</html>\n");
+                .append("turned so that above 1 is better whichever way a metric points; CIs are 95%, computed on the log scale (never below 0; see the README); ")
+                .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05).</p></footer>\n</body>\n</html>\n");
     }
 
     /** A probe-by-variant table of verdicts; the evidence is shown under each verdict. */
@@ -192,7 +192,7 @@ public final class HtmlReport {
         }
         out.append("<p>Each bar is an environment's performance relative to ").append(e(data.baseline()))
                 .append(" (dashed line at 1; above 1 is better, whichever way the metric points), the whisker its 95% confidence interval; ")
-                .append("<b>*</b> marks a significant difference (Welch t-test, p &lt; 0.05)");
+                .append("<b>*</b> marks a significant difference (the CI excludes 1: t-test of the log ratio of means, p &lt; 0.05)");
         if (data.summaries().stream().anyMatch(m -> studyRatio(m) != null)) {
             out.append("; a diamond is the ratio the 2014 study (Felter et al.) reported for the same benchmark and setup");
         }

@@ -13,9 +13,11 @@ import java.util.Map;
 
 /**
  * Two runs side by side: every figure (workload, parameters, metric, labels, variant) found in
- * either, its change from run A to run B as the ratio B/A with its 95% CI, and a verdict that
- * calls a change an improvement or a regression only where Welch's test finds it significant,
- * reading the metric's direction (a lower latency is an improvement).
+ * either, its change from run A to run B as the ratio B/A with its 95% CI (on the log scale, see
+ * {@link Comparison}), and a verdict that calls a change an improvement or a regression only where
+ * that CI excludes "no change", reading the metric's direction (a lower latency is an
+ * improvement). A regression is beyond a threshold only when its whole CI is: the point estimate
+ * alone would fail a pipeline on a change the data cannot tell from one within the threshold.
  */
 public final class RunComparison {
 
@@ -44,9 +46,14 @@ public final class RunComparison {
     public record Change(MetricSummary.Key key, String variant, String unit, Direction direction, boolean emulated,
                          Summary a, Summary b, Comparison change, Verdict verdict) {
 
-        /** Whether this is a significant regression larger than {@code threshold} (0.05 = 5% worse). */
+        /**
+         * Whether this is a significant regression larger than {@code threshold} (0.05 = 5% worse)
+         * with 95% confidence: even the CI's most favourable end is worse than 1 - threshold. With
+         * threshold 0 that is every significant regression, since a significant regression's CI
+         * lies below 1.
+         */
         public boolean regressionBeyond(double threshold) {
-            return verdict == Verdict.REGRESSED && change.performance() < 1 - threshold;
+            return verdict == Verdict.REGRESSED && change.performanceHigh() < 1 - threshold;
         }
     }
 
@@ -101,7 +108,7 @@ public final class RunComparison {
         return List.of("workload", "params", "metric", "labels", "variant", "emulated", "unit", "direction",
                 "n_a", "mean_a", "median_a", "ci_low_a", "ci_high_a", "n_b", "mean_b", "median_b", "ci_low_b", "ci_high_b",
                 "ratio_b_a", "ratio_low", "ratio_high", "performance_b_a", "performance_low", "performance_high", "p_value",
-                "verdict", "beyond_threshold");
+                "verdict", "beyond_threshold", "ci_note");
     }
 
     public static String csv(List<Change> changes, double threshold) {
@@ -116,7 +123,8 @@ public final class RunComparison {
             double nan = Double.NaN;
             v.addAll(List.of(x == null ? nan : x.ratio(), x == null ? nan : x.ratioLow(), x == null ? nan : x.ratioHigh(),
                     x == null ? nan : x.performance(), x == null ? nan : x.performanceLow(), x == null ? nan : x.performanceHigh(),
-                    x == null ? nan : x.pValue(), c.verdict().name().toLowerCase(), c.regressionBeyond(threshold)));
+                    x == null ? nan : x.pValue(), c.verdict().name().toLowerCase(), c.regressionBeyond(threshold),
+                    x == null ? "" : x.note()));
             for (int i = 0; i < v.size(); i++) {
                 sb.append(i == 0 ? "" : ",").append(TabularReport.csvCell(v.get(i)));
             }
@@ -141,7 +149,8 @@ public final class RunComparison {
         for (Change c : changes) {
             String w = c.key().workload() + (c.key().params().isEmpty() ? "" : " (" + ReportData.paramsLabel(c.key().params()) + ")");
             Comparison x = c.change();
-            String verdict = c.verdict().words() + (c.regressionBeyond(threshold) ? " beyond " + pct(threshold) : "");
+            String verdict = c.verdict() == Verdict.UNTESTED && !x.note().isEmpty() ? "untested: " + x.note()
+                    : c.verdict().words() + (c.regressionBeyond(threshold) ? " beyond " + pct(threshold) : "");
             rows.add(List.of(w, c.variant() + (c.emulated() ? " EMULATED (TCG)" : ""), c.key().metricLabel(),
                     c.unit() + " " + c.direction().arrow(),
                     c.a() == null ? "-" : Format.number(c.a().median()), c.b() == null ? "-" : Format.number(c.b().median()),
@@ -162,8 +171,10 @@ public final class RunComparison {
             rows.forEach(t::add);
             sb.append(t.render());
         }
-        sb.append(markdown ? "\n" : "\n").append("change: (B - A) / A of the metric's mean, its 95% CI by the delta method; ")
-                .append("improved/REGRESSED only where Welch's t-test gives p < 0.05, read by the metric's direction (\u2191 higher is better, \u2193 lower is better).\n");
+        sb.append(markdown ? "\n" : "\n").append("change: (B - A) / A of the metric's mean, its 95% CI computed on the log scale of the ratio; ")
+                .append("improved/REGRESSED only where that CI excludes 0 (t-test of the log ratio of means, p < 0.05), ")
+                .append("read by the metric's direction (\u2191 higher is better, \u2193 lower is better); ")
+                .append("beyond ").append(pct(threshold)).append(": the whole CI is worse than the threshold.\n");
         return sb.toString();
     }
 

@@ -94,6 +94,21 @@ final class SyntheticRun {
         return m;
     }
 
+    /** Exactly these measured values of one metric (no warm-up), for figures a test needs to the digit. */
+    SyntheticRun values(String workload, Map<String, Object> params, V v, String metric, String unit, Direction direction,
+                        double... values) {
+        String trialId = trialId(workload, params, v);
+        environment(v);
+        for (int i = 0; i < values.length; i++) {
+            samples.add(new Sample(runId, trialId, workload, params, v.environment(), v.label(), v.settings(), v.emulated(),
+                    i + 1, false, metric, Map.of(), values[i], unit, direction, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(i),
+                    metadataOf(v)));
+        }
+        trials.put(trialId, new TrialRecord(trialId, workload, params, v.environment(), v.label(), v.settings(), TrialStatus.DONE,
+                values.length, 0, null));
+        return this;
+    }
+
     SyntheticRun failed(String workload, Map<String, Object> params, V v, String failure) {
         String trialId = trialId(workload, params, v);
         trials.put(trialId, new TrialRecord(trialId, workload, params, v.environment(), v.label(), v.settings(), TrialStatus.FAILED,
