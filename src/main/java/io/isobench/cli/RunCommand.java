@@ -10,6 +10,7 @@ import io.isobench.env.Environments;
 import io.isobench.host.HostFacts;
 import io.isobench.host.NoiseSources;
 import io.isobench.result.RunDirectory;
+import io.isobench.result.RunLock;
 import io.isobench.result.RunRecord;
 import io.isobench.result.RunStatus;
 import io.isobench.result.Sample;
@@ -161,8 +162,10 @@ final class RunCommand implements Callable<Integer> {
                 + " variants, results in " + dir.path());
         out.flush();
         RunRecord done;
-        try (Progress progress = Progress.forConsole(System.err)) {
-            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv), progress, boot).run();
+        // held while the run lives: doctor --clean keeps what a run in progress uses; a second --resume is refused
+        try (RunLock lock = RunLock.acquire(dir.id()); Progress progress = Progress.forConsole(System.err)) {
+            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv).forRun(dir.id()), progress, boot)
+                    .run();
         }
         String base = plan.baseline() == null ? null : plan.baseline().label();
         out.println(ReportCommand.console(dir, done, base));

@@ -48,6 +48,29 @@ public final class DockerEnvironment implements Environment {
     }
 
     @Override
+    public List<io.isobench.env.Leftover> leftovers() {
+        List<io.isobench.env.Leftover> out = new java.util.ArrayList<>();
+        try (DockerEngine engine = DockerEngine.connect(java.time.Duration.ofSeconds(5))) {
+            DockerLeftovers finder = new DockerLeftovers(engine);
+            for (DockerLeftovers.Leftover l : finder.find(null)) {
+                long bytes = l.kind().equals("folder") ? io.isobench.env.Files2.diskUsage(java.nio.file.Path.of(l.name())) : -1;
+                out.add(new io.isobench.env.Leftover(l.runId(), l.kind(), l.name(), bytes, l.state() == null ? "" : l.state(), () -> {
+                    // a fresh connection: the one that found it is closed by then
+                    try (DockerEngine e = DockerEngine.connect(java.time.Duration.ofSeconds(10))) {
+                        List<String> failed = new DockerLeftovers(e).remove(List.of(l));
+                        if (!failed.isEmpty()) {
+                            throw new java.io.IOException(String.join("; ", failed));
+                        }
+                    }
+                }));
+            }
+        } catch (RuntimeException e) {
+            // no engine answers: nothing of docker's that could be seen
+        }
+        return out;
+    }
+
+    @Override
     public Map<String, String> shapedFacts(Map<String, String> settings) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         String cpus = settings.getOrDefault(DockerSettings.CPUS, DockerSettings.NONE);
