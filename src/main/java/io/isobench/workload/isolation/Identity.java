@@ -48,7 +48,8 @@ public final class Identity {
     static Map<String, Object> read() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("boot_id", SysFiles.firstLine(Path.of("/proc/sys/kernel/random/boot_id")).orElse(""));
-        m.put("kernel", SysFiles.firstLine(Path.of("/proc/sys/kernel/osrelease")).orElse(""));
+        // uname's release where /proc/sys/kernel/osrelease is missing (gVisor has none)
+        m.put("kernel", SysFiles.firstLine(Path.of("/proc/sys/kernel/osrelease")).orElse(System.getProperty("os.version", "")));
         for (String ns : NAMESPACES) {
             m.put("ns_" + ns, InsideFacts.namespaceOf(ns));
         }

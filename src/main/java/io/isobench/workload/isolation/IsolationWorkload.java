@@ -99,21 +99,25 @@ public final class IsolationWorkload implements Workload {
         Object seesHostPid;
         if (own) {
             seesHostPid = KernelIdentity.OWN;
-            pidEvidence += ", all of its own kernel (" + kernel.evidence() + ")";
+            pidEvidence += ", all of its own kernel (" + kernel.brief() + ")";
         } else {
-            seesHostPid = pidMatches ? (kernel.kind() == KernelIdentity.Kind.HOST ? (Object) true : KernelIdentity.UNKNOWN) : false;
+            if (!pidMatches) {
+                seesHostPid = false;
+            } else {
+                seesHostPid = kernel.kind() == KernelIdentity.Kind.HOST ? Boolean.TRUE : KernelIdentity.UNKNOWN;
+            }
             pidEvidence += "; host pid " + hostPid + (pidMatches ? " visible with the host's start time" : " not visible");
         }
         verdict(verdicts, "host_pids_visible", seesHostPid, pidEvidence);
         r.lower("visible_processes", pids.size(), "processes");
 
         verdict(verdicts, "host_network_namespace", net.hostNamespace(), KernelIdentity.namespaceEvidence("net", inside, host)
-                + (kernel.kind() == KernelIdentity.Kind.GVISOR ? "; " + net.evidence() : own ? "; " + kernel.evidence() : ""));
+                + (kernel.kind() == KernelIdentity.Kind.GVISOR ? "; " + net.evidence() : own ? "; " + kernel.brief() : ""));
         Map<String, Object> sharedNs = new LinkedHashMap<>();
         for (String ns : List.of("pid", "mnt")) {
             sharedNs.put(ns, kernel.namespace(ns, inside, host));
             verdict(verdicts, "host_" + (ns.equals("mnt") ? "mount" : ns) + "_namespace", sharedNs.get(ns),
-                    KernelIdentity.namespaceEvidence(ns, inside, host) + (own ? "; " + kernel.evidence() : ""));
+                    KernelIdentity.namespaceEvidence(ns, inside, host) + (own ? "; " + kernel.brief() : ""));
         }
 
         List<String> mounts = SysFiles.lines(Path.of("/proc/self/mounts"));
@@ -167,7 +171,7 @@ public final class IsolationWorkload implements Workload {
         String uidMap = String.join(" | ", SysFiles.lines(Path.of("/proc/self/uid_map"))).trim().replaceAll("\\s+", " ");
         boolean identityMap = uidMap.equals("0 0 4294967295");
         verdict(verdicts, "user_namespace", own ? KernelIdentity.OWN : !identityMap, "uid_map: " + uidMap
-                + (own ? " (its own kernel's ids; " + kernel.evidence() + ")" : identityMap ? " (the host's ids)" : " (remapped)"));
+                + (own ? " (its own kernel's ids; " + kernel.brief() + ")" : identityMap ? " (the host's ids)" : " (remapped)"));
 
         // what would let a process reach the host; capabilities and a docker socket count only
         // where they are the host kernel's (a VM's root is root of its own kernel alone), the

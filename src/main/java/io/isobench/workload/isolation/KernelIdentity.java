@@ -12,9 +12,10 @@ import java.util.function.Supplier;
  * identifier (a namespace's inode, a PID, a uid map) means "the host's" only in the first case.
  *
  * @param kind     which kernel
- * @param evidence what was compared, both sides
+ * @param brief    which kernel with both sides' boot ids and releases, for other verdicts' evidence
+ * @param evidence the brief and what else told the kernels apart (gVisor's signature, the machine)
  */
-record KernelIdentity(Kind kind, String evidence) {
+record KernelIdentity(Kind kind, String brief, String evidence) {
 
     /** The verdict of a sharing question where the environment runs a kernel of its own. */
     static final String OWN = "own kernel: not shared";
@@ -58,36 +59,39 @@ record KernelIdentity(Kind kind, String evidence) {
         String hostRelease = str(host, "kernel");
         String version = str(inside, "proc_version");
         String hostVersion = str(host, "proc_version");
-        String releases = "release " + orNone(release) + " (host " + orNone(hostRelease) + ")";
-        String boots = "boot id " + orNone(boot) + (boot.equals(hostBoot) ? " = host's" : " vs host's " + orNone(hostBoot));
+        String ids = "boot id " + orNone(boot) + (!boot.isEmpty() && boot.equals(hostBoot) ? " = host's" : " vs host's " + orNone(hostBoot))
+                + ", release " + orNone(release) + (release.equals(hostRelease) ? " = host's" : " vs host's " + orNone(hostRelease));
+        List<String> details = new ArrayList<>();
         if (!boot.isEmpty() && !hostBoot.isEmpty()) {
             if (boot.equals(hostBoot)) {
-                return new KernelIdentity(Kind.HOST, "the host's kernel: " + boots + ", " + releases);
+                return new KernelIdentity(Kind.HOST, "the host's kernel: " + ids, "the host's kernel: " + ids);
             }
         } else if (!version.isEmpty() && !hostVersion.isEmpty() && !version.equals(hostVersion)) {
-            boots = "no boot id " + (boot.isEmpty() ? "inside" : "from the host") + "; kernel version '" + version + "' vs host's '"
-                    + hostVersion + "'";
+            // no boot id to compare (gVisor shows none): the version text still tells kernels apart
+            details.add("kernel version '" + version + "' vs host's '" + hostVersion + "'");
         } else {
-            return new KernelIdentity(Kind.UNKNOWN, "cannot tell whose kernel answers: " + boots + ", " + releases
-                    + ", version '" + orNone(version) + "'" + (version.equals(hostVersion) ? " = host's" : ""));
+            String why = "cannot tell whose kernel answers: " + ids + ", version text " + (version.equals(hostVersion) ? "= host's" : "missing");
+            return new KernelIdentity(Kind.UNKNOWN, why, why);
         }
         // another kernel: gVisor's Sentry or a guest's
-        String dmesg = dmesgHead.get();
-        String gvisorLine = dmesg.lines().filter(l -> l.contains("Starting gVisor")).findFirst().map(String::strip).orElse("");
-        List<String> signature = new ArrayList<>();
-        if (!gvisorLine.isEmpty()) {
-            signature.add("dmesg '" + gvisorLine + "'");
-        }
-        if (version.equals(GVISOR_VERSION)) {
-            signature.add("gVisor's fixed version text '" + version + "'");
-        }
-        if (!signature.isEmpty()) {
-            return new KernelIdentity(Kind.GVISOR, "own kernel, gVisor's Sentry: " + String.join(", ", signature) + "; "
-                    + boots + ", " + releases);
+        String gvisorLine = dmesgHead.get().lines().filter(l -> l.contains("Starting gVisor")).findFirst().map(String::strip).orElse("");
+        boolean gvisorVersion = version.equals(GVISOR_VERSION);
+        if (!gvisorLine.isEmpty() || gvisorVersion) {
+            if (!gvisorLine.isEmpty()) {
+                details.add(0, "dmesg '" + gvisorLine + "'");
+            }
+            if (gvisorVersion && details.stream().noneMatch(d -> d.contains(GVISOR_VERSION))) {
+                details.add("gVisor's fixed version text '" + GVISOR_VERSION + "'");
+            }
+            String brief = "own kernel, gVisor's Sentry: " + ids;
+            return new KernelIdentity(Kind.GVISOR, brief, brief + "; " + String.join("; ", details));
         }
         String machine = str(inside, "machine");
-        return new KernelIdentity(Kind.GUEST, "own kernel, a guest's: " + boots + ", " + releases
-                + (machine.isEmpty() ? "" : ", machine " + machine));
+        if (!machine.isEmpty()) {
+            details.add("machine " + machine);
+        }
+        String brief = "own kernel, a guest's: " + ids;
+        return new KernelIdentity(Kind.GUEST, brief, details.isEmpty() ? brief : brief + "; " + String.join("; ", details));
     }
 
     /**

@@ -57,27 +57,27 @@ record NetworkStack(String stack, Object hostNamespace, String evidence) {
                 String stack = kernel.kind() == Kind.UNKNOWN ? KernelIdentity.UNKNOWN
                         : HOST_KERNEL + (Boolean.TRUE.equals(shared) ? HOSTS_NAMESPACE : OWN_NAMESPACE) + loopbackOnly;
                 yield new NetworkStack(stack, shared, (kernel.kind() == Kind.HOST ? "the host kernel's stack: " : "")
-                        + ns + "; " + seen + "; " + kernel.evidence());
+                        + ns + "; " + seen + "; " + kernel.brief());
             }
             case GVISOR -> {
                 if (rmem.isEmpty() || hostRmem.isEmpty()) {
                     yield new NetworkStack("gVisor, stack " + KernelIdentity.UNKNOWN, KernelIdentity.UNKNOWN,
-                            "no TCP buffer sysctls to compare: " + sysctls + "; " + seen + "; " + kernel.evidence());
+                            "no TCP buffer sysctls to compare: " + sysctls + "; " + seen + "; " + kernel.brief());
                 }
                 if (!(rmem.equals(hostRmem) && wmem.equals(hostWmem))) {
                     yield new NetworkStack(NETSTACK + loopbackOnly, KernelIdentity.OWN, "gVisor's own network stack: " + sysctls
-                            + " differ from the host kernel's; " + seen + "; " + kernel.evidence());
+                            + " differ from the host kernel's; " + seen + "; " + kernel.brief());
                 }
                 Object shared = passthroughNamespace(inside, host);
                 String which = Boolean.TRUE.equals(shared) ? HOSTS_NAMESPACE : OWN_NAMESPACE;
                 yield new NetworkStack(PASSTHROUGH + which + loopbackOnly, shared,
                         "gVisor's host-network passthrough: " + sysctls + " are the host kernel's; " + seen + " vs host's "
                                 + String.join(" ", strings(host.get("net_interfaces"))) + ", IPv6 " + addressesEvidence(inside, host)
-                                + "; " + kernel.evidence());
+                                + "; " + kernel.brief());
             }
             case GUEST -> new NetworkStack(GUEST_KERNEL + loopbackOnly, KernelIdentity.OWN,
                     "the guest kernel's own stack (what carries its packets on the host is the VM's network device); "
-                            + seen + "; " + kernel.evidence());
+                            + seen + "; " + kernel.brief());
         };
     }
 

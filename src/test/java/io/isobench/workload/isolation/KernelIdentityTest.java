@@ -78,7 +78,7 @@ class KernelIdentityTest {
     void gvisorIsToldByItsBootMessagesOrItsFixedVersionText() {
         KernelIdentity byDmesg = KernelIdentity.of(gvisor(), host(), () -> GVISOR_DMESG);
         assertThat(byDmesg.kind()).isEqualTo(Kind.GVISOR);
-        assertThat(byDmesg.evidence()).contains("Starting gVisor").contains("no boot id inside").contains(HOST_VERSION);
+        assertThat(byDmesg.evidence()).contains("Starting gVisor").contains("boot id (none) vs host's ac705bee").contains(HOST_VERSION);
 
         // dmesg refused or missing: the version text alone still names it
         KernelIdentity byVersion = KernelIdentity.of(gvisor(), host(), () -> "");
@@ -102,10 +102,10 @@ class KernelIdentityTest {
 
     @Test
     void aNamespaceIsTheHostsOnlyOnTheHostsKernelWithTheSameDeviceAndInode() {
-        KernelIdentity hostKernel = new KernelIdentity(Kind.HOST, "same");
-        KernelIdentity guestKernel = new KernelIdentity(Kind.GUEST, "guest");
-        KernelIdentity gvisorKernel = new KernelIdentity(Kind.GVISOR, "gvisor");
-        KernelIdentity unknownKernel = new KernelIdentity(Kind.UNKNOWN, "?");
+        KernelIdentity hostKernel = new KernelIdentity(Kind.HOST, "same", "same");
+        KernelIdentity guestKernel = new KernelIdentity(Kind.GUEST, "guest", "guest");
+        KernelIdentity gvisorKernel = new KernelIdentity(Kind.GVISOR, "gvisor", "gvisor");
+        KernelIdentity unknownKernel = new KernelIdentity(Kind.UNKNOWN, "?", "?");
 
         // the VM case measured here: identical text and numbers, another kernel
         assertThat(guestKernel.namespace("pid", guest(), host())).isEqualTo(KernelIdentity.OWN);

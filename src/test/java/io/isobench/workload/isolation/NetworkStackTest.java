@@ -21,9 +21,13 @@ class NetworkStackTest {
     static final String HOST_WMEM = "4096 16384 4194304";
     static final String NETSTACK_MEM = "4096 1048576 4194304";
 
-    static final KernelIdentity HOST = new KernelIdentity(Kind.HOST, "the host's kernel: boot id b = host's");
-    static final KernelIdentity GVISOR = new KernelIdentity(Kind.GVISOR, "own kernel, gVisor's Sentry");
-    static final KernelIdentity GUEST = new KernelIdentity(Kind.GUEST, "own kernel, a guest's");
+    static final KernelIdentity HOST = kernel(Kind.HOST, "the host's kernel: boot id b = host's");
+    static final KernelIdentity GVISOR = kernel(Kind.GVISOR, "own kernel, gVisor's Sentry");
+    static final KernelIdentity GUEST = kernel(Kind.GUEST, "own kernel, a guest's");
+
+    static KernelIdentity kernel(Kind kind, String evidence) {
+        return new KernelIdentity(kind, evidence, evidence);
+    }
 
     static Map<String, Object> host() {
         Map<String, Object> m = new HashMap<>();
