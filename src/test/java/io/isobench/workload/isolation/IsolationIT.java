@@ -132,6 +132,7 @@ class IsolationIT {
                   - name: vm
                     variants: [{image: small}]
                 """.formatted(passthrough == null ? "" : ", {image: small, runtime: " + passthrough + "}"));
+        List<String> interfacesBefore = Identity.interfaces();
         StringWriter out = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), "run", "--suite", suite.toString(),
                 "--results", tmp.resolve("results").toString());
@@ -162,8 +163,9 @@ class IsolationIT {
         assertThat(nat.v("host_network_namespace")).isEqualTo(true);
         assertThat(nat.v("host_pid_namespace")).isEqualTo(true);
         assertThat(nat.v("host_mount_namespace")).isEqualTo(true);
-        // the host's interfaces, but for the veth pairs other containers bring and take while this runs
-        List<String> lasting = Identity.interfaces().stream().filter(i -> !i.startsWith("veth")).toList();
+        // the host's interfaces that lasted the whole run (other runs on this host add and remove veths and taps)
+        List<String> lasting = Identity.interfaces().stream().filter(interfacesBefore::contains).toList();
+        assertThat(lasting).contains("lo");
         assertThat(nat.ev("network_interfaces").split(" ")).contains(lasting.toArray(String[]::new));
         assertThat(nat.n("capabilities")).isEqualTo(Long.bitCount(testCaps));
         assertThat(nat.v("seccomp")).isEqualTo(status("Seccomp"));
