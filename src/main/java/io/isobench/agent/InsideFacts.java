@@ -58,6 +58,8 @@ public final class InsideFacts {
         for (String ns : List.of("pid", "net", "mnt")) {
             m.put("ns_" + ns, namespace(ns));
         }
+        // what the isolation probe compares besides: namespace device+inode, network stack
+        m.putAll(io.isobench.workload.isolation.Identity.additions());
         return m;
     }
 
