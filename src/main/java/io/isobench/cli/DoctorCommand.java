@@ -49,7 +49,13 @@ final class DoctorCommand implements Callable<Integer> {
             boolean found = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin", tool));
             out.printf("%-8s %s  %s%n", tool, found ? "ok     " : "MISSING", found ? "CPU pinning (native pin=...)" : "needed for CPU pinning; fix: apt-get install util-linux");
         }
+        String netns = io.isobench.client.NetnsClient.unavailableReason();
+        out.printf("%-8s %s  %s%n", "client", netns == null ? "ok     " : "local  ", netns == null
+                ? "server workloads' load from a network namespace behind a veth (client=netns)"
+                : "server workloads' load from the host's own stack (client=local): " + netns);
         dockerLeftovers(out);
+        io.isobench.client.NetnsClient.leftovers().forEach(l -> out.println("client namespace left (of a run still going, or of a "
+                + "killed one: then remove it with ip netns del " + l + "; ip link del its isb- veth): " + l));
         return nativeOk ? 0 : 1;
     }
 

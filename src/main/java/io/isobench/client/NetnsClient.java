@@ -115,6 +115,21 @@ public final class NetnsClient implements ClientPlace {
         return null;
     }
 
+    /** Client namespaces of isobench runs that exist now (of a run going on, or left by one killed with -9). */
+    public static List<String> leftovers() {
+        if (ipTool() == null) {
+            return List.of();
+        }
+        try {
+            return HostNet.ourNamespaces().stream().filter(n -> n.endsWith("-client")).toList();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -65,7 +65,7 @@ class DockerNatPathIT {
 
     /** Packets counted by the DNAT rule Docker made for a host port ({@code iptables -t nat -L DOCKER -v -x -n}). */
     static long dnatPackets(int hostPort) throws Exception {
-        Pattern rule = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s+DNAT\\s+tcp\\b.*\\bdpt:" + hostPort + "\\b.*$", Pattern.MULTILINE);
+        Pattern rule = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s+DNAT\\s+(?:tcp|6)\\s.*\\bdpt:" + hostPort + "\\b.*$", Pattern.MULTILINE);
         Matcher m = rule.matcher(HostNet.run("iptables", "-w", "-t", "nat", "-L", "DOCKER", "-v", "-x", "-n"));
         assertThat(m.find()).as("Docker's DNAT rule for host port " + hostPort).isTrue();
         return Long.parseLong(m.group(1));
