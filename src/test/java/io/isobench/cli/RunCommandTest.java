@@ -179,6 +179,17 @@ class RunCommandTest {
         assertThat(doctor.out()).contains("native").contains("ok");
         Cli help = Cli.run("--help");
         assertThat(help.out()).contains("run").contains("report").doesNotContain("agent");
+        // every subcommand answers -h and --help with its own usage, exit 0
+        for (String cmd : List.of("run", "report", "compare", "list", "doctor", "image")) {
+            for (String flag : List.of("-h", "--help")) {
+                Cli h = Cli.run(cmd, flag);
+                assertThat(h.exit()).as(cmd + " " + flag + ": " + h.all()).isZero();
+                assertThat(h.out()).as(cmd + " " + flag).contains("Usage: isobench " + cmd);
+            }
+        }
+        Cli sub = Cli.run("image", "build", "-h");
+        assertThat(sub.exit()).as(sub.all()).isZero();
+        assertThat(sub.out()).contains("Usage: isobench image build");
     }
 
     @Test
