@@ -57,6 +57,10 @@ final class DoctorCommand implements Callable<Integer> {
             boolean found = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin", tool));
             out.printf("%-8s %s  %s%n", tool, found ? "ok     " : "MISSING", found ? "CPU pinning (native pin=...)" : "needed for CPU pinning; fix: apt-get install util-linux");
         }
+        String netns = io.isobench.client.NetnsClient.unavailableReason();
+        out.printf("%-8s %s  %s%n", "client", netns == null ? "ok     " : "local  ", netns == null
+                ? "server workloads' load from a network namespace behind a veth (client=netns)"
+                : "server workloads' load from the host's own stack (client=local): " + netns);
         leftovers(out);
         return nativeOk ? 0 : 1;
     }
@@ -70,9 +74,11 @@ final class DoctorCommand implements Callable<Integer> {
      */
     private void leftovers(PrintWriter out) {
         List<Leftover> found = new ArrayList<>();
+        List<Leftover> all = new ArrayList<>(io.isobench.client.NetnsClient.leftovers());
         for (Environment e : Environments.all()) {
-            e.leftovers().stream().filter(l -> runs == null || runs.contains(l.runId())).forEach(found::add);
+            all.addAll(e.leftovers());
         }
+        all.stream().filter(l -> runs == null || runs.contains(l.runId())).forEach(found::add);
         out.println();
         if (found.isEmpty()) {
             out.println("leftovers: none (no container, volume, folder, VM, device or agent process of an isobench run)");

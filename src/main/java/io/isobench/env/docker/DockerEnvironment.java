@@ -32,7 +32,7 @@ public final class DockerEnvironment implements Environment {
 
     @Override
     public String description() {
-        return "a Docker container on the local engine (network nat|bridge|host|none, storage overlay|volume|bind, runtime runc|runsc, "
+        return "a Docker container on the local engine (network nat|proxy|bridge|host|none, storage overlay|volume|bind, runtime runc|runsc, "
                 + "cpus/cpuset/memory limits)";
     }
 
