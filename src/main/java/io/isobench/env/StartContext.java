@@ -12,7 +12,15 @@ import java.time.Duration;
  * @param agent       how to start the agent (JRE and jar)
  * @param cleanup     where to register what is created, before it exists
  * @param bootTimeout how long the agent may take to answer its first request
+ * @param offHeap     the most memory any workload planned for the instance allocates outside the
+ *                    agent's heap ({@link io.isobench.workload.Workload#offHeap}): the agent's heap
+ *                    is sized to leave it room ({@link AgentMemory})
  */
 public record StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host,
-                           Duration bootTimeout) {
+                           Duration bootTimeout, long offHeap) {
+
+    /** For an instance whose workloads allocate nothing outside the heap (tests, tools). */
+    public StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host, Duration bootTimeout) {
+        this(runId, logDir, agent, cleanup, host, bootTimeout, 0);
+    }
 }

@@ -91,7 +91,10 @@ public final class TestWorkloads {
         }
     }
 
-    /** Kills the agent's JVM on the spot, as a crash or the OOM killer would. */
+    /**
+     * Kills the agent's JVM on the spot, as a crash or the OOM killer would: every time, or with
+     * {@code once=FILE} only the first time (the file remembers it across agents).
+     */
     public static final class Exit implements Workload {
         @Override
         public String name() {
@@ -105,11 +108,19 @@ public final class TestWorkloads {
 
         @Override
         public List<ParamSpec> params() {
-            return List.of();
+            return List.of(ParamSpec.of("once", ParamType.STRING, "a file: die only while it does not exist (it is created)")
+                    .defaultValue("").build());
         }
 
         @Override
-        public WorkloadResult runInside(Params p, InsideContext ctx) {
+        public WorkloadResult runInside(Params p, InsideContext ctx) throws java.io.IOException {
+            String once = p.getString("once");
+            if (!once.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(once))) {
+                return WorkloadResult.builder().higher("value", 1, "units").build();
+            }
+            if (!once.isEmpty()) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(once), "died once\n");
+            }
             System.err.println("test_exit: halting the agent");
             Runtime.getRuntime().halt(7);
             return null;
