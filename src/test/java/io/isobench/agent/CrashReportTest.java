@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class CrashReportTest {
+public class CrashReportTest {
 
     /** The header of a HotSpot crash report as JDK 25 writes it (abridged after the header). */
-    static final String SIGNAL = """
+    public static final String SIGNAL = """
             #
             # A fatal error has been detected by the Java Runtime Environment:
             #
