@@ -95,12 +95,25 @@ final class QemuCommand {
                 "-device", "virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME));
         c.addAll(List.of("-serial", "file:" + p.console()));
         c.addAll(List.of("-qmp", "unix:" + p.qmpSocket() + ",server=on,wait=off"));
+        // QMP serves one client (isobench); a human monitor beside it lets an operator (or a test) look into a
+        // running guest, e.g. "sendkey alt-sysrq-t" to have the guest kernel list its tasks on the console
+        c.addAll(List.of("-chardev", "socket,id=hmp,path=" + monitorSocket(p) + ",server=on,wait=off", "-mon", "chardev=hmp,mode=readline"));
         return c;
     }
 
-    /** The guest kernel's command line: serial console, root disk, our init, network configuration. */
+    /** The human monitor's socket, beside QMP's in the instance's folder. */
+    static Path monitorSocket(Paths p) {
+        return p.qmpSocket().resolveSibling("monitor.sock");
+    }
+
+    /**
+     * The guest kernel's command line: serial console, root disk, our init, network configuration.
+     * Every magic SysRq function is enabled: they are reached only through the human monitor's
+     * keyboard ({@link #monitorSocket}), where killing or listing the guest's tasks is what an
+     * operator looking into a stuck guest wants.
+     */
     static String kernelArgs(Net net, String init) {
-        return "console=ttyS0 root=/dev/vda rw init=" + init + " panic=-1 net.ifnames=0 isobench.net=" + net.guestConfig();
+        return "console=ttyS0 root=/dev/vda rw init=" + init + " panic=-1 net.ifnames=0 sysrq_always_enabled isobench.net=" + net.guestConfig();
     }
 
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {
