@@ -79,11 +79,12 @@ final class DockerInstance implements EnvironmentInstance {
     private final String containerIp;
     private final Ports publishedPorts;
     private final List<Cleanup.Handle> handles;
+    private final DeathWatch watch;
     private volatile boolean paused;
 
     private DockerInstance(Variant variant, DockerSettings settings, DockerEngine engine, String containerId, AttachedStdio stdio,
                            AgentClient agent, Map<String, Object> insideFacts, Map<String, Object> facts, List<Integer> ports,
-                           String containerIp, Ports publishedPorts, List<Cleanup.Handle> handles) {
+                           String containerIp, Ports publishedPorts, List<Cleanup.Handle> handles, DeathWatch watch) {
         this.variant = variant;
         this.settings = settings;
         this.engine = engine;
@@ -96,6 +97,7 @@ final class DockerInstance implements EnvironmentInstance {
         this.containerIp = containerIp;
         this.publishedPorts = publishedPorts;
         this.handles = handles;
+        this.watch = watch;
     }
 
     static DockerInstance start(Variant variant, DockerSettings s, StartContext ctx) throws Exception {
@@ -212,7 +214,7 @@ final class DockerInstance implements EnvironmentInstance {
             Map<String, Object> facts = facts(c, s, image, info, name, dataDir, storageSource, ip, published, ports, command);
             facts.put("start_phases_ms", phases);
             return new DockerInstance(variant, s, engine, id, stdio, agent, inside, facts, List.copyOf(ports), ip, published,
-                    List.copyOf(handles));
+                    List.copyOf(handles), watch);
         } catch (Exception | Error e) {
             if (agent != null) {
                 agent.close();
@@ -579,6 +581,10 @@ final class DockerInstance implements EnvironmentInstance {
             }
         } catch (Exception ignored) {
             // it is removed by force below
+        }
+        if (stdio.ended()) {
+            // the agent ended without a goodbye, maybe between requests: its crash report, if any, goes with the run's logs first
+            watch.death();
         }
         agent.close();
         stdio.close();

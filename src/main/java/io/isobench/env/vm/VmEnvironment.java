@@ -323,7 +323,7 @@ public final class VmEnvironment implements Environment {
             facts.put("console_log", console.toString());
             Map<Integer, Integer> hostByInside = new LinkedHashMap<>();
             forwards.forEach((h, i) -> hostByInside.put(i, h));
-            return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles);
+            return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles, watch);
         } catch (Exception | Error e) {
             if (agent != null) {
                 agent.close();
