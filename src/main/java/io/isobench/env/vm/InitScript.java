@@ -37,6 +37,8 @@ final class InitScript {
     static final String REPORT_BEGINS = "crash report begins:";
     static final String REPORT_ENDS = "crash report ends";
     static final String END_REPORTED = "agent end reported";
+    /** The kernel command line's word that gives the agent's maximum heap, e.g. {@code isobench.heap=1024m}. */
+    static final String HEAP_ARG = "isobench.heap";
     /** The prefix of every line the init writes to the console. */
     static final String LOG_PREFIX = "isobench-init: ";
     /** Drivers the guest loads; the modules and their dependencies go onto the root disk. */
@@ -127,6 +129,8 @@ final class InitScript {
                 OUT=$!
                 # a crash report goes to the data disk (%CRASH_GLOB%), else to the working folder (/tmp)
                 cd /tmp
+                # the heap the host sized for this guest's memory and workloads (the JVM's default without one)
+                HEAP=$(arg %HEAP_ARG%)
                 $B env -i %AGENT_ENV% $GUEST_ENV %AGENT% < %RUN%/agent.in > /dev/console 2> /dev/console 3>&- &
                 AGENT=$!
                 log "agent started (pid $AGENT)"
@@ -159,7 +163,10 @@ final class InitScript {
                 .replace("%REPORT_ENDS%", REPORT_ENDS)
                 .replace("%END_REPORTED%", END_REPORTED)
                 .replace("%AGENT_ENV%", String.join(" ", agentEnv.entrySet().stream().map(e -> quoted(e.getKey() + "=" + e.getValue())).toList()))
-                .replace("%AGENT%", String.join(" ", agentCommand.stream().map(InitScript::quoted).toList()));
+                .replace("%HEAP_ARG%", HEAP_ARG)
+                // the heap option right after the java binary, unquoted so that it is left out when empty
+                .replace("%AGENT%", quoted(agentCommand.get(0)) + " ${HEAP:+-Xmx$HEAP} "
+                        + String.join(" ", agentCommand.subList(1, agentCommand.size()).stream().map(InitScript::quoted).toList()));
     }
 
     /** One shell word, single-quoted when it needs to be. */

@@ -48,11 +48,15 @@ final class QemuCommand {
      * @param name      the VM's name (shows in ps and in QEMU's thread names)
      */
     static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net) {
-        return build(s, accel, hugepages, name, p, net, InitScript.PATH);
+        return build(s, accel, hugepages, name, p, net, InitScript.PATH, 0);
     }
 
-    /** As above, with the guest's init program given (tests boot a guest that cannot start). */
-    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init) {
+    /**
+     * As above, with the guest's init program given (tests boot a guest that cannot start) and the
+     * agent's maximum heap in MiB (0: the JVM's default), which the init reads from the kernel's
+     * command line: the init, and so the cached root disk, stays the same whatever the heap.
+     */
+    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init, long heapMib) {
         List<String> c = new ArrayList<>();
         c.add(QEMU);
         c.addAll(List.of("-name", "guest=" + name + ",debug-threads=on"));
@@ -71,7 +75,7 @@ final class QemuCommand {
         }
         c.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         c.addAll(List.of("-kernel", p.kernel().toString(), "-initrd", p.initrd().toString()));
-        c.addAll(List.of("-append", kernelArgs(net, init)));
+        c.addAll(List.of("-append", kernelArgs(net, init) + (heapMib > 0 ? " " + InitScript.HEAP_ARG + "=" + heapMib + "m" : "")));
         c.addAll(drive("root", p.rootDisk(), s, null));
         if (p.dataDisk() != null) {
             c.addAll(drive("data", p.dataDisk(), s, InitScript.DATA_SERIAL));

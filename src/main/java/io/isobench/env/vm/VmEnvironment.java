@@ -195,8 +195,7 @@ public final class VmEnvironment implements Environment {
         GuestImages images = new GuestImages(cache, log);
         GuestImages.Base base = images.base(s.image());
         GuestImages.Payload payload = images.payload(ctx.agent());
-        String init = InitScript.text(GuestImages.agentCommand(agentJvmOptions(s.memoryBytes(), ctx.offHeap())),
-                ctx.agent().environment().variables());
+        String init = InitScript.text(GuestImages.agentCommand(agentJvmOptions()), ctx.agent().environment().variables());
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
         // one boot: a guest that fails to start is started again by the runner, the one place that retries starts
@@ -204,13 +203,12 @@ public final class VmEnvironment implements Environment {
     }
 
     /**
-     * The agent's JVM options in a guest: the common ones, a heap that leaves room for the guest
-     * and for what the workloads allocate outside it, its crash report on the data disk (the init
-     * copies it to the console), and its responses on their own FIFO, never its stdout.
+     * The agent's JVM options in a guest: the common ones, its crash report on the data disk (the
+     * init copies it to the console), and its responses on their own FIFO, never its stdout. The
+     * heap comes from the kernel's command line ({@link InitScript#HEAP_ARG}).
      */
-    static List<String> agentJvmOptions(long memory, long offHeap) {
+    static List<String> agentJvmOptions() {
         List<String> jvm = new ArrayList<>(AgentLauncher.defaultJvmOptions());
-        jvm.add(AgentMemory.heapOption(memory, offHeap));
         jvm.add(InitScript.ERROR_FILE_OPTION);
         jvm.add("-D" + Agent.PROTOCOL_CHANNEL + "=" + InitScript.PROTOCOL_FIFO);
         return jvm;
@@ -252,7 +250,9 @@ public final class VmEnvironment implements Environment {
             QemuCommand.Paths paths = new QemuCommand.Paths(kernel.kernel(), initrd, root, data, dir.resolve("qmp.sock"),
                     dir.resolve("agent.sock"), console);
             QemuCommand.Net net = new QemuCommand.Net(forwards, tap, mac);
-            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit);
+            // the agent's heap leaves room in the guest's memory for what its workloads allocate outside it
+            long heapMib = AgentMemory.heapBytes(s.memoryBytes(), ctx.offHeap()) >> 20;
+            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit, heapMib);
 
             qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
             Process q = qemu;
@@ -302,6 +302,8 @@ public final class VmEnvironment implements Environment {
             facts.put("vcpus", s.vcpus());
             facts.put("vcpu_threads", VmInstance.vcpuThreads(q.pid(), cpus));
             facts.put("memory_bytes", s.memoryBytes());
+            facts.put("agent_max_heap_bytes", heapMib << 20);
+            facts.put("agent_off_heap_allowance_bytes", ctx.offHeap());
             facts.put("hugepages", !s.tuned() ? "not requested (untuned)"
                     : hugepages ? "memfd hugetlb 2 MiB pages" : "no hugepages (the host has " + hugeFree + " free 2 MiB pages)");
             facts.put("block", VmInstance.blockDevices(qmp.execute("query-block", Map.of(), Duration.ofSeconds(10))));
