@@ -334,6 +334,7 @@ final class DockerInstance implements EnvironmentInstance {
         private final Path log;
         private final Path crashCopy;
         private volatile AgentException.Death death;
+        private long endSeenAt;
 
         DeathWatch(DockerEngine engine, String id, AttachedStdio stdio, Path log, Path crashCopy) {
             this.engine = engine;
@@ -344,7 +345,7 @@ final class DockerInstance implements EnvironmentInstance {
         }
 
         @Override
-        public AgentException.Death death() {
+        public synchronized AgentException.Death death() {
             if (death != null || !stdio.ended()) {
                 return death;
             }
@@ -358,7 +359,14 @@ final class DockerInstance implements EnvironmentInstance {
                         + DockerEnvironment.rootMessage(e) + ")", log.toString());
             }
             if (Boolean.TRUE.equals(st.getRunning())) {
-                // the stream ended while the container runs: the engine dropped the attach; the agent may live but is unreachable
+                // the engine may close the stream a moment before it records the exit: ask again shortly
+                if (endSeenAt == 0) {
+                    endSeenAt = System.nanoTime();
+                }
+                if (System.nanoTime() - endSeenAt < 3_000_000_000L) {
+                    return null;
+                }
+                // the engine dropped the attach while the container runs: the agent may live but is unreachable
                 return death = new AgentException.Death("the engine ended the attach stream while the container runs ("
                         + stdio.endReason() + ")", log.toString());
             }
