@@ -139,7 +139,8 @@ final class InitScript {
                 # The host watches the console for this line: the agent's end reaches it at once, whatever kept
                 # the port open. Crash reports follow whole between markers, then the guest powers off.
                 log "%EXITED% $STATUS"
-                $B kill $IN $OUT 2>/dev/null
+                # the feeding cat waits on the port: end it; the other ends by itself once it has passed on the last response
+                $B kill $IN 2>/dev/null
                 for f in %CRASH_GLOB% /tmp/hs_err_pid*.log; do
                   [ -f "$f" ] || continue
                   log "%REPORT_BEGINS% $f"
