@@ -43,7 +43,7 @@ public final class CrashReport {
         for (int i = start + 1; i < lines.size() && lines.get(i).startsWith("#"); i++) {
             String l = lines.get(i);
             // "#  SIGSEGV (0xb) at pc=...", "#  Internal Error (...)", "#  guarantee(...) failed: ...", "#  Out of Memory Error ..."
-            if (l.startsWith("#  ") && !l.isBlank()) {
+            if (l.startsWith("#  ") && !l.isBlank() && !l.contains("://")) { // not the bug-report address
                 picked.add(l.substring(3).strip());
             } else if (l.startsWith("# Problematic frame:") && i + 1 < lines.size()) {
                 picked.add("problematic frame: " + lines.get(i + 1).replaceFirst("^#\\s*", "").strip());

@@ -20,6 +20,9 @@ public class CrashReportTest {
             #
             # No core dump will be written. Core dumps have been disabled.
             #
+            # If you would like to submit a bug report, please visit:
+            #   https://github.com/adoptium/adoptium-support/issues
+            #
 
             ---------------  S U M M A R Y ------------
             """;
@@ -38,7 +41,7 @@ public class CrashReportTest {
     void theSummaryNamesTheSignalAndTheFrameOrTheInternalError() {
         assertThat(CrashReport.summary(SIGNAL)).startsWith("SIGSEGV (0xb) at pc=0x00007f3c5d0a1b2c, pid=412, tid=420")
                 .contains("problematic frame: V  [libjvm.so+0x8a1b2c]  PSPromotionManager::copy_to_survivor_space+0x5c")
-                .doesNotContain("No core dump");
+                .doesNotContain("No core dump").doesNotContain("https://");
         assertThat(CrashReport.summary(INTERNAL)).contains("Internal Error (/src/hotspot/share/gc/parallel/psPromotionManager.inline.hpp:280)")
                 .contains("guarantee(new_obj->is_oop()) failed: must be an oop");
         assertThat(CrashReport.summary("Exception in thread \"main\" java.lang.Error")).isEmpty();

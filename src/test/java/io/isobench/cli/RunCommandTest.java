@@ -114,6 +114,26 @@ class RunCommandTest {
     }
 
     @Test
+    void aJvmCrashIsNamedFromItsReportWhichIsKeptWithTheRunsLogs() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_crash", "--iterations", "1", "--warmup", "0",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isEqualTo(Main.TRIALS_FAILED);
+        RunDirectory dir = onlyRun();
+        List<Path> reports;
+        try (Stream<Path> s = Files.list(dir.logs())) {
+            reports = s.filter(p -> p.getFileName().toString().matches("agent-native-hs_err_pid\\d+\\.log")).toList();
+        }
+        // the crash and its retry: two agents, two reports, none in the folder isobench was started from
+        assertThat(reports).hasSize(2);
+        assertThat(dir.readRecord().trials()).singleElement().satisfies(t -> {
+            assertThat(t.status()).isEqualTo(TrialStatus.FAILED);
+            assertThat(t.lost()).hasSize(2).allSatisfy(l -> assertThat(l.reason()).contains("aborted by SIGABRT (status 134)")
+                    .contains("JVM crash: SIGSEGV").contains("problematic frame: C  [libc.so.6").doesNotContain("://")
+                    .contains("hs_err_pid"));
+        });
+    }
+
+    @Test
     void aFailingWorkloadFailsOnlyItsTrial() throws Exception {
         Cli c = Cli.run("run", "--env", "native", "--workload", "test_fail,test_constant", "--iterations", "2",
                 "--results", tmp.resolve("results").toString());

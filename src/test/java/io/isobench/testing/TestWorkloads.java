@@ -127,6 +127,55 @@ public final class TestWorkloads {
         }
     }
 
+    /**
+     * Crashes the agent's JVM as a bug in native code would: libc's memset on address 0 (a
+     * SIGSEGV in native code, which the JVM reports in a crash report before it aborts).
+     */
+    public static final class Crash implements Workload {
+        @Override
+        public String name() {
+            return "test_crash";
+        }
+
+        @Override
+        public String description() {
+            return "test: the agent's JVM crashes in native code";
+        }
+
+        @Override
+        public List<ParamSpec> params() {
+            return List.of();
+        }
+
+        /** Through reflection: the project compiles for Java 21, where java.lang.foreign is a preview API. */
+        @Override
+        public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
+            Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
+            Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
+            Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
+            Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
+            Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
+            Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
+            Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
+            Object linker = linkerC.getMethod("nativeLinker").invoke(null);
+            Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
+            Object memset = ((java.util.Optional<?>) lookupC.getMethod("find", String.class).invoke(lookup, "memset")).orElseThrow();
+            Object args = java.lang.reflect.Array.newInstance(layoutC, 3);
+            java.lang.reflect.Array.set(args, 0, valueLayoutC.getField("ADDRESS").get(null));
+            java.lang.reflect.Array.set(args, 1, valueLayoutC.getField("JAVA_INT").get(null));
+            java.lang.reflect.Array.set(args, 2, valueLayoutC.getField("JAVA_LONG").get(null));
+            Object desc = descC.getMethod("of", layoutC, args.getClass()).invoke(null, valueLayoutC.getField("ADDRESS").get(null), args);
+            java.lang.invoke.MethodHandle mh = (java.lang.invoke.MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC,
+                    java.lang.reflect.Array.newInstance(optionC, 0).getClass()).invoke(linker, memset, desc, java.lang.reflect.Array.newInstance(optionC, 0));
+            try {
+                mh.invokeWithArguments(segmentC.getField("NULL").get(null), 0, 64L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("memset on address 0 threw instead of crashing", t);
+            }
+            throw new IllegalStateException("memset on address 0 returned");
+        }
+    }
+
     /** Throws: the workload fails but the agent survives. */
     public static final class Fail implements Workload {
         @Override
