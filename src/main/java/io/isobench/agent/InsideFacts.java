@@ -33,6 +33,12 @@ public final class InsideFacts {
             m.put("ns_" + ns, namespace(ns));
         }
         m.put("init_comm", SysFiles.firstLine(Path.of("/proc/1/comm")).orElse(""));
+        // what defines "the same software" beyond the JVM's version (compared across variants after a run)
+        m.put("jvm_flags", jvmFlags(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        m.put("cpu_isa", cpuIsa(SysFiles.lines(Path.of("/proc/cpuinfo"))));
+        m.put("page_size", pageSize());
+        m.put("thp", SysFiles.firstLine(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).map(InsideFacts::bracketed).orElse("unknown"));
+        m.put("agent_env", InfluentialVariables.of(System.getenv()));
         m.put("virtualization", virtualization());
         return m;
     }
@@ -53,6 +59,53 @@ public final class InsideFacts {
             m.put("ns_" + ns, namespace(ns));
         }
         return m;
+    }
+
+    /**
+     * The JVM's options less those that are sized or placed per environment on purpose (heap
+     * size, where crash reports go): what must be the same everywhere. Options from
+     * {@code JAVA_TOOL_OPTIONS} and the like appear here too, which is how a leaked one shows.
+     */
+    static String jvmFlags(List<String> inputArguments) {
+        return String.join(" ", inputArguments.stream()
+                .filter(a -> !a.matches("-Xm[sx].*|-XX:(Max|Min|Initial)RAMPercentage=.*|-XX:(Max|Initial)HeapSize=.*|-XX:ErrorFile=.*"
+                        + "|-XX:HeapDumpPath=.*"))
+                .toList());
+    }
+
+    /**
+     * The instruction-set features that decide which kernels native libraries pick (OpenBLAS,
+     * the JIT's vector code), widest first, from the first CPU's flags: e.g. "avx512f avx2 fma avx
+     * sse4_2 ssse3 sse3".
+     */
+    static String cpuIsa(List<String> cpuinfo) {
+        List<String> flags = cpuinfo.stream().filter(l -> l.startsWith("flags")).findFirst()
+                .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))).orElse(List.of());
+        List<String> out = new java.util.ArrayList<>();
+        for (String f : List.of("avx512f", "avx2", "fma", "avx", "sse4_2", "ssse3", "sse3", "3dnow")) {
+            if (flags.contains(f) || (f.equals("sse3") && flags.contains("pni"))) {
+                out.add(f);
+            }
+        }
+        return flags.isEmpty() ? "unknown" : String.join(" ", out);
+    }
+
+    /** The base page size in bytes, from the kernel's view of this process's first mapping. */
+    static long pageSize() {
+        for (String line : SysFiles.lines(Path.of("/proc/self/smaps"))) {
+            if (line.startsWith("KernelPageSize:")) {
+                String[] f = line.split("\\s+");
+                return Long.parseLong(f[1]) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** "always madvise [never]" -> "never". */
+    static String bracketed(String line) {
+        int a = line.indexOf('[');
+        int b = line.indexOf(']');
+        return a >= 0 && b > a ? line.substring(a + 1, b) : line.trim();
     }
 
     /** Field 22 of /proc/PID/stat: the start time in clock ticks since boot, "" when unreadable. */

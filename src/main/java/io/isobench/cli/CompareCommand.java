@@ -16,12 +16,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code isobench compare RUN_A RUN_B}: the same figures of two runs side by side, the change
  * B/A with its CI, improvements and regressions flagged only where significant. For CI pipelines:
- * exits {@value #REGRESSION} when a figure regressed significantly by more than {@code --threshold}.
+ * exits {@value #REGRESSION} when a figure regressed by more than {@code --threshold} with 95%
+ * confidence: its whole CI lies beyond the threshold (a point estimate past it is not enough).
  */
 @Command(name = "compare", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Compare two runs figure by figure: the change from A to B with its 95%% CI;",
-                "improvements and regressions are flagged only where significant (Welch t-test, p < 0.05).",
-                "Exit code 4 when a figure regressed significantly by more than --threshold."})
+                "improvements and regressions are flagged only where that CI excludes no change",
+                "(t-test of the log ratio of means, p < 0.05).",
+                "Exit code 4 when a figure regressed beyond --threshold: its whole 95%% CI worse than the threshold."})
 final class CompareCommand implements Callable<Integer> {
 
     /** The exit code for a significant regression beyond the threshold. */
@@ -37,7 +39,7 @@ final class CompareCommand implements Callable<Integer> {
     Path runB;
 
     @Option(names = "--threshold", paramLabel = "X", defaultValue = "0.05",
-            description = "relative size of a significant regression that fails the command, e.g. 0.05 for 5%% worse (default: ${DEFAULT-VALUE})")
+            description = "relative size of a regression that fails the command when its whole 95%% CI is past it, e.g. 0.05 for 5%% worse (default: ${DEFAULT-VALUE})")
     double threshold;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "console",
@@ -62,6 +64,17 @@ final class CompareCommand implements Callable<Integer> {
             case "markdown", "md" -> out.print(RunComparison.table(runA.toString(), runB.toString(), changes, threshold, true));
             default -> out.print(RunComparison.table(runA.toString(), runB.toString(), changes, threshold, false));
         }
+        var differences = io.isobench.confound.ConfoundDetector.betweenRuns(a.readSamples(), b.readSamples());
+        if (!differences.isEmpty() && !f.equals("csv")) {
+            out.println();
+            out.println((f.equals("console") ? "" : "**") + "What differs between the runs" + (f.equals("console") ? "" : "**")
+                    + " (facts that define the same software; a change here confounds the figures of that variant, marked !):");
+            for (var d : differences) {
+                out.println((f.equals("console") ? "! " : "- ") + d.workload() + (d.params().isEmpty() ? "" : " (" + io.isobench.report.ReportData
+                        .paramsLabel(d.params()) + ")") + " @ " + d.variant() + ": " + d.label() + ": " + d.baselineValue() + " vs "
+                        + d.variantValue());
+            }
+        }
         long beyond = changes.stream().filter(c -> c.regressionBeyond(threshold)).count();
         if (changes.stream().noneMatch(c -> c.a() != null && c.b() != null)) {
             spec.commandLine().getErr().println("isobench: the runs share no figure (same workload, parameters, metric and variant)");
@@ -69,7 +82,8 @@ final class CompareCommand implements Callable<Integer> {
         out.flush();
         if (beyond > 0) {
             spec.commandLine().getErr().println("isobench: " + beyond + " figure" + (beyond == 1 ? "" : "s")
-                    + " regressed significantly by more than " + String.format(Locale.ROOT, "%.1f%%", threshold * 100));
+                    + " regressed significantly by more than " + String.format(Locale.ROOT, "%.1f%%", threshold * 100)
+                    + " (the whole 95% CI)");
             return REGRESSION;
         }
         return 0;

@@ -73,7 +73,7 @@ final class ReportCommand implements Callable<Integer> {
         HtmlReport.Page page = null;
         switch (f) {
             case "default", "console" -> {
-                out.println(ConsoleReport.render(record, data.summaries(), base));
+                out.println(ConsoleReport.render(data));
                 io.isobench.report.Verdicts.of(dir.readSamples()).forEach(v -> out.println(v.render()));
                 if (f.equals("default")) {
                     page = HtmlReport.build(data, StudyReference.bundled());
@@ -126,8 +126,7 @@ final class ReportCommand implements Callable<Integer> {
 
     static String console(RunDirectory dir, RunRecord record, String baseline) throws IOException {
         var samples = dir.readSamples();
-        List<MetricSummary> s = Summarizer.summarize(samples, baseline);
-        StringBuilder sb = new StringBuilder(ConsoleReport.render(record, s, baseline));
+        StringBuilder sb = new StringBuilder(ConsoleReport.render(new ReportData(record, samples, baseline)));
         io.isobench.report.Verdicts.of(samples).forEach(v -> sb.append(v.render()));
         return sb.toString();
     }

@@ -1,6 +1,7 @@
 package io.isobench.env;
 
 import io.isobench.BadInputException;
+import io.isobench.agent.InfluentialVariables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * <p>Why: a comparison measures isolation only if everything else is the same. A shell that sets
  * {@code OPENBLAS_CORETYPE=Haswell} made the native agent run other BLAS kernels than the containers
  * (which do not inherit the shell) and LINPACK in Docker came out 1.4x "faster" than native.
- * Variables of the families in {@link #INFLUENTIAL} change what a workload does; when the invoking
+ * Variables of the families in {@link InfluentialVariables} change what a workload does; when the invoking
  * shell has them they are recorded and named in one warning, and passed on only when the user asks
  * ({@code --pass-env NAME} or the suite's {@code pass_env}), then to every environment alike.
  *
@@ -31,15 +32,6 @@ public record AgentEnvironment(Map<String, String> variables, Map<String, String
      * containers and guests, and natively a workload never reads HOME).
      */
     public static final Map<String, String> BASE = baseVariables();
-
-    /**
-     * Families of variables that change what a workload does: BLAS and OpenMP threading and kernel
-     * choice, the JVM's own option variables, the dynamic linker, the C library's allocator and
-     * tunables, and the locale and time zone (string handling, collation, date formatting).
-     */
-    static final Pattern INFLUENTIAL = Pattern.compile(
-            "OPENBLAS_.*|GOTO_.*|OMP_.*|GOMP_.*|KMP_.*|MKL_.*|BLIS_.*|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS"
-                    + "|LD_PRELOAD|LD_LIBRARY_PATH|LD_BIND_NOW|MALLOC_.*|GLIBC_TUNABLES|LANG|LANGUAGE|LC_.*|TZ");
 
     /** A name a user may pass through: a plain environment variable name. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -103,7 +95,12 @@ public record AgentEnvironment(Map<String, String> variables, Map<String, String
      * {@code ISOBENCH_SHELL_<NAME>}; they are read back here under their own names.
      */
     public static Map<String, String> invokingShell() {
-        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        return invokingShell(System.getenv());
+    }
+
+    /** {@link #invokingShell()} of a given process environment. */
+    static Map<String, String> invokingShell(Map<String, String> processEnv) {
+        Map<String, String> env = new LinkedHashMap<>(processEnv);
         for (String name : List.copyOf(env.keySet())) {
             if (name.startsWith(SHELL_PREFIX)) {
                 env.put(name.substring(SHELL_PREFIX.length()), env.remove(name));
@@ -115,9 +112,9 @@ public record AgentEnvironment(Map<String, String> variables, Map<String, String
     /** Prefix under which the launcher hands the shell's JVM option variables on. */
     static final String SHELL_PREFIX = "ISOBENCH_SHELL_";
 
-    /** Whether a variable of this name changes what a workload does. */
+    /** Whether a variable of this name changes what a workload does (see {@link InfluentialVariables}). */
     public static boolean influential(String name) {
-        return INFLUENTIAL.matcher(name).matches();
+        return InfluentialVariables.influential(name);
     }
 
     /** The variables as {@code NAME=VALUE} strings, in order (Docker's Env, {@code env -i} arguments). */

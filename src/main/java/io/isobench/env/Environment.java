@@ -67,4 +67,14 @@ public interface Environment {
      * cannot leak it.
      */
     EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception;
+
+    /**
+     * The platform facts (as seen inside: {@code inside.cpu_model}, {@code inside.cpus}, ...) a
+     * variant with these settings presents differently from the host on purpose, each with why:
+     * a VM its own CPU model, a CPU limit a smaller CPU count. A difference in one of them between
+     * this variant and the baseline is the environment's own effect, not a confound.
+     */
+    default Map<String, String> shapedFacts(Map<String, String> settings) {
+        return Map.of();
+    }
 }

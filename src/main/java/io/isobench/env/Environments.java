@@ -39,6 +39,11 @@ public final class Environments {
         return List.copyOf(ALL.values());
     }
 
+    /** The environment of that name, if this version knows it (reports of old runs may name others). */
+    public static java.util.Optional<Environment> find(String name) {
+        return java.util.Optional.ofNullable(ALL.get(name));
+    }
+
     public static Environment get(String name, String where) {
         Environment e = ALL.get(name);
         if (e == null) {

@@ -93,7 +93,7 @@ public final class Charts {
         c.add(new Chart.Line(labelW, plotBottom, labelW + plotW - 10, plotBottom, Style.stroke(AXIS, 1), null));
         c.add(Text.of(labelW + (plotW - 10) / 2.0, plotBottom + 30,
                 "performance relative to " + shorten(baseline) + " (1 = same; above 1 is better)", 11, Anchor.MIDDLE));
-        String legend = "whisker: 95% CI   * significant (Welch, p<0.05)";
+        String legend = "whisker: 95% CI   * significant (CI excludes 1, p<0.05)";
         c.add(Text.of(8, plotBottom + 30, legend, 10, Anchor.START));
         boolean anyStudy = bars.stream().anyMatch(b -> Double.isFinite(b.study()));
         if (anyStudy) {

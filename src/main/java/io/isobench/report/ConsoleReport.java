@@ -12,22 +12,33 @@ import java.util.Map;
 /**
  * The table a run ends with: per workload and parameters, each variant's figures (median, 95% CI
  * of the mean, n), the performance relative to the baseline with its CI, and whether the
- * difference is significant. Emulated environments are marked on every row.
+ * difference is significant. Emulated environments are marked on every row. Where an interval is
+ * missing, a line under the tables says why (one iteration, a tail percentile from few iterations).
  */
 public final class ConsoleReport {
 
     private ConsoleReport() {
     }
 
-    public static String render(RunRecord run, List<MetricSummary> summaries, String baseline) {
+    /** The table, with each trial's confounds and questioned results under it. */
+    public static String render(ReportData data) {
+        RunRecord run = data.record();
+        List<MetricSummary> summaries = data.summaries();
+        String baseline = data.baseline();
         StringBuilder out = new StringBuilder();
         Map<String, List<MetricSummary>> byWorkload = new LinkedHashMap<>();
+        Map<String, MetricSummary> firstOf = new LinkedHashMap<>();
         for (MetricSummary m : summaries) {
             String params = m.params().isEmpty() ? "" : "  (" + paramsLabel(m.params()) + ")";
             byWorkload.computeIfAbsent(m.workload() + params, k -> new java.util.ArrayList<>()).add(m);
+            firstOf.putIfAbsent(m.workload() + params, m);
         }
         boolean anyEmulated = false;
+        boolean anyConfounded = false;
+        // why an interval is missing -> the metrics it is missing for, each said once under the tables
+        Map<String, java.util.Set<String>> missing = new LinkedHashMap<>();
         for (var e : byWorkload.entrySet()) {
+            MetricSummary first = firstOf.get(e.getKey());
             out.append('\n').append("== ").append(e.getKey()).append('\n');
             TextTable t = new TextTable(List.of("environment", "metric", "unit", "median", "95% CI of mean", "n",
                     "vs " + (baseline == null ? "baseline" : baseline), "95% CI", "sig"),
@@ -38,6 +49,10 @@ public final class ConsoleReport {
             for (MetricSummary m : rows) {
                 Comparison c = m.vsBaseline();
                 anyEmulated |= m.emulated();
+                String why = !m.summary().ciNote().isEmpty() ? m.summary().ciNote() : c == null ? "" : c.note();
+                if (!why.isEmpty()) {
+                    missing.computeIfAbsent(why, k -> new java.util.LinkedHashSet<>()).add(m.key().metricLabel());
+                }
                 t.add(List.of(
                         m.variant() + (m.emulated() ? " EMULATED (TCG)" : ""),
                         m.key().metricLabel(),
@@ -45,18 +60,37 @@ public final class ConsoleReport {
                         Format.number(m.summary().median()),
                         Format.interval(m.summary().ciLow(), m.summary().ciHigh()),
                         String.valueOf(m.summary().n()),
-                        m.variant().equals(baseline) ? "1 (baseline)" : c == null ? "-" : Format.ratio(c.performance()),
+                        m.variant().equals(baseline) ? "1 (baseline)" : c == null ? "-" : Format.ratio(c.performance())
+                                + (data.confounded(m.workload(), m.params(), m.variant()) ? " !" : ""),
                         c == null ? "" : Format.ratioInterval(c.performanceLow(), c.performanceHigh()),
                         c == null ? "" : c.significant() ? "yes" : "no"));
             }
             out.append(t.render());
+            for (io.isobench.confound.Confound c : data.confounds()) {
+                if (c.workload().equals(first.workload()) && c.params().equals(first.params())) {
+                    anyConfounded |= c.confounds();
+                    out.append(c.confounds() ? "! confounded: " : "  the environment's own: ").append(c.describe()).append('\n');
+                }
+            }
+            for (var q : data.questions()) {
+                if (q.workload().equals(first.workload()) && q.params().equals(first.params())) {
+                    out.append("? questioned: ").append(q.note()).append('\n');
+                }
+            }
         }
         if (summaries.isEmpty()) {
             out.append("\nno figures were measured\n");
         } else {
             out.append("\n'vs ").append(baseline == null ? "baseline" : baseline)
                     .append("' is performance relative to the baseline: above 1 is better, whichever way the metric points")
-                    .append(" (\u2191 higher is better, \u2193 lower is better); sig: Welch t-test, p < 0.05.\n");
+                    .append(" (\u2191 higher is better, \u2193 lower is better); CIs are 95%, computed on the log scale")
+                    .append(" (never below 0); sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).\n");
+            missing.forEach((why, metrics) -> out.append("no CI for ").append(String.join(", ", metrics)).append(": ").append(why)
+                    .append(".\n"));
+        }
+        if (anyConfounded) {
+            out.append("! confounded: something outside the comparison differs between that variant and the baseline (listed under"
+                    + " its table): its ratio measures more than the isolation.\n");
         }
         if (anyEmulated) {
             out.append("EMULATED (TCG): this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");

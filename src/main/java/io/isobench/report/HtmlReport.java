@@ -49,7 +49,7 @@ public final class HtmlReport {
             th,td{border:1px solid #d8d8d8;padding:3px 7px;text-align:left;vertical-align:top}
             th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             tr.emulated td{background:#f6f0e6}.emu{color:#a0522d;font-weight:bold;white-space:nowrap}
-            .sig{font-weight:bold}.fail{color:#b00020}.muted{color:#666}
+            .sig{font-weight:bold}.confounded{color:#b00020}ul.confounds{font-size:.9em}.fail{color:#b00020}.muted{color:#666}
             .pre{white-space:pre-wrap;font-family:"DejaVu Sans Mono",monospace;font-size:.95em;word-break:break-all}
             code{font-family:"DejaVu Sans Mono",monospace;background:#f5f5f5;padding:1px 3px;word-break:break-all}
             nav a{margin-right:1em}.envs{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}.env{max-width:100%}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
@@ -100,8 +100,8 @@ public final class HtmlReport {
         trials();
         out.append("<footer class=\"muted\"><p>Written by isobench ").append(e(rec.toolVersion()))
                 .append(" from the run folder alone (run.json and samples.jsonl). Ratios are performance relative to the baseline, ")
-                .append("turned so that above 1 is better whichever way a metric points; CIs are 95% (Student t for means, delta method for ratios); ")
-                .append("significance is Welch's t-test at p &lt; 0.05.</p></footer>\n</body>\n</html>\n");
+                .append("turned so that above 1 is better whichever way a metric points; CIs are 95%, computed on the log scale (never below 0; see the README); ")
+                .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05).</p></footer>\n</body>\n</html>\n");
     }
 
     /** A probe-by-variant table of verdicts; the evidence is shown under each verdict. */
@@ -163,6 +163,17 @@ public final class HtmlReport {
             }
             out.append("</ul></div>\n");
         }
+        long confounded = data.confounds().stream().filter(io.isobench.confound.Confound::confounds)
+                .map(c -> List.of(c.workload(), c.params(), c.variant())).distinct().count();
+        if (confounded > 0) {
+            out.append("<p class=\"note fail\">").append(confounded).append(" comparison").append(confounded == 1 ? " is" : "s are")
+                    .append(" confounded (marked !): something outside the comparison differs from the baseline; see the list under each")
+                    .append(" table.</p>\n");
+        }
+        if (!data.questions().isEmpty()) {
+            out.append("<p class=\"note fail\">").append(data.questions().size())
+                    .append(" result(s) questioned (marked ?): faster than the baseline in a way isolation cannot explain.</p>\n");
+        }
         long failed = trialsOf(TrialStatus.FAILED).size();
         if (failed > 0) {
             out.append("<p class=\"note fail\">").append(failed).append(" trial").append(failed == 1 ? "" : "s")
@@ -181,7 +192,7 @@ public final class HtmlReport {
         }
         out.append("<p>Each bar is an environment's performance relative to ").append(e(data.baseline()))
                 .append(" (dashed line at 1; above 1 is better, whichever way the metric points), the whisker its 95% confidence interval; ")
-                .append("<b>*</b> marks a significant difference (Welch t-test, p &lt; 0.05)");
+                .append("<b>*</b> marks a significant difference (the CI excludes 1: t-test of the log ratio of means, p &lt; 0.05)");
         if (data.summaries().stream().anyMatch(m -> studyRatio(m) != null)) {
             out.append("; a diamond is the ratio the 2014 study (Felter et al.) reported for the same benchmark and setup");
         }
@@ -217,6 +228,9 @@ public final class HtmlReport {
                 bars.add(new Charts.RelativeBar(label + " (baseline)", Charts.colour(v.index(), v.emulated()), 1, Double.NaN,
                         Double.NaN, false, st, v.display() + " " + m.key().metricLabel() + ": baseline"));
             } else {
+                if (data.confounded(m.workload(), m.params(), m.variant())) {
+                    label = label + " (confounded!)";
+                }
                 bars.add(new Charts.RelativeBar(label, Charts.colour(v.index(), v.emulated()), c.performance(), c.performanceLow(),
                         c.performanceHigh(), c.significant(), st, v.display() + " " + m.key().metricLabel() + ": "
                         + Format.ratio(c.performance()) + " " + Format.ratioInterval(c.performanceLow(), c.performanceHigh())
@@ -228,6 +242,24 @@ public final class HtmlReport {
     }
 
     // ---------------------------------------------------------------- workloads
+
+    /** What differs between a variant and the baseline in this trial, and results isolation cannot explain. */
+    private void confounds(ReportData.Section s) {
+        var found = data.confounds().stream().filter(c -> c.workload().equals(s.workload()) && c.params().equals(s.params())).toList();
+        var questioned = data.questions().stream().filter(q -> q.workload().equals(s.workload()) && q.params().equals(s.params())).toList();
+        if (found.isEmpty() && questioned.isEmpty()) {
+            return;
+        }
+        out.append("<ul class=\"confounds\">\n");
+        for (var c : found) {
+            out.append(c.confounds() ? "<li class=\"confounded\"><b>! confounded</b> " : "<li><b>the environment's own</b> ")
+                    .append(e(c.describe())).append("</li>\n");
+        }
+        for (var q : questioned) {
+            out.append("<li class=\"confounded\"><b>? questioned</b> ").append(e(q.note())).append("</li>\n");
+        }
+        out.append("</ul>\n");
+    }
 
     private void workload(String workload, List<ReportData.Section> sections) {
         out.append("<section id=\"w-").append(Html.anchor(workload)).append("\">\n<h2>").append(e(workload)).append("</h2>\n");
@@ -277,7 +309,10 @@ public final class HtmlReport {
                 num("");
                 out.append("<td></td>");
             } else {
-                out.append("<td class=\"num").append(c.significant() ? " sig" : "").append("\">").append(Format.ratio(c.performance())).append("</td>");
+                boolean confounded = data.confounded(m.workload(), m.params(), m.variant());
+                out.append("<td class=\"num").append(c.significant() ? " sig" : "").append(confounded ? " confounded" : "").append("\"")
+                        .append(confounded ? " title=\"confounded: something outside the comparison differs (listed below the table)\"" : "")
+                        .append('>').append(Format.ratio(c.performance())).append(confounded ? " !" : "").append("</td>");
                 num(Format.ratioInterval(c.performanceLow(), c.performanceHigh()));
                 out.append("<td").append(c.significant() ? " class=\"sig\"" : "").append('>').append(c.significant() ? "yes" : "no")
                         .append(" (").append(e(Format.number(c.pValue()))).append(")</td>");
@@ -294,6 +329,7 @@ public final class HtmlReport {
             out.append("</tr>\n");
         }
         out.append("</tbody>\n</table>\n");
+        confounds(s);
         out.append("<p class=\"muted\">").append(s.samples().size()).append(" measured samples; ")
                 .append("ratios are performance relative to ").append(e(data.baseline())).append(" (above 1 is better).</p>\n");
     }

@@ -1,5 +1,8 @@
 package io.isobench.report;
 
+import io.isobench.confound.Confound;
+import io.isobench.confound.ConfoundDetector;
+import io.isobench.confound.Plausibility;
 import io.isobench.result.RunDirectory;
 import io.isobench.result.RunRecord;
 import io.isobench.result.Sample;
@@ -29,6 +32,8 @@ public final class ReportData {
     private final String baseline;
     private final Map<String, VariantInfo> variants;
     private final List<Section> sections;
+    private final List<Confound> confounds;
+    private final List<Plausibility.Question> questions;
 
     /** A variant as the report names it: its label, environment, settings, and whether it was emulated. */
     public record VariantInfo(String label, String environment, Map<String, String> settings, boolean emulated, int index) {
@@ -52,6 +57,12 @@ public final class ReportData {
         this.summaries = Summarizer.summarize(allSamples, baseline);
         this.variants = variantsOf(record, allSamples, baseline);
         this.sections = sectionsOf(summaries, samples);
+        List<Confound> found = new ArrayList<>();
+        for (Section s : sections) {
+            found.addAll(ConfoundDetector.find(s.workload(), s.params(), s.samples(), baseline));
+        }
+        this.confounds = List.copyOf(found);
+        this.questions = Plausibility.questions(summaries, variant(baseline).environment(), confounds);
     }
 
     public static ReportData load(RunDirectory dir, String baseline) throws IOException {
@@ -154,6 +165,27 @@ public final class ReportData {
 
     public String baseline() {
         return baseline;
+    }
+
+    /** Every fact that defines the same software and differs from the baseline, per trial and variant. */
+    public List<Confound> confounds() {
+        return confounds;
+    }
+
+    /** The differences in one section (trial) for one variant, in fact order. */
+    public List<Confound> confounds(String workload, Map<String, Object> params, String variant) {
+        return confounds.stream().filter(c -> c.workload().equals(workload) && c.params().equals(params) && c.variant().equals(variant))
+                .toList();
+    }
+
+    /** True when a variant's ratio in this trial measures more than the isolation. */
+    public boolean confounded(String workload, Map<String, Object> params, String variant) {
+        return confounds(workload, params, variant).stream().anyMatch(Confound::confounds);
+    }
+
+    /** Results isolation cannot explain, each with the facts to check. */
+    public List<Plausibility.Question> questions() {
+        return questions;
     }
 
     public Map<String, VariantInfo> variants() {

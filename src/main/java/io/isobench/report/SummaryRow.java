@@ -13,6 +13,9 @@ import java.util.Map;
  * One metric summary flattened for tables, spreadsheets and notebooks: every figure of the
  * summary, its comparison with the baseline, and the study's ratio where the study has one.
  * {@link #columns()} names the fields in the order CSV and JSON lines write them.
+ *
+ * @param ciNote empty when the row's intervals are given; otherwise why the mean's (or else the
+ *               ratio's) interval is missing
  */
 public record SummaryRow(
         String workload, String params, String metric, String labels, String unit, String direction,
@@ -20,21 +23,21 @@ public record SummaryRow(
         int n, double mean, double median, double stddev, double min, double max, double ciLow, double ciHigh,
         String baseline, double ratio, double ratioLow, double ratioHigh,
         double performance, double performanceLow, double performanceHigh, double pValue, String significant,
-        String studySetup, double studyPerformance) {
+        String studySetup, double studyPerformance, String ciNote, String confounded) {
 
     /** Column names, snake_case, in field order. */
     public static List<String> columns() {
         return List.of("workload", "params", "metric", "labels", "unit", "direction", "environment", "variant", "emulated",
                 "n", "mean", "median", "stddev", "min", "max", "ci_low", "ci_high",
                 "baseline", "ratio", "ratio_low", "ratio_high", "performance", "performance_low", "performance_high",
-                "p_value", "significant", "study_setup", "study_performance");
+                "p_value", "significant", "study_setup", "study_performance", "ci_note", "confounded");
     }
 
     /** The values in column order (numbers as numbers, NaN where undefined). */
     public List<Object> values() {
         return List.of(workload, params, metric, labels, unit, direction, environment, variant, emulated,
                 n, mean, median, stddev, min, max, ciLow, ciHigh, baseline, ratio, ratioLow, ratioHigh,
-                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance);
+                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance, ciNote, confounded);
     }
 
     /** A map for JSON: undefined figures become null. */
@@ -103,7 +106,15 @@ public record SummaryRow(
                 isBaseline ? 1 : c == null ? nan : c.performance(), c == null ? nan : c.performanceLow(),
                 c == null ? nan : c.performanceHigh(), c == null ? nan : c.pValue(),
                 isBaseline ? "baseline" : c == null ? "" : c.significant() ? "yes" : "no",
-                ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan));
+                ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan),
+                !s.ciNote().isEmpty() ? s.ciNote() : c == null ? "" : c.note(),
+                confoundText(data.confounds(m.workload(), m.params(), m.variant())));
+    }
+
+    /** "" when nothing outside the comparison differs, else what does: "OpenBLAS kernels: Haswell vs Cooperlake". */
+    static String confoundText(List<io.isobench.confound.Confound> found) {
+        return String.join("; ", found.stream().filter(io.isobench.confound.Confound::confounds)
+                .map(c -> c.label() + ": " + c.baselineValue() + " vs " + c.variantValue()).toList());
     }
 
     static String labelsText(Map<String, Object> labels) {

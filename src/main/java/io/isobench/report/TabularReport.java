@@ -81,7 +81,8 @@ public final class TabularReport {
         StringBuilder sb = new StringBuilder();
         sb.append("# isobench run ").append(md(data.record().id())).append("\n\n");
         sb.append("Performance relative to ").append(md(data.baseline())).append(": above 1 is better, whichever way the metric points; ")
-                .append("sig: Welch t-test, p < 0.05.\n");
+                .append("CIs are 95%, computed on the log scale (never below 0); ")
+                .append("sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).\n");
         String section = null;
         boolean anyStudy = rows.stream().anyMatch(r -> !r.studySetup().isEmpty());
         for (SummaryRow r : rows) {
@@ -112,6 +113,18 @@ public final class TabularReport {
         }
         if (rows.isEmpty()) {
             sb.append("\nno figures were measured\n");
+        }
+        java.util.Map<String, java.util.Set<String>> missing = new java.util.LinkedHashMap<>();
+        for (SummaryRow r : rows) {
+            if (!r.ciNote().isEmpty()) {
+                missing.computeIfAbsent(r.ciNote(), k -> new java.util.LinkedHashSet<>())
+                        .add(r.labels().isEmpty() ? r.metric() : r.metric() + " " + r.labels());
+            }
+        }
+        if (!missing.isEmpty()) {
+            sb.append('\n');
+            missing.forEach((why, metrics) -> sb.append("No CI for ").append(md(String.join(", ", metrics))).append(": ")
+                    .append(md(why)).append(".  \n"));
         }
         if (data.anyEmulated()) {
             sb.append("\nEMULATED (TCG): this VM ran under software emulation, not KVM: its figures measure the emulator.\n");

@@ -33,7 +33,7 @@ public final class Summarizer {
                     g -> new ArrayList<>()).add(s);
         }
         Map<Group, Summary> summaries = new LinkedHashMap<>();
-        groups.forEach((g, list) -> summaries.put(g, Summary.of(list.stream().mapToDouble(Sample::value).toArray())));
+        groups.forEach((g, list) -> summaries.put(g, Summary.of(g.key().metric(), list.stream().mapToDouble(Sample::value).toArray())));
         List<MetricSummary> out = new ArrayList<>();
         groups.forEach((g, list) -> {
             Sample first = list.get(0);
@@ -51,20 +51,24 @@ public final class Summarizer {
         return out;
     }
 
-    /** The largest relative CI half-width over a trial's metrics; NaN while any has fewer than two values. */
+    /**
+     * The largest relative CI half-width over a trial's metrics; NaN while any has no interval yet
+     * (fewer than two values, or a tail percentile below {@link Summary#MIN_TAIL_ITERATIONS}).
+     */
     public static double worstRelativeHalfWidth(List<Sample> trialSamples) {
-        Map<String, List<Double>> byMetric = new LinkedHashMap<>();
+        Map<List<Object>, List<Double>> byMetric = new LinkedHashMap<>();
         for (Sample s : trialSamples) {
             if (!s.warmup()) {
-                byMetric.computeIfAbsent(s.metric() + s.labels(), k -> new ArrayList<>()).add(s.value());
+                byMetric.computeIfAbsent(List.of(s.metric(), s.labels()), k -> new ArrayList<>()).add(s.value());
             }
         }
         double worst = 0;
-        for (List<Double> v : byMetric.values()) {
-            if (v.size() < 2) {
+        for (var e : byMetric.entrySet()) {
+            List<Double> v = e.getValue();
+            Summary s = Summary.of((String) e.getKey().get(0), v.stream().mapToDouble(Double::doubleValue).toArray());
+            if (!s.hasInterval()) {
                 return Double.NaN;
             }
-            Summary s = Summary.of(v.stream().mapToDouble(Double::doubleValue).toArray());
             double r = s.relativeHalfWidth();
             if (Double.isNaN(r)) {
                 // a mean of zero: a constant zero has converged, anything else cannot be judged relatively

@@ -71,4 +71,16 @@ public interface Workload {
 
     /** Runs one measured iteration inside the environment. Called by the agent. */
     WorkloadResult runInside(Params params, InsideContext ctx) throws Exception;
+
+    /** What its figures mostly measure: decides the findings column and what is plausible. */
+    WorkloadFamily family();
+
+    /**
+     * The facts that define "the same software" for this workload beyond what every workload
+     * holds equal ({@link IdentityFact#EVERY_WORKLOAD}): its library, encoder or server version,
+     * the kernels a library chose. Compared across variants after a run.
+     */
+    default List<IdentityFact> identityFacts() {
+        return List.of();
+    }
 }

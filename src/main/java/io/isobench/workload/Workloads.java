@@ -41,6 +41,11 @@ public final class Workloads {
      *
      * @param where where the name was given, e.g. "--workload"
      */
+    /** The workload of that name, if this version knows it (reports of old runs may name others). */
+    public static java.util.Optional<Workload> find(String name) {
+        return java.util.Optional.ofNullable(ALL.get(name));
+    }
+
     public static Workload get(String name, String where) {
         Workload w = ALL.get(name);
         if (w == null) {

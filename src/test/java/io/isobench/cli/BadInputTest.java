@@ -31,6 +31,14 @@ class BadInputTest {
     }
 
     @Test
+    void passingThroughAVariableTheShellDoesNotSet() {
+        assertBad(Cli.run("run", "--env", "native", "--workload", "hash", "--pass-env", "ISOBENCH_NO_SUCH_VARIABLE_1234", "--dry-run"),
+                "--pass-env", "ISOBENCH_NO_SUCH_VARIABLE_1234", "does not set it");
+        assertBad(Cli.run("run", "--env", "native", "--workload", "hash", "--pass-env", "not-a-name", "--dry-run"),
+                "not-a-name", "is not a variable name");
+    }
+
+    @Test
     void unknownWorkload() {
         assertBad(run("--env", "native", "--workload", "hsah"), "--workload", "unknown workload 'hsah'", "did you mean 'hash'");
     }

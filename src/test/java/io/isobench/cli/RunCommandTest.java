@@ -181,6 +181,44 @@ class RunCommandTest {
     }
 
     @Test
+    void envPicksEnvironmentsOfTheSuiteAndKeepsTheirVariants() throws Exception {
+        Path suite = tmp.resolve("pins.yaml");
+        Files.writeString(suite, """
+                name: pins
+                workloads: [hash]
+                environments:
+                  - {name: native, variants: [{pin: none}, {pin: "0"}]}
+                  - {name: docker, variants: [{network: host}]}
+                """);
+        Cli c = Cli.run("run", "--suite", suite.toString(), "--env", "native", "--dry-run", "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        // the suite's second native variant survives --env, and what --env dropped is said
+        assertThat(c.out()).contains("native[pin=0]").contains("plan: 2 trials").contains("--env leaves out docker of suite 'pins'");
+    }
+
+    @Test
+    void theAgentStartsWithIsobenchsEnvironmentNotTheShells() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "hash", "-p", "hash.size=64K", "--iterations", "1", "--warmup", "0",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        RunDirectory dir = onlyRun();
+        RunRecord r = dir.readRecord();
+        assertThat(r.agentEnvironment()).containsKeys("variables", "passed_through", "left_behind");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, String> vars = (java.util.Map<String, String>) r.agentEnvironment().get("variables");
+        assertThat(vars).isEqualTo(io.isobench.env.AgentEnvironment.BASE);
+        // what the agent saw: exactly the base set's influential variables, whatever this test's shell sets
+        Sample s = dir.readSamples().get(0);
+        Object seen = ((java.util.Map<?, ?>) s.metadata().get("inside")).get("agent_env");
+        assertThat(seen).isEqualTo(java.util.Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "TZ", "UTC"));
+        // a variable of this shell that changes workloads is named in the run's notes, once
+        java.util.Map<String, String> shell = io.isobench.env.AgentEnvironment.invokingShell();
+        boolean leaks = shell.keySet().stream().anyMatch(k -> io.isobench.env.AgentEnvironment.influential(k)
+                && !shell.get(k).equals(io.isobench.env.AgentEnvironment.BASE.get(k)));
+        assertThat(r.warnings().stream().filter(w -> w.contains("--pass-env")).count()).isEqualTo(leaks ? 1 : 0);
+    }
+
+    @Test
     void listAndDoctorDescribeWhatCanRun() {
         Cli list = Cli.run("list");
         assertThat(list.exit()).isZero();
@@ -189,5 +227,16 @@ class RunCommandTest {
         assertThat(doctor.out()).contains("native").contains("ok");
         Cli help = Cli.run("--help");
         assertThat(help.out()).contains("run").contains("report").doesNotContain("agent");
+        // every subcommand answers -h and --help with its own usage, exit 0
+        for (String cmd : List.of("run", "report", "compare", "list", "doctor", "image")) {
+            for (String flag : List.of("-h", "--help")) {
+                Cli h = Cli.run(cmd, flag);
+                assertThat(h.exit()).as(cmd + " " + flag + ": " + h.all()).isZero();
+                assertThat(h.out()).as(cmd + " " + flag).contains("Usage: isobench " + cmd);
+            }
+        }
+        Cli sub = Cli.run("image", "build", "-h");
+        assertThat(sub.exit()).as(sub.all()).isZero();
+        assertThat(sub.out()).contains("Usage: isobench image build");
     }
 }

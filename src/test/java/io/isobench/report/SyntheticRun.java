@@ -31,6 +31,8 @@ final class SyntheticRun {
     private final Map<String, TrialRecord> trials = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> environments = new LinkedHashMap<>();
     private final Random random;
+    /** Per variant label, metadata every sample of that variant carries beyond the host (inside, workload facts). */
+    private final Map<String, Map<String, Object>> metadata = new LinkedHashMap<>();
     String hostname = "bench-host";
     List<String> warnings = new ArrayList<>();
     List<String> commandLine = List.of("isobench", "run", "--suite", "synthetic");
@@ -63,10 +65,47 @@ final class SyntheticRun {
             double value = mean * (1 + cv * random.nextGaussian()) * (warmup ? 0.5 : 1);
             samples.add(new Sample(runId, trialId, workload, params, v.environment(), v.label(), v.settings(), v.emulated(),
                     Math.max(1, i), warmup, metric, labels, value, unit, direction, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(i),
-                    Map.of("host", Map.of("hostname", hostname))));
+                    metadataOf(v)));
         }
         trials.put(trialId, new TrialRecord(trialId, workload, params, v.environment(), v.label(), v.settings(), TrialStatus.DONE,
                 iterations, 1, null));
+        return this;
+    }
+
+    /**
+     * A fact every later sample of {@code v} carries, at a dotted path in its metadata, e.g.
+     * {@code inside.cpu_model} or {@code workload.openblas_corename}.
+     */
+    @SuppressWarnings("unchecked")
+    SyntheticRun fact(V v, String path, Object value) {
+        Map<String, Object> at = metadata.computeIfAbsent(v.label(), k -> new LinkedHashMap<>());
+        String[] parts = path.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = (Map<String, Object>) at.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+        }
+        at.put(parts[parts.length - 1], value);
+        return this;
+    }
+
+    private Map<String, Object> metadataOf(V v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", Map.of("hostname", hostname));
+        m.putAll(metadata.getOrDefault(v.label(), Map.of()));
+        return m;
+    }
+
+    /** Exactly these measured values of one metric (no warm-up), for figures a test needs to the digit. */
+    SyntheticRun values(String workload, Map<String, Object> params, V v, String metric, String unit, Direction direction,
+                        double... values) {
+        String trialId = trialId(workload, params, v);
+        environment(v);
+        for (int i = 0; i < values.length; i++) {
+            samples.add(new Sample(runId, trialId, workload, params, v.environment(), v.label(), v.settings(), v.emulated(),
+                    i + 1, false, metric, Map.of(), values[i], unit, direction, Instant.parse("2026-11-22T10:00:00Z").plusSeconds(i),
+                    metadataOf(v)));
+        }
+        trials.put(trialId, new TrialRecord(trialId, workload, params, v.environment(), v.label(), v.settings(), TrialStatus.DONE,
+                values.length, 0, null));
         return this;
     }
 

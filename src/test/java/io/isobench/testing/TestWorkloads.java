@@ -37,6 +37,11 @@ public final class TestWorkloads {
         }
 
         @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
+        }
+
+        @Override
         public String description() {
             return "test: a constant figure";
         }
@@ -75,6 +80,11 @@ public final class TestWorkloads {
         }
 
         @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
+        }
+
+        @Override
         public String description() {
             return "test: noisy figures";
         }
@@ -99,6 +109,11 @@ public final class TestWorkloads {
         @Override
         public String name() {
             return "test_exit";
+        }
+
+        @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
         }
 
         @Override
@@ -184,6 +199,11 @@ public final class TestWorkloads {
         }
 
         @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
+        }
+
+        @Override
         public String description() {
             return "test: the workload fails";
         }
@@ -204,6 +224,11 @@ public final class TestWorkloads {
         @Override
         public String name() {
             return "test_echo";
+        }
+
+        @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
         }
 
         @Override

@@ -48,6 +48,22 @@ public final class DockerEnvironment implements Environment {
     }
 
     @Override
+    public Map<String, String> shapedFacts(Map<String, String> settings) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        String cpus = settings.getOrDefault(DockerSettings.CPUS, DockerSettings.NONE);
+        String cpuset = settings.getOrDefault(DockerSettings.CPUSET, DockerSettings.NONE);
+        if (!cpus.equals(DockerSettings.NONE) || !cpuset.equals(DockerSettings.NONE)) {
+            m.put(io.isobench.workload.IdentityFact.CPUS, "the container's CPU limit (cpus=" + cpus + ", cpuset=" + cpuset + ")");
+        }
+        if (DockerSettings.GVISOR.equals(settings.get(DockerSettings.RUNTIME))) {
+            String why = "gVisor's kernel (the Sentry) manages the sandbox's memory itself";
+            m.put("inside.page_size", why);
+            m.put("inside.thp", why);
+        }
+        return m;
+    }
+
+    @Override
     public Availability probe(HostFacts host) {
         try (DockerEngine engine = DockerEngine.connect(Duration.ofSeconds(3))) {
             DockerEngine.EngineInfo info = engine.info();

@@ -64,6 +64,12 @@ public final class NativeEnvironment implements Environment {
     }
 
     @Override
+    public Map<String, String> shapedFacts(Map<String, String> settings) {
+        String pin = settings.getOrDefault(PIN, "none");
+        return pin.equals("none") ? Map.of() : Map.of(io.isobench.workload.IdentityFact.CPUS, "pinned to CPUs " + pin);
+    }
+
+    @Override
     public Availability probe(HostFacts host) {
         return Availability.yes("JRE " + Runtime.version() + ", " + host.cpus() + " CPUs");
     }

@@ -100,6 +100,23 @@ public final class VmEnvironment implements Environment {
     }
 
     @Override
+    public Map<String, String> shapedFacts(Map<String, String> settings) {
+        boolean tuned = "tuned".equals(settings.get(VmSettings.TUNING));
+        String model = tuned
+                ? "a tuned VM passes the host's CPU model through (QEMU's 'max' under TCG, which is not the host's)"
+                : "an untuned VM presents QEMU's generic CPU model (qemu64: SSE3 and no wider), so native libraries pick older"
+                + " kernels: the study's untuned-KVM effect";
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(io.isobench.workload.IdentityFact.CPU_MODEL, model);
+        m.put(io.isobench.workload.IdentityFact.CPU_ISA, model);
+        m.put(io.isobench.workload.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + settings.getOrDefault(VmSettings.VCPUS, "2") + ")");
+        String kernel = "the guest kernel manages the guest's memory";
+        m.put("inside.page_size", kernel);
+        m.put("inside.thp", kernel);
+        return m;
+    }
+
+    @Override
     public Availability probe(HostFacts host) {
         if (!Files.isExecutable(QemuCommand.binary())) {
             return Availability.no(QemuCommand.QEMU + " not found", QEMU_FIX);

@@ -1,5 +1,8 @@
 package io.isobench.workload.cpu;
 
+import io.isobench.workload.WorkloadFamily;
+import io.isobench.workload.IdentityFact;
+
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
@@ -45,6 +48,16 @@ public final class CompressWorkload implements Workload {
     @Override
     public String name() {
         return "compress";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.COMPUTE;
+    }
+
+    @Override
+    public List<IdentityFact> identityFacts() {
+        return List.of(IdentityFact.software("workload.implementation", "LZMA encoder"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.isobench.workload.cpu;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.workload.ParamSpec;
@@ -28,6 +30,11 @@ public final class HashWorkload implements Workload {
     @Override
     public String name() {
         return "hash";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.COMPUTE;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.isobench.workload.cpu;
 
+import io.isobench.workload.WorkloadFamily;
+import io.isobench.workload.IdentityFact;
+
 import dev.ludovic.netlib.lapack.LAPACK;
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
@@ -42,6 +45,23 @@ public final class LinpackWorkload implements Workload {
     @Override
     public String name() {
         return "linpack";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.COMPUTE;
+    }
+
+    @Override
+    public List<IdentityFact> identityFacts() {
+        return List.of(
+                IdentityFact.software("workload.blas_kind", "BLAS kind"),
+                IdentityFact.software("workload.lapack_implementation", "LAPACK implementation"),
+                IdentityFact.software("workload.openblas_library", "OpenBLAS library"),
+                IdentityFact.derived("workload.openblas_corename", "OpenBLAS kernels", IdentityFact.CPU_MODEL, IdentityFact.CPU_ISA),
+                IdentityFact.derived("workload.threads_effective", "BLAS threads", IdentityFact.CPUS),
+                IdentityFact.platform("inside.page_size", "page size"),
+                IdentityFact.platform("inside.thp", "transparent huge pages"));
     }
 
     @Override

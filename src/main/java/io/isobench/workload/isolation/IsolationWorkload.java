@@ -1,5 +1,7 @@
 package io.isobench.workload.isolation;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.agent.InsideFacts;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.WorkloadResult;
@@ -33,6 +35,11 @@ public final class IsolationWorkload implements Workload {
     @Override
     public String name() {
         return "isolation";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.SECURITY;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.isobench.workload.memory;
 
+import io.isobench.workload.WorkloadFamily;
+import io.isobench.workload.IdentityFact;
+
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
@@ -51,6 +54,16 @@ public final class StreamWorkload implements Workload {
     @Override
     public String name() {
         return "stream";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.MEMORY;
+    }
+
+    @Override
+    public List<IdentityFact> identityFacts() {
+        return IdentityFact.MEMORY_PAGES;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.isobench.workload.mysql;
 
+import io.isobench.workload.WorkloadFamily;
+import io.isobench.workload.IdentityFact;
+
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
@@ -50,6 +53,16 @@ public final class MysqlWorkload implements ServerWorkload {
     @Override
     public String name() {
         return "mysql";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.DATABASE;
+    }
+
+    @Override
+    public List<IdentityFact> identityFacts() {
+        return List.of(IdentityFact.software("workload.server.version", "MariaDB version"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.isobench.workload.network;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.Endpoint;
 import io.isobench.workload.HostContext;
@@ -29,6 +31,11 @@ public final class TcpRrWorkload implements ServerWorkload {
     @Override
     public String name() {
         return "tcp_rr";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.REQUEST_RESPONSE;
     }
 
     @Override

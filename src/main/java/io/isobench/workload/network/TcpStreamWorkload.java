@@ -1,5 +1,7 @@
 package io.isobench.workload.network;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.Endpoint;
@@ -44,6 +46,11 @@ public final class TcpStreamWorkload implements ServerWorkload {
     @Override
     public String name() {
         return "tcp_stream";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.NETWORK_BULK;
     }
 
     @Override

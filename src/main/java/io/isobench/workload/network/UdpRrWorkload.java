@@ -1,5 +1,7 @@
 package io.isobench.workload.network;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.Endpoint;
 import io.isobench.workload.HostContext;
@@ -45,6 +47,11 @@ public final class UdpRrWorkload implements ServerWorkload {
     @Override
     public String name() {
         return "udp_rr";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.REQUEST_RESPONSE;
     }
 
     @Override

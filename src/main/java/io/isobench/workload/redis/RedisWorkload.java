@@ -1,5 +1,8 @@
 package io.isobench.workload.redis;
 
+import io.isobench.workload.WorkloadFamily;
+import io.isobench.workload.IdentityFact;
+
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
@@ -48,6 +51,16 @@ public final class RedisWorkload implements ServerWorkload {
     @Override
     public String name() {
         return "redis";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.KEY_VALUE;
+    }
+
+    @Override
+    public List<IdentityFact> identityFacts() {
+        return List.of(IdentityFact.software("workload.redis_version", "redis-server version"));
     }
 
     @Override

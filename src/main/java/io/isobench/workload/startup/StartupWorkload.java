@@ -1,5 +1,7 @@
 package io.isobench.workload.startup;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.agent.Protocol;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.result.WorkloadResult;
@@ -34,6 +36,11 @@ public final class StartupWorkload implements HostWorkload {
     @Override
     public String name() {
         return "startup";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.STARTUP;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.isobench.workload.storage;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
@@ -36,6 +38,11 @@ public final class BlockIoWorkload implements Workload {
     @Override
     public String name() {
         return "blockio";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.BLOCK_IO;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.isobench.workload.syscall;
 
+import io.isobench.workload.WorkloadFamily;
+
 import io.isobench.BadInputException;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
@@ -44,6 +46,11 @@ public final class SyscallWorkload implements Workload {
     @Override
     public String name() {
         return "syscall";
+    }
+
+    @Override
+    public WorkloadFamily family() {
+        return WorkloadFamily.SYSCALL;
     }
 
     @Override

@@ -1,0 +1,63 @@
+package io.isobench.confound;
+
+import io.isobench.stats.Comparison;
+import io.isobench.stats.MetricSummary;
+import io.isobench.workload.Workloads;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Questions results that isolation cannot explain: a CPU- or memory-bound kernel significantly
+ * faster than native, by more than {@value #LIMIT_PERCENT}%, in an isolated environment. Such a
+ * result is not hidden and not explained away: the note points at the facts to check (the
+ * confounds found for that variant, or, when none, the host's noise and the order of the run).
+ */
+public final class Plausibility {
+
+    static final int LIMIT_PERCENT = 10;
+    private static final double LIMIT = 1 + LIMIT_PERCENT / 100.0;
+
+    private Plausibility() {
+    }
+
+    /** A questioned result: the workload, parameters and variant, and the note to print. */
+    public record Question(String workload, Map<String, Object> params, String variant, String note) {
+    }
+
+    /**
+     * One question per trial and variant (the metric that is most faster speaks for it).
+     *
+     * @param baselineEnvironment the baseline's environment: a variant of the same environment is
+     *                            not isolated from it and is not questioned
+     */
+    public static List<Question> questions(List<MetricSummary> summaries, String baselineEnvironment, List<Confound> confounds) {
+        Map<List<Object>, MetricSummary> worst = new LinkedHashMap<>();
+        for (MetricSummary m : summaries) {
+            Comparison c = m.vsBaseline();
+            boolean cpuOrMemory = Workloads.find(m.workload()).map(w -> w.family().boundByCpuOrMemory()).orElse(false);
+            if (c == null || !cpuOrMemory || !c.significant() || !(c.performance() > LIMIT)
+                    || m.environment().equals(baselineEnvironment)) {
+                continue;
+            }
+            worst.merge(List.of(m.workload(), m.params(), m.variant()), m,
+                    (a, b) -> a.vsBaseline().performance() >= b.vsBaseline().performance() ? a : b);
+        }
+        List<Question> out = new ArrayList<>();
+        for (MetricSummary m : worst.values()) {
+            List<String> differing = confounds.stream()
+                    .filter(c -> c.workload().equals(m.workload()) && c.params().equals(m.params()) && c.variant().equals(m.variant()))
+                    .map(c -> c.label() + (c.confounds() ? " (confounded)" : " (the environment's)")).distinct().toList();
+            String note = m.workload() + " " + m.key().metricLabel() + ": " + m.variant() + " is "
+                    + String.format(java.util.Locale.ROOT, "%.2f", m.vsBaseline().performance())
+                    + "x the baseline, significantly. Isolation cannot make a CPU- or memory-bound kernel faster: "
+                    + (differing.isEmpty()
+                    ? "no fact that defines the same software differs; check the host's noise (CPU frequency and turbo, other load, "
+                    + "thermal state) and whether the baseline ran at a worse time (the per-iteration figures in samples.jsonl)"
+                    : "check what differs: " + String.join(", ", differing));
+            out.add(new Question(m.workload(), m.params(), m.variant(), note));
+        }
+        return out;
+    }
+}
