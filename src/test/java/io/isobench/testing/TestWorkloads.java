@@ -158,6 +158,11 @@ public final class TestWorkloads {
         }
 
         @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
+        }
+
+        @Override
         public List<ParamSpec> params() {
             return List.of();
         }
