@@ -319,6 +319,15 @@ public final class Runner {
             if (stopping) {
                 return null;
             }
+            // the load from the host broke because the agent (and its server) died: that death is what lost the iteration
+            for (Throwable sup : e.getSuppressed()) {
+                if (sup instanceof AgentException ae && ae.death() != null) {
+                    retire(t.variant());
+                    s.lost.add(new TrialRecord.LostIteration(iteration, warmup, ae.getMessage().lines().findFirst().orElse("")));
+                    s.lastDeath = ae.getMessage() + "\n(the load from the host failed: " + message(e) + ")";
+                    return ae.death();
+                }
+            }
             fail(s, t.workload().name() + " on the host: " + message(e));
             return null;
         } finally {
