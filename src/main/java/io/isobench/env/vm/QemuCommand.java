@@ -60,7 +60,11 @@ final class QemuCommand {
         List<String> c = new ArrayList<>();
         c.add(QEMU);
         c.addAll(List.of("-name", "guest=" + name + ",debug-threads=on"));
-        c.addAll(List.of("-machine", "pc", "-accel", accel));
+        // TCG on one host thread for all vCPUs. With one thread per vCPU (MTTCG) QEMU translates guest code while
+        // another vCPU may be writing it, and the agent's JIT patches its code while it runs (C1's patching stubs,
+        // call sites): guests' JVMs died in C1-compiled code with SIGILL (ILL_ILLOPN) and SIGSEGV at address 0, 2 of
+        // 5 boots in a loop here. One thread runs vCPUs in turn, so a translation never sees half-written code.
+        c.addAll(List.of("-machine", "pc", "-accel", accel.equals("tcg") ? "tcg,thread=single" : accel));
         if (s.tuned()) {
             c.addAll(List.of("-cpu", accel.equals("kvm") ? "host" : "max"));
             c.addAll(List.of("-smp", s.vcpus() + ",sockets=1,cores=" + s.vcpus() + ",threads=1"));

@@ -306,7 +306,8 @@ public final class VmEnvironment implements Environment {
 
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("accel", accel);
-            facts.put("emulation", accel.equals("tcg") ? "EMULATED: TCG (no hardware virtualization; KVM: " + kvm.detail() + ")"
+            facts.put("emulation", accel.equals("tcg") ? "EMULATED: TCG, vCPUs in turn on one host thread (no hardware virtualization; KVM: "
+                    + kvm.detail() + ")"
                     : "none: KVM hardware virtualization");
             facts.put("qemu_version", qmp.version());
             facts.put("qemu_pid", q.pid());

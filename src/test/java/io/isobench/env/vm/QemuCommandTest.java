@@ -38,7 +38,7 @@ class QemuCommandTest {
         List<String> c = QemuCommand.build(settings(Map.of("vcpus", "3", "memory", "1G")), "tcg", true, "vm1", PATHS, user());
         assertThat(c.get(0)).isEqualTo("qemu-system-x86_64");
         assertThat(c).doesNotContain("-cpu");
-        assertThat(line(c)).contains("-smp 3 ").contains("-m 1024M").doesNotContain("memory-backend").contains("-accel tcg");
+        assertThat(line(c)).contains("-smp 3 ").contains("-m 1024M").doesNotContain("memory-backend").contains("-accel tcg,thread=single");
     }
 
     @Test
