@@ -293,7 +293,9 @@ public final class VmEnvironment implements Environment {
             // pin before the guest boots: the vCPU threads exist as soon as QEMU has started
             JsonNode cpus = qmp.execute("query-cpus-fast", Map.of(), Duration.ofSeconds(10));
             List<Integer> hostCpus = HostCpus.allowed();
-            if (s.tuned()) {
+            // under TCG every vCPU runs on the one host thread (see QemuCommand): there is no vCPU thread to pin apart
+            boolean pinned = s.tuned() && accel.equals("kvm");
+            if (pinned) {
                 for (JsonNode c : cpus) {
                     int idx = c.path("cpu-index").asInt();
                     HostCpus.pin(c.path("thread-id").asLong(), hostCpus.get(idx % hostCpus.size()));
@@ -319,6 +321,8 @@ public final class VmEnvironment implements Environment {
             facts.put("cpu_model", s.tuned() ? (accel.equals("kvm") ? "host" : "max") : "qemu64 (QEMU default)");
             facts.put("vcpus", s.vcpus());
             facts.put("vcpu_threads", VmInstance.vcpuThreads(q.pid(), cpus));
+            facts.put("vcpu_pinning", pinned ? "each vCPU thread on its own host CPU"
+                    : accel.equals("tcg") ? "none: TCG runs every vCPU in turn on one host thread" : "none (untuned)");
             facts.put("memory_bytes", s.memoryBytes());
             facts.put("agent_max_heap_bytes", heapMib << 20);
             facts.put("agent_off_heap_allowance_bytes", ctx.offHeap());
