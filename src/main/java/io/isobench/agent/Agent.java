@@ -34,6 +34,9 @@ import java.util.Map;
  */
 public final class Agent {
 
+    /** System property: a file (a FIFO) to write responses to instead of stdout. */
+    public static final String PROTOCOL_CHANNEL = "isobench.agent.protocol";
+
     private final ObjectMapper json = Json.mapper();
     private final Map<String, ServerSide> servers = new LinkedHashMap<>();
     private Path dataDir = Path.of(System.getProperty("java.io.tmpdir"));
@@ -44,7 +47,11 @@ public final class Agent {
      * workload prints goes to stderr instead, so it cannot corrupt a response.
      */
     public static void runOnStdio() throws IOException {
-        PrintStream protocolOut = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        // a guest's init gives the protocol its own channel (a FIFO to the virtio port), so that nothing else the
+        // process writes on its stdout (a native library, the JVM itself) can land on the protocol
+        String channel = System.getProperty(PROTOCOL_CHANNEL);
+        PrintStream protocolOut = new PrintStream(channel == null ? new java.io.FileOutputStream(java.io.FileDescriptor.out)
+                : new java.io.FileOutputStream(channel), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         new Agent().serve(System.in, protocolOut);
     }

@@ -20,14 +20,38 @@ import java.util.function.Supplier;
  * The host's end of the agent protocol over a pair of byte streams. Every call has a deadline:
  * an agent that dies, hangs or answers garbage yields an {@link AgentException} with the
  * environment's diagnostics (e.g. the agent's stderr or the guest console tail), never a hang.
+ *
+ * <p>A death is noticed within {@link #WATCH_PERIOD} or so, not at the deadline: while it waits
+ * for an answer the client asks the environment's {@link Watch} whether the agent still lives
+ * (native: its process; docker: the container; a VM: the guest init's report on the console and
+ * the guest kernel's log). The protocol channel alone cannot tell: a guest's virtio port stays
+ * open while the agent behind it is dead.
  */
 public final class AgentClient implements AutoCloseable {
 
     private static final String EOF = "\u0000eof";
+    /** How often the watch is asked while an answer is awaited. */
+    static final Duration WATCH_PERIOD = Duration.ofMillis(250);
+    /** How long, after the channel closed or garbage arrived, the watch gets to confirm a death and find its cause. */
+    static final Duration CONFIRM = Duration.ofSeconds(4);
+
+    /**
+     * How an environment tells, from outside the protocol, that its agent died and why. Called
+     * every {@link #WATCH_PERIOD} while an answer is awaited, so it must be cheap (a flag, a
+     * process state, the new bytes of a log) until the agent is gone.
+     */
+    @FunctionalInterface
+    public interface Watch {
+        /** Null while the agent may be alive; once it is dead, how it died, from the evidence. */
+        AgentException.Death death();
+
+        Watch NONE = () -> null;
+    }
 
     private final String name;
     private final OutputStream toAgent;
     private final Supplier<String> diagnostics;
+    private final Watch watch;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Thread reader;
     private long nextId = 1;
@@ -39,9 +63,17 @@ public final class AgentClient implements AutoCloseable {
      * @param diagnostics what to append to a failure message (stderr tail, console tail)
      */
     public AgentClient(String name, InputStream fromAgent, OutputStream toAgent, Supplier<String> diagnostics) {
+        this(name, fromAgent, toAgent, diagnostics, Watch.NONE);
+    }
+
+    /**
+     * @param watch how to tell that the agent died, and why (see {@link Watch})
+     */
+    public AgentClient(String name, InputStream fromAgent, OutputStream toAgent, Supplier<String> diagnostics, Watch watch) {
         this.name = name;
         this.toAgent = toAgent;
         this.diagnostics = diagnostics;
+        this.watch = watch == null ? Watch.NONE : watch;
         this.reader = Thread.ofPlatform().daemon().name("agent-reader-" + name).start(() -> readLoop(fromAgent));
     }
 
@@ -83,29 +115,43 @@ public final class AgentClient implements AutoCloseable {
             toAgent.write('\n');
             toAgent.flush();
         } catch (IOException e) {
-            throw fail("could not send '" + op + "' (" + e.getMessage() + "): the agent has gone");
+            AgentException.Death d = confirmDeath();
+            throw d != null ? died(op, d) : fail("could not send '" + op + "' (" + e.getMessage() + "): the agent has gone");
         }
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         while (true) {
             long left = deadlineNanos - System.nanoTime();
             String line;
             try {
-                line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+                line = left <= 0 ? null : lines.poll(Math.min(left, WATCH_PERIOD.toNanos()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw fail("interrupted while waiting for '" + op + "'");
             }
             if (line == null) {
+                AgentException.Death d = watch.death();
+                if (d != null) {
+                    throw died(op, d);
+                }
+                if (deadlineNanos - System.nanoTime() > 0) {
+                    continue;
+                }
                 throw fail("no answer to '" + op + "' within " + human(deadline) + ": the agent hangs");
             }
             if (line == EOF) {
                 lines.add(EOF); // later calls see the end too
-                throw fail("the agent exited while answering '" + op + "'");
+                AgentException.Death d = confirmDeath();
+                throw died(op, d != null ? d : new AgentException.Death("the agent's channel closed: it exited (no cause found)", null));
             }
             Protocol.Response resp;
             try {
                 resp = Json.mapper().readValue(line, Protocol.Response.class);
             } catch (JsonProcessingException e) {
+                // what a dying process leaves on its way out (a crash report's first line) is not garbage but a death
+                AgentException.Death d = confirmDeath();
+                if (d != null) {
+                    throw died(op, d);
+                }
                 throw fail("answered something that is not the protocol: '" + abbreviate(line) + "'");
             }
             if (resp.v() != Protocol.VERSION) {
@@ -125,8 +171,39 @@ public final class AgentClient implements AutoCloseable {
     private AgentException fail(String why) {
         broken = true;
         brokenReason = why;
+        return new AgentException(name + " " + why + diagnosticsText(), true);
+    }
+
+    private AgentException died(String op, AgentException.Death d) {
+        broken = true;
+        brokenReason = "it died: " + d.cause();
+        return new AgentException(name + " died while answering '" + op + "': " + d.describe() + diagnosticsText(), d);
+    }
+
+    private String diagnosticsText() {
         String diag = diagnostics == null ? "" : diagnostics.get();
-        return new AgentException(name + " " + why + (diag == null || diag.isBlank() ? "" : "\n" + diag.strip()), true);
+        return diag == null || diag.isBlank() ? "" : "\n" + diag.strip();
+    }
+
+    /**
+     * After the channel closed or garbage arrived: asks the watch for up to {@link #CONFIRM}
+     * whether the agent died (a process is reaped, a container's state or a guest's report
+     * arrives a moment after the channel closes). Null when it did not confirm one.
+     */
+    private AgentException.Death confirmDeath() {
+        long until = System.nanoTime() + CONFIRM.toNanos();
+        while (true) {
+            AgentException.Death d = watch.death();
+            if (d != null || watch == Watch.NONE || System.nanoTime() > until) {
+                return d;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     private static String abbreviate(String s) {

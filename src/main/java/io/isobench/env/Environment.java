@@ -53,6 +53,15 @@ public interface Environment {
     }
 
     /**
+     * The memory an instance of this variant has, in bytes (a VM's memory, a container's limit),
+     * or -1 when it shares the host's without a limit. The agent's heap and the planner's check
+     * that each workload fits follow from it ({@link AgentMemory}).
+     */
+    default long memoryBytes(Variant variant) {
+        return -1;
+    }
+
+    /**
      * Starts an instance of {@code variant} with its agent answering. Whatever it creates is
      * registered with {@link StartContext#cleanup()} before it exists, so a crash or Ctrl-C
      * cannot leak it.

@@ -15,12 +15,15 @@ import java.time.Duration;
  * @param clientAddress the host's address as the load side of server workloads reaches it (the
  *                      client namespace's veth), where Docker's NAT publishes ports; null when the
  *                      load runs on the host's own stack
+ * @param offHeap     the most memory any workload planned for the instance allocates outside the
+ *                    agent's heap ({@link io.isobench.workload.Workload#offHeap}): the agent's heap
+ *                    is sized to leave it room ({@link AgentMemory})
  */
 public record StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host,
-                           Duration bootTimeout, String clientAddress) {
+                           Duration bootTimeout, String clientAddress, long offHeap) {
 
-    /** A context for load from the host's own stack. */
+    /** A context for load from the host's own stack, for an instance whose workloads allocate nothing outside the heap (tests, tools). */
     public StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host, Duration bootTimeout) {
-        this(runId, logDir, agent, cleanup, host, bootTimeout, null);
+        this(runId, logDir, agent, cleanup, host, bootTimeout, null, 0);
     }
 }

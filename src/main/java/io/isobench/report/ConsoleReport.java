@@ -108,6 +108,14 @@ public final class ConsoleReport {
                         .append(f.failure() == null ? "" : f.failure().lines().findFirst().orElse("")).append('\n');
             }
         }
+        List<TrialRecord> lost = run.trials() == null ? List.of() : run.trials().stream().filter(t -> !t.lost().isEmpty()).toList();
+        if (!lost.isEmpty()) {
+            out.append("\nIterations lost to an agent's death (each retried on a fresh instance):\n");
+            for (TrialRecord t : lost) {
+                out.append("  ").append(t.id()).append(' ').append(t.workload()).append(" @ ").append(t.variant()).append(": ")
+                        .append(t.lost().size()).append(" lost; ").append(t.lost().get(t.lost().size() - 1).reason()).append('\n');
+            }
+        }
         return out.toString();
     }
 

@@ -550,7 +550,7 @@ public final class HtmlReport {
             return;
         }
         out.append("<table class=\"trials\">\n<thead><tr><th>trial</th><th>workload</th><th>parameters</th><th>variant</th><th>status</th>")
-                .append("<th>iterations</th><th>warm-ups</th><th>failure</th></tr></thead>\n<tbody>\n");
+                .append("<th>iterations</th><th>warm-ups</th><th>lost</th><th>failure</th></tr></thead>\n<tbody>\n");
         for (TrialRecord t : ts) {
             ReportData.VariantInfo v = data.variant(t.variant());
             out.append(v.emulated() ? "<tr class=\"emulated\">" : "<tr>");
@@ -562,7 +562,16 @@ public final class HtmlReport {
                     .append("</td>");
             num(String.valueOf(t.iterationsDone()));
             num(String.valueOf(t.warmupsDone()));
-            out.append("<td>").append(t.failure() == null ? "" : "<div class=\"pre fail\">" + e(t.failure()) + "</div>").append("</td></tr>\n");
+            num(String.valueOf(t.lost().size()));
+            StringBuilder why = new StringBuilder();
+            for (TrialRecord.LostIteration l : t.lost()) {
+                why.append("lost iteration ").append(l.iteration()).append(l.warmup() ? " (warm-up)" : "").append(": ").append(l.reason()).append('\n');
+            }
+            if (t.failure() != null) {
+                why.append(t.failure());
+            }
+            out.append("<td>").append(why.isEmpty() ? "" : "<div class=\"pre" + (failed ? " fail" : "") + "\">" + e(why.toString().strip()) + "</div>")
+                    .append("</td></tr>\n");
         }
         out.append("</tbody>\n</table>\n</section>\n");
     }

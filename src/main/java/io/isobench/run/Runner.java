@@ -82,6 +82,10 @@ public final class Runner {
         int warmups;
         int iterations;
         String failure;
+        /** The whole message of the last death (with its diagnostics), for the failure when a retry dies too. */
+        String lastDeath;
+        /** Iterations lost to the agent's death, each retried once on a fresh instance. */
+        final List<TrialRecord.LostIteration> lost = new ArrayList<>();
         final List<Sample> samples = new ArrayList<>();
 
         TrialState(Trial trial) {
@@ -126,6 +130,7 @@ public final class Runner {
             if (r != null) {
                 s.status = r.status() == TrialStatus.RUNNING ? TrialStatus.PENDING : r.status();
                 s.failure = r.failure();
+                s.lost.addAll(r.lost());
                 // counts come from what is on disk: an iteration counts once all its samples are written
                 for (Sample smp : previous) {
                     if (smp.trial().equals(t.id())) {
@@ -269,14 +274,39 @@ public final class Runner {
         return t;
     }
 
+    /**
+     * One iteration of a trial. When its agent dies (a crash, an OOM kill, a kill from outside)
+     * the iteration is lost, not the trial: the instance is replaced and the iteration runs once
+     * more; the trial fails only when that retry is lost too. A workload's own error and a hang
+     * past the deadline fail the trial at once (a retry would only repeat them, the latter at the
+     * cost of another deadline).
+     */
     private void runIteration(TrialState s, boolean warmup, int iteration, Cleanup cleanup, SampleWriter writer) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            AgentException.Death died = attempt(s, warmup, iteration, cleanup, writer);
+            if (died == null || stopping) {
+                return;
+            }
+            if (attempt >= 2) {
+                fail(s, "iteration " + iteration + (warmup ? " (warm-up)" : "") + " was lost twice, its agent died each time; last: "
+                        + s.lastDeath);
+                return;
+            }
+            progress.say("isobench: trial " + s.trial.id() + " (" + s.trial.label() + ") lost iteration " + iteration
+                    + (warmup ? " (warm-up)" : "") + ": " + died.describe() + "; running it again on a fresh instance");
+        }
+    }
+
+    /** One attempt at an iteration: the agent's death when it died (the iteration is then lost and recorded), else null. */
+    private AgentException.Death attempt(TrialState s, boolean warmup, int iteration, Cleanup cleanup, SampleWriter writer)
+            throws IOException {
         Trial t = s.trial;
         EnvironmentInstance inst;
         try {
             inst = instance(t.variant(), cleanup);
         } catch (Exception e) {
             fail(s, "the environment " + t.variant().label() + " did not start: " + message(e));
-            return;
+            return null;
         }
         s.status = TrialStatus.RUNNING;
         WorkloadResult result;
@@ -285,19 +315,33 @@ public final class Runner {
             result = execute(t, inst, cleanup);
         } catch (AgentException e) {
             if (stopping) {
-                return; // Ctrl-C tore the instance down: not the trial's fault
+                return null; // Ctrl-C tore the instance down: not the trial's fault
             }
-            fail(s, e.getMessage());
             if (e.broken() || !inst.alive()) {
                 retire(t.variant());
             }
-            return;
+            if (e.death() != null) {
+                s.lost.add(new TrialRecord.LostIteration(iteration, warmup, e.getMessage().lines().findFirst().orElse("")));
+                s.lastDeath = e.getMessage();
+                return e.death();
+            }
+            fail(s, e.getMessage());
+            return null;
         } catch (Exception e) {
             if (stopping) {
-                return;
+                return null;
+            }
+            // the load from the host broke because the agent (and its server) died: that death is what lost the iteration
+            for (Throwable sup : e.getSuppressed()) {
+                if (sup instanceof AgentException ae && ae.death() != null) {
+                    retire(t.variant());
+                    s.lost.add(new TrialRecord.LostIteration(iteration, warmup, ae.getMessage().lines().findFirst().orElse("")));
+                    s.lastDeath = ae.getMessage() + "\n(the load from the host failed: " + message(e) + ")";
+                    return ae.death();
+                }
             }
             fail(s, t.workload().name() + " on the host: " + message(e));
-            return;
+            return null;
         } finally {
             iterationNanos += System.nanoTime() - began;
         }
@@ -323,6 +367,7 @@ public final class Runner {
         if (result.measurements().isEmpty()) {
             fail(s, t.workload().name() + " produced no figures");
         }
+        return null;
     }
 
     /** One iteration: inside the environment, or a server inside driven from the host. */
@@ -479,11 +524,16 @@ public final class Runner {
      * Starts an instance, and once more if the first start fails for a reason other than bad
      * input: a guest that crashed or hung while booting (seen now and then under TCG) should not
      * cost every trial of its variant. The first failure is said on the console and recorded with
-     * the variant's facts in run.json.
+     * the variant's facts in run.json. This is the one place that retries a start: environments
+     * start once and fail with their reason.
      */
     private EnvironmentInstance startWithRetry(Environment env, Variant v, Cleanup cleanup) throws Exception {
+        // the agent's heap leaves room for the most any of this variant's workloads allocates outside it
+        long memory = env.memoryBytes(v);
+        long offHeap = plan.trials().stream().filter(t -> t.variant().equals(v))
+                .mapToLong(t -> t.workload().offHeap(t.params(), memory).bytes()).max().orElse(0);
         StartContext ctx = new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout,
-                client == null ? null : client.hostAddress());
+                client == null ? null : client.hostAddress(), offHeap);
         try {
             return env.start(v, ctx);
         } catch (io.isobench.BadInputException e) {
@@ -553,7 +603,7 @@ public final class Runner {
         for (TrialState s : states.values()) {
             Trial t = s.trial;
             out.add(new TrialRecord(t.id(), t.workload().name(), t.params().toWire(t.workload().params()), t.variant().environment(),
-                    t.variant().label(), t.variant().settings(), s.status, s.iterations, s.warmups, s.failure));
+                    t.variant().label(), t.variant().settings(), s.status, s.iterations, s.warmups, s.failure, s.lost));
         }
         return out;
     }

@@ -69,11 +69,31 @@ public final class Planner {
                         }
                         continue;
                     }
+                    checkFits(w, p, v, we.where());
                     trials.add(new Trial(String.format("t%03d", ++n), w, p, v));
                 }
             }
         }
         return new Plan(suite, trials, baseline, List.copyOf(skipped));
+    }
+
+    /**
+     * Refuses, before anything runs, a trial whose workload cannot fit the variant's memory (a
+     * VM's memory, a container's limit) beside the agent's JVM: it would only get the agent
+     * OOM-killed, twice. Names the workload's parameters and the limit.
+     */
+    static void checkFits(Workload w, Params p, Variant v, String where) {
+        long memory = Environments.get(v.environment(), where).memoryBytes(v);
+        if (memory <= 0) {
+            return;
+        }
+        Workload.OffHeap need = w.offHeap(p, memory);
+        String misfit = io.isobench.env.AgentMemory.misfit(memory, need);
+        if (misfit != null) {
+            throw new BadInputException(where + ": " + w.name() + " does not fit " + v.label() + ": " + misfit
+                    + "; lower the workload's parameters (-p " + w.name() + ".PARAM=...) or give the variant more memory (--variant "
+                    + v.environment() + ".memory=...)");
+        }
     }
 
     /**

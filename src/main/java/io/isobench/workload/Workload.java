@@ -45,6 +45,30 @@ public interface Workload {
         return Duration.ofSeconds(5);
     }
 
+    /**
+     * The memory one iteration needs inside the environment outside the agent's Java heap, for
+     * these parameters: direct and native allocations (STREAM's arrays, liblzma's encoders, I/O
+     * buffers) and server processes it starts there. The agent's heap is sized so that it, this
+     * and the JVM's own memory fit the environment's memory, and the planner refuses a trial that
+     * cannot fit (see {@link io.isobench.env.AgentMemory}). An upper bound, not a measurement.
+     *
+     * @param memory the environment's memory in bytes (a VM's, a container's limit), or -1 when
+     *               it has no limit of its own: for workloads that size something by it
+     */
+    default OffHeap offHeap(Params params, long memory) {
+        return OffHeap.NONE;
+    }
+
+    /**
+     * Memory outside the agent's heap.
+     *
+     * @param bytes how much
+     * @param what  what it is, naming the parameters it follows, e.g. "3 arrays of size=128M"
+     */
+    record OffHeap(long bytes, String what) {
+        public static final OffHeap NONE = new OffHeap(0, "nothing");
+    }
+
     /** Runs one measured iteration inside the environment. Called by the agent. */
     WorkloadResult runInside(Params params, InsideContext ctx) throws Exception;
 

@@ -130,6 +130,50 @@ class ProtocolTest {
         }
     }
 
+    /**
+     * A guest's virtio port stays open after the agent behind it died: the channel says nothing.
+     * The environment's watch (here: a real process, killed with SIGKILL) tells, and the call
+     * fails with the cause long before its deadline.
+     */
+    @Test
+    void aDeathTheChannelDoesNotShowIsNoticedFromTheWatchNotAtTheDeadline() throws Exception {
+        Process agent = new ProcessBuilder("sleep", "600").start();
+        try (PipedOutputStream keptOpen = new PipedOutputStream(); PipedInputStream channel = new PipedInputStream(keptOpen);
+             AgentClient client = new AgentClient("agent in test", channel, new ByteArrayOutputStream(), () -> "diagnostics here",
+                     () -> agent.isAlive() ? null : new AgentException.Death("the agent process "
+                             + AgentException.Death.exitStatus(agent.exitValue()), "/logs/agent.log"))) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException ignored) {
+                    // killed at once then
+                }
+                agent.destroyForcibly();
+            });
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> client.call("run", Map.of(), Duration.ofSeconds(600)))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessageContaining("died while answering 'run'")
+                    .hasMessageContaining("killed by SIGKILL (status 137)")
+                    .hasMessageContaining("see /logs/agent.log")
+                    .hasMessageContaining("diagnostics here")
+                    .satisfies(e -> assertThat(((AgentException) e).death()).isNotNull());
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+            assertThat(client.broken()).isTrue();
+        } finally {
+            agent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aHangIsNotADeath() throws Exception {
+        try (Peer p = new Peer()) {
+            assertThatThrownBy(() -> p.client.call("run", Map.of(), Duration.ofMillis(300)))
+                    .isInstanceOf(AgentException.class).hasMessageContaining("hangs")
+                    .satisfies(e -> assertThat(((AgentException) e).death()).isNull());
+        }
+    }
+
     @Test
     void anAgentThatHangsFailsAtTheDeadline() throws Exception {
         try (Peer p = new Peer()) {

@@ -77,12 +77,60 @@ class RunCommandTest {
         assertThat(r.trials()).filteredOn(t -> t.workload().equals("test_exit")).singleElement()
                 .satisfies(t -> {
                     assertThat(t.status()).isEqualTo(TrialStatus.FAILED);
-                    assertThat(t.failure()).contains("exited").contains("halting the agent");
+                    assertThat(t.failure()).contains("lost twice").contains("exited with status 7").contains("halting the agent");
+                    // the first iteration was tried twice, each time on a fresh agent, and both losses are on record
+                    assertThat(t.lost()).hasSize(2).allSatisfy(l -> {
+                        assertThat(l.iteration()).isEqualTo(1);
+                        assertThat(l.reason()).contains("died while answering 'run'").contains("exited with status 7");
+                    });
                 });
         // the constant trial was measured in full, on a fresh agent where needed
         assertThat(r.trials()).filteredOn(t -> t.workload().equals("test_constant")).singleElement()
                 .satisfies(t -> assertThat(t.status()).isEqualTo(TrialStatus.DONE));
         assertThat(dir.readSamples()).filteredOn(s -> s.workload().equals("test_constant")).hasSize(4);
+    }
+
+    @Test
+    void anIterationWhoseAgentDiesIsRetriedOnAFreshAgentAndTheTrialPasses() throws Exception {
+        Path once = tmp.resolve("died-once");
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_exit", "-p", "test_exit.once=" + once, "--iterations", "3",
+                "--warmup", "0", "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("Iterations lost");
+        RunDirectory dir = onlyRun();
+        assertThat(dir.readRecord().trials()).singleElement().satisfies(t -> {
+            assertThat(t.status()).isEqualTo(TrialStatus.DONE);
+            assertThat(t.iterationsDone()).isEqualTo(3);
+            assertThat(t.lost()).singleElement().satisfies(l -> {
+                assertThat(l.iteration()).isEqualTo(1);
+                assertThat(l.warmup()).isFalse();
+                assertThat(l.reason()).contains("exited with status 7");
+            });
+        });
+        // each iteration measured once: the lost one left nothing behind, its retry counts
+        assertThat(dir.readSamples()).extracting(s -> s.iteration()).containsExactlyInAnyOrder(1, 2, 3);
+        // neither the dead agent nor its replacement is left running
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
+    }
+
+    @Test
+    void aJvmCrashIsNamedFromItsReportWhichIsKeptWithTheRunsLogs() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--workload", "test_crash", "--iterations", "1", "--warmup", "0",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isEqualTo(Main.TRIALS_FAILED);
+        RunDirectory dir = onlyRun();
+        List<Path> reports;
+        try (Stream<Path> s = Files.list(dir.logs())) {
+            reports = s.filter(p -> p.getFileName().toString().matches("agent-native-hs_err_pid\\d+\\.log")).toList();
+        }
+        // the crash and its retry: two agents, two reports, none in the folder isobench was started from
+        assertThat(reports).hasSize(2);
+        assertThat(dir.readRecord().trials()).singleElement().satisfies(t -> {
+            assertThat(t.status()).isEqualTo(TrialStatus.FAILED);
+            assertThat(t.lost()).hasSize(2).allSatisfy(l -> assertThat(l.reason()).contains("aborted by SIGABRT (status 134)")
+                    .contains("JVM crash: SIGSEGV").contains("problematic frame: C  [libc.so.6").doesNotContain("://")
+                    .contains("hs_err_pid"));
+        });
     }
 
     @Test

@@ -105,7 +105,7 @@ class DockerNatPathIT {
                     Duration.ofMinutes(1));
             LocalClient host = new LocalClient(new HostContext(HostFacts.read(), logs));
             StartContext ctx = new StartContext(RUN_ID, logs, AgentLauncher.current(), cleanup, HostFacts.read(), Duration.ofMinutes(2),
-                    client.hostAddress());
+                    client.hostAddress(), 0);
             try (EnvironmentInstance nat = ENV.start(Variant.resolve(ENV, Map.of("network", "nat", "image", "small"), "test"), ctx);
                  EnvironmentInstance proxy = ENV.start(Variant.resolve(ENV, Map.of("network", "proxy", "image", "small"), "test"), ctx)) {
                 proxy.pause();

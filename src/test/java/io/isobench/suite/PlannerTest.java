@@ -112,4 +112,26 @@ class PlannerTest {
         assertThat(out).hasSize(6);
         assertThat(new ArrayList<>(out)).contains(Map.of("a", 2, "b", "z"));
     }
+
+    @Test
+    void aTrialThatCannotFitItsVariantsMemoryIsRefusedBeforeAnythingRunsNamingTheParameterAndTheLimit() {
+        // stream's three arrays of 256 MiB live outside the heap: they cannot fit a 512 MiB VM beside the agent's JVM
+        var vm = new Suite.EnvironmentEntry("vm", List.of(Map.of("memory", "512M")), "test");
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))), List.of(vm), 1), HOST))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("stream does not fit vm[memory=536870912]")
+                .hasMessageContaining("size=268435456")
+                .hasMessageContaining("more than its 512 MiB")
+                .hasMessageContaining("vm.memory=");
+        // the same arrays fit a 2 GiB VM, and a small array fits the small VM
+        assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))),
+                List.of(new Suite.EnvironmentEntry("vm", List.of(Map.of("memory", "2G")), "test")), 1), HOST).trials()).hasSize(1);
+        assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "16M", "threads", 1))), List.of(vm), 1), HOST).trials()).hasSize(1);
+        // a container's memory limit is a limit too; without one (and natively) the host's memory is the only bound
+        var docker = new Suite.EnvironmentEntry("docker", List.of(Map.of("memory", "512M")), "test");
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))), List.of(docker), 1), HOST))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("docker.memory=");
+        assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))),
+                List.of(new Suite.EnvironmentEntry("native", List.of(), "test")), 1), HOST).trials()).hasSize(1);
+    }
 }

@@ -101,7 +101,10 @@ public final class TestWorkloads {
         }
     }
 
-    /** Kills the agent's JVM on the spot, as a crash or the OOM killer would. */
+    /**
+     * Kills the agent's JVM on the spot, as a crash or the OOM killer would: every time, or with
+     * {@code once=FILE} only the first time (the file remembers it across agents).
+     */
     public static final class Exit implements Workload {
         @Override
         public String name() {
@@ -120,14 +123,76 @@ public final class TestWorkloads {
 
         @Override
         public List<ParamSpec> params() {
-            return List.of();
+            return List.of(ParamSpec.of("once", ParamType.STRING, "a file: die only while it does not exist (it is created)")
+                    .defaultValue("").build());
         }
 
         @Override
-        public WorkloadResult runInside(Params p, InsideContext ctx) {
+        public WorkloadResult runInside(Params p, InsideContext ctx) throws java.io.IOException {
+            String once = p.getString("once");
+            if (!once.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(once))) {
+                return WorkloadResult.builder().higher("value", 1, "units").build();
+            }
+            if (!once.isEmpty()) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(once), "died once\n");
+            }
             System.err.println("test_exit: halting the agent");
             Runtime.getRuntime().halt(7);
             return null;
+        }
+    }
+
+    /**
+     * Crashes the agent's JVM as a bug in native code would: libc's memset on address 0 (a
+     * SIGSEGV in native code, which the JVM reports in a crash report before it aborts).
+     */
+    public static final class Crash implements Workload {
+        @Override
+        public String name() {
+            return "test_crash";
+        }
+
+        @Override
+        public String description() {
+            return "test: the agent's JVM crashes in native code";
+        }
+
+        @Override
+        public io.isobench.workload.WorkloadFamily family() {
+            return io.isobench.workload.WorkloadFamily.COMPUTE;
+        }
+
+        @Override
+        public List<ParamSpec> params() {
+            return List.of();
+        }
+
+        /** Through reflection: the project compiles for Java 21, where java.lang.foreign is a preview API. */
+        @Override
+        public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
+            Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
+            Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
+            Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
+            Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
+            Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
+            Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
+            Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
+            Object linker = linkerC.getMethod("nativeLinker").invoke(null);
+            Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
+            Object memset = ((java.util.Optional<?>) lookupC.getMethod("find", String.class).invoke(lookup, "memset")).orElseThrow();
+            Object args = java.lang.reflect.Array.newInstance(layoutC, 3);
+            java.lang.reflect.Array.set(args, 0, valueLayoutC.getField("ADDRESS").get(null));
+            java.lang.reflect.Array.set(args, 1, valueLayoutC.getField("JAVA_INT").get(null));
+            java.lang.reflect.Array.set(args, 2, valueLayoutC.getField("JAVA_LONG").get(null));
+            Object desc = descC.getMethod("of", layoutC, args.getClass()).invoke(null, valueLayoutC.getField("ADDRESS").get(null), args);
+            java.lang.invoke.MethodHandle mh = (java.lang.invoke.MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC,
+                    java.lang.reflect.Array.newInstance(optionC, 0).getClass()).invoke(linker, memset, desc, java.lang.reflect.Array.newInstance(optionC, 0));
+            try {
+                mh.invokeWithArguments(segmentC.getField("NULL").get(null), 0, 64L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("memset on address 0 threw instead of crashing", t);
+            }
+            throw new IllegalStateException("memset on address 0 returned");
         }
     }
 

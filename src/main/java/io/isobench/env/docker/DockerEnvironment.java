@@ -115,6 +115,12 @@ public final class DockerEnvironment implements Environment {
     }
 
     @Override
+    public long memoryBytes(Variant variant) {
+        long m = DockerSettings.of(variant).memoryBytes();
+        return m > 0 ? m : -1;
+    }
+
+    @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
         return DockerInstance.start(variant, DockerSettings.of(variant), ctx);
     }

@@ -12,8 +12,11 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import io.isobench.BadInputException;
 import io.isobench.agent.AgentClient;
+import io.isobench.agent.AgentException;
+import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
+import io.isobench.env.AgentMemory;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.Files2;
@@ -24,12 +27,16 @@ import io.isobench.image.ImageCache;
 import io.isobench.result.Json;
 import io.isobench.workload.Endpoint;
 import io.isobench.workload.Transport;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +64,8 @@ final class DockerInstance implements EnvironmentInstance {
     static final String BIND_ROOT = "/var/tmp";
     /** A file in each bind folder naming its run, so doctor can tell ours from anything else in /var/tmp. */
     static final String BIND_MARKER = "isobench-run-id";
+    /** Where the agent's JVM writes a crash report inside the container (one agent per container). */
+    static final String CRASH_REPORT = "/tmp/isobench-agent-hs_err.log";
 
     private final Variant variant;
     private final DockerSettings settings;
@@ -70,11 +79,12 @@ final class DockerInstance implements EnvironmentInstance {
     private final String containerIp;
     private final Ports publishedPorts;
     private final List<Cleanup.Handle> handles;
+    private final DeathWatch watch;
     private volatile boolean paused;
 
     private DockerInstance(Variant variant, DockerSettings settings, DockerEngine engine, String containerId, AttachedStdio stdio,
                            AgentClient agent, Map<String, Object> insideFacts, Map<String, Object> facts, List<Integer> ports,
-                           String containerIp, Ports publishedPorts, List<Cleanup.Handle> handles) {
+                           String containerIp, Ports publishedPorts, List<Cleanup.Handle> handles, DeathWatch watch) {
         this.variant = variant;
         this.settings = settings;
         this.engine = engine;
@@ -87,6 +97,7 @@ final class DockerInstance implements EnvironmentInstance {
         this.containerIp = containerIp;
         this.publishedPorts = publishedPorts;
         this.handles = handles;
+        this.watch = watch;
     }
 
     static DockerInstance start(Variant variant, DockerSettings s, StartContext ctx) throws Exception {
@@ -161,7 +172,14 @@ final class DockerInstance implements EnvironmentInstance {
                 hc.withPortBindings(bindings);
             }
 
-            List<String> command = GuestImages.agentCommand(AgentLauncher.defaultJvmOptions());
+            // a JVM crash report goes to a known file in the container, copied out into the run's logs when the agent dies
+            List<String> jvm = new ArrayList<>(AgentLauncher.defaultJvmOptions());
+            jvm.add("-XX:ErrorFile=" + CRASH_REPORT);
+            if (s.memoryBytes() > 0) {
+                // the heap leaves room, inside the limit, for what the workloads allocate outside it
+                jvm.add(AgentMemory.heapOption(s.memoryBytes(), ctx.offHeap()));
+            }
+            List<String> command = GuestImages.agentCommand(jvm);
             CreateContainerCmd create = engine.quick().createContainerCmd(image.tag()).withName(name).withLabels(labels)
                     .withCmd(command).withEnv(ctx.agent().environment().assignments()).withAttachStdin(true).withAttachStdout(true).withAttachStderr(true).withStdinOpen(true)
                     .withStdInOnce(false).withTty(false).withHostConfig(hc);
@@ -179,8 +197,9 @@ final class DockerInstance implements EnvironmentInstance {
             engine.quick().startContainerCmd(id).exec();
             mark = phase(phases, "start", mark);
             AttachedStdio io = stdio;
+            DeathWatch watch = new DeathWatch(engine, id, io, log, ctx.logDir().resolve("agent-" + variant.slug() + "-hs_err.log"));
             agent = new AgentClient("agent in " + variant.label(), stdio.fromAgent(), stdio.toAgent(),
-                    () -> diagnostics(engine, id, io, log));
+                    () -> diagnostics(engine, id, io, log), watch);
 
             var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir), ctx.bootTimeout());
             mark = phase(phases, "agent_hello", mark);
@@ -201,7 +220,7 @@ final class DockerInstance implements EnvironmentInstance {
             }
             facts.put("start_phases_ms", phases);
             return new DockerInstance(variant, s, engine, id, stdio, agent, inside, facts, List.copyOf(ports), ip, published,
-                    List.copyOf(handles));
+                    List.copyOf(handles), watch);
         } catch (Exception | Error e) {
             if (agent != null) {
                 agent.close();
@@ -329,6 +348,91 @@ final class DockerInstance implements EnvironmentInstance {
             state = "container " + id.substring(0, 12) + ": " + DockerEnvironment.rootMessage(e);
         }
         return state + "; " + stdio.endReason() + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000);
+    }
+
+    /**
+     * Tells that the agent died, and why. The agent is the container's only process, so its end
+     * ends the attach stream (a flag: cheap to poll); only then is the engine asked for the
+     * container's state (exit code, OOMKilled) and a crash report copied out of the stopped
+     * container into the run's logs, before the container is removed.
+     */
+    static final class DeathWatch implements AgentClient.Watch {
+        private final DockerEngine engine;
+        private final String id;
+        private final AttachedStdio stdio;
+        private final Path log;
+        private final Path crashCopy;
+        private volatile AgentException.Death death;
+        private long endSeenAt;
+
+        DeathWatch(DockerEngine engine, String id, AttachedStdio stdio, Path log, Path crashCopy) {
+            this.engine = engine;
+            this.id = id;
+            this.stdio = stdio;
+            this.log = log;
+            this.crashCopy = crashCopy;
+        }
+
+        @Override
+        public synchronized AgentException.Death death() {
+            if (death != null || !stdio.ended()) {
+                return death;
+            }
+            InspectContainerResponse.ContainerState st;
+            try {
+                st = engine.quick().inspectContainerCmd(id).exec().getState();
+            } catch (NotFoundException gone) {
+                return death = new AgentException.Death("the container " + id.substring(0, 12) + " is gone (removed from outside)", log.toString());
+            } catch (RuntimeException e) {
+                return death = new AgentException.Death("the attach stream ended and the engine does not answer ("
+                        + DockerEnvironment.rootMessage(e) + ")", log.toString());
+            }
+            if (Boolean.TRUE.equals(st.getRunning())) {
+                // the engine may close the stream a moment before it records the exit: ask again shortly
+                if (endSeenAt == 0) {
+                    endSeenAt = System.nanoTime();
+                }
+                if (System.nanoTime() - endSeenAt < 3_000_000_000L) {
+                    return null;
+                }
+                // the engine dropped the attach while the container runs: the agent may live but is unreachable
+                return death = new AgentException.Death("the engine ended the attach stream while the container runs ("
+                        + stdio.endReason() + ")", log.toString());
+            }
+            Long code = st.getExitCodeLong();
+            String cause = "the container " + id.substring(0, 12) + " stopped: the agent "
+                    + (code == null ? "ended (no exit code)" : AgentException.Death.exitStatus(code.intValue()));
+            if (Boolean.TRUE.equals(st.getOOMKilled())) {
+                cause = "OOM-killed: the container " + id.substring(0, 12) + " reached its memory limit (Docker's OOMKilled; "
+                        + (code == null ? "" : AgentException.Death.exitStatus(code.intValue())) + ")";
+            }
+            String where = log.toString();
+            if (copyCrashReport()) {
+                String crash = CrashReport.describe(crashCopy);
+                cause += crash == null ? "" : "; " + crash;
+                where = crashCopy.toString();
+            }
+            return death = new AgentException.Death(cause, where);
+        }
+
+        /** Copies the container's crash report (if the JVM wrote one) into the run's logs; true when there was one. */
+        private boolean copyCrashReport() {
+            try (InputStream tar = engine.quick().copyArchiveFromContainerCmd(id, CRASH_REPORT).exec();
+                 TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
+                for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+                    if (e.isFile()) {
+                        Files.copy(in, crashCopy, StandardCopyOption.REPLACE_EXISTING);
+                        return true;
+                    }
+                }
+            } catch (NotFoundException none) {
+                // no report: the JVM did not crash (killed, OOM, or a plain exit)
+            } catch (IOException | RuntimeException e) {
+                System.err.println("isobench: could not copy the crash report out of container " + id.substring(0, 12) + ": "
+                        + e.getMessage());
+            }
+            return false;
+        }
     }
 
     /** Free host ports (TCP and UDP both free) for servers sharing the host's network namespace. */
@@ -524,6 +628,10 @@ final class DockerInstance implements EnvironmentInstance {
             }
         } catch (Exception ignored) {
             // it is removed by force below
+        }
+        if (stdio.ended()) {
+            // the agent ended without a goodbye, maybe between requests: its crash report, if any, goes with the run's logs first
+            watch.death();
         }
         agent.close();
         stdio.close();

@@ -2,6 +2,8 @@ package io.isobench.env.nativehost;
 
 import io.isobench.BadInputException;
 import io.isobench.agent.AgentClient;
+import io.isobench.agent.AgentException;
+import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.Availability;
@@ -114,17 +116,23 @@ public final class NativeEnvironment implements Environment {
         if (!pin.equals("none")) {
             cmd.addAll(List.of("taskset", "-c", pin));
         }
-        cmd.addAll(ctx.agent().command(AgentLauncher.defaultJvmOptions()));
         Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
+        // a JVM crash report goes with the run's logs, not into whatever folder isobench was started from
+        String crashGlob = "agent-" + variant.slug() + "-hs_err_pid*.log";
+        List<String> jvm = new ArrayList<>(AgentLauncher.defaultJvmOptions());
+        jvm.add("-XX:ErrorFile=" + ctx.logDir().toAbsolutePath().resolve(crashGlob.replace("*", "%p")));
+        cmd.addAll(ctx.agent().command(jvm));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // the agent's environment is isobench's choice, the same in every environment: never the invoking shell's
         pb.environment().clear();
         pb.environment().putAll(ctx.agent().environment().variables());
         Process p = pb.start();
         Cleanup.Handle procCleanup = ctx.cleanup().register("agent process " + p.pid(), () -> stop(p));
+        Path crashReport = ctx.logDir().resolve(crashGlob.replace("*", Long.toString(p.pid())));
         AgentClient agent = new AgentClient("agent in " + variant.label(), p.getInputStream(), p.getOutputStream(),
                 () -> "agent exit: " + (p.isAlive() ? "still running" : String.valueOf(p.exitValue()))
-                        + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000));
+                        + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000),
+                () -> death(p, log, crashReport));
         try {
             var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir.toString()), ctx.bootTimeout());
             @SuppressWarnings("unchecked")
@@ -141,6 +149,19 @@ public final class NativeEnvironment implements Environment {
             dataCleanup.close();
             throw e;
         }
+    }
+
+    /** Null while the agent's process runs; else how it ended: its exit status and, after a JVM crash, the report's summary. */
+    static AgentException.Death death(Process p, Path log, Path crashReport) {
+        if (p.isAlive()) {
+            return null;
+        }
+        String cause = "the agent process " + AgentException.Death.exitStatus(p.exitValue());
+        if (Files.isRegularFile(crashReport)) {
+            String crash = CrashReport.describe(crashReport);
+            return new AgentException.Death(cause + (crash == null ? "" : "; " + crash), crashReport.toString());
+        }
+        return new AgentException.Death(cause, log.toString());
     }
 
     private static void stop(Process p) throws InterruptedException {

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 final class Disks {
 
     /** Bumped when the way the root image is assembled changes. */
-    private static final String BUILDER_VERSION = "2";
+    private static final String BUILDER_VERSION = "3";
 
     private final ImageCache cache;
     private final Consumer<String> log;
@@ -69,12 +69,19 @@ final class Disks {
                 run(List.of("cp", "-al", payload.dir() + "/.", home.toString()), 600);
                 // The jlink-ed JRE has no class-data-sharing archive; the JDK the native baseline runs
                 // on has one. Dumping it here (a new file: nothing linked is written) gives the guest's
-                // JVM the same start-up path, which under TCG saves many seconds per boot.
+                // JVM the same start-up path. It is dumped with the agent's module options: a JVM
+                // refuses an archive dumped without the --enable-native-access it runs with
+                // ("Mismatched values for property jdk.module.enable.native.access", seen with
+                // -Xlog:cds), and guests then started without one.
                 Path jre = home.resolve("jre");
                 Path jsa = jre.resolve("lib/server/classes.jsa");
                 if (Files.isExecutable(jre.resolve("bin/java")) && !Files.exists(jsa)) {
                     try {
-                        run(List.of(jre.resolve("bin/java").toString(), "-Xshare:dump", "-XX:SharedArchiveFile=" + jsa), 300);
+                        List<String> dump = new java.util.ArrayList<>(List.of(jre.resolve("bin/java").toString(), "-Xshare:dump",
+                                "-XX:SharedArchiveFile=" + jsa));
+                        dump.addAll(io.isobench.env.AgentLauncher.defaultJvmOptions().stream().filter(o -> o.startsWith("--enable-native-access"))
+                                .toList());
+                        run(dump, 300);
                     } catch (IOException e) {
                         log.accept("no class-data-sharing archive for the guest JRE (" + e.getMessage() + ")");
                         Files.deleteIfExists(jsa);

@@ -9,8 +9,13 @@ import java.util.Map;
  * virtio drivers the cloud kernel builds as modules, configures the network from the kernel
  * command line ({@code isobench.net=ADDRESS/PREFIX,GATEWAY}), mounts the data disk (the virtio
  * disk with serial {@value #DATA_SERIAL}) at {@value #DATA_MOUNT}, and runs the agent with its
- * stdin and stdout on the virtio-serial port named {@value #PORT_NAME}. Its own messages and the
- * agent's stderr go to the serial console, which the host keeps as a log.
+ * requests and responses on the virtio-serial port named {@value #PORT_NAME}. Its own messages
+ * and the agent's stdout and stderr go to the serial console, which the host keeps as a log.
+ *
+ * <p>The agent runs once. When it ends, however it ends, the init writes its exit status to the
+ * console ({@value #EXITED}), then any JVM crash report whole between markers, then
+ * {@value #END_REPORTED}, and powers the guest off: the host, which watches the console
+ * ({@link ConsoleWatch}), learns of the death within a second and reads its cause there.
  *
  * <p>Only busybox is used (called as {@code /bin/busybox APPLET}), so the same script runs in the
  * small image and in the Debian one (which carries busybox-static).
@@ -21,6 +26,21 @@ final class InitScript {
     static final String PORT_NAME = "io.isobench.agent";
     static final String DATA_SERIAL = "isobench-data";
     static final String DATA_MOUNT = "/data";
+    /** Where the agent's JVM writes a crash report: the data disk (not /tmp, a tmpfs in the memory the guest may lack). */
+    static final String CRASH_DIR = DATA_MOUNT;
+    /** What the agent's JVM is given so its crash report lands in {@link #CRASH_DIR}. */
+    static final String ERROR_FILE_OPTION = "-XX:ErrorFile=" + CRASH_DIR + "/hs_err_pid%p.log";
+    /** The agent's responses go to this FIFO (see {@link io.isobench.agent.Agent#PROTOCOL_CHANNEL}). */
+    static final String PROTOCOL_FIFO = "/run/agent.out";
+    /** Console markers, each after "isobench-init: ": the agent's exit status, each crash report, the end of the report. */
+    static final String EXITED = "agent exited, status";
+    static final String REPORT_BEGINS = "crash report begins:";
+    static final String REPORT_ENDS = "crash report ends";
+    static final String END_REPORTED = "agent end reported";
+    /** The kernel command line's word that gives the agent's maximum heap, e.g. {@code isobench.heap=1024m}. */
+    static final String HEAP_ARG = "isobench.heap";
+    /** The prefix of every line the init writes to the console. */
+    static final String LOG_PREFIX = "isobench-init: ";
     /** Drivers the guest loads; the modules and their dependencies go onto the root disk. */
     static final List<String> MODULES = List.of("virtio_pci", "virtio_blk", "virtio_net", "virtio_console");
 
@@ -87,31 +107,47 @@ final class InitScript {
                   $B poweroff -f
                 fi
                 log "kernel $($B uname -r), $($B grep -c ^processor /proc/cpuinfo) CPUs; agent on $PORT"
-                # The port opens once (a second open is EBUSY). The JVM cannot read a virtio port as its
-                # stdin (FileInputStream.available() fails with "Illegal seek" on it), so a pipe from
-                # busybox cat feeds it; its stdout writes to the port. The agent reads EOF while the
-                # host is not connected to the port: it is restarted a few times, then the guest powers off.
-                # Debian's OpenBLAS (DYNAMIC_ARCH) takes QEMU's generic CPU model (qemu64: AMD family 15) for an
-                # Opteron and runs kernels with 3DNow! instructions that neither TCG nor a current CPU under KVM
-                # executes: linpack dies of SIGILL. The model offers SSE3 and no more, so its kernels are
-                # Prescott's, as the study's untuned guest had; linpack reports the core type it ran.
-                # A core type the user passed through (in the agent's environment below) is theirs and wins.
+                log "cpu flags:$($B grep -m1 '^flags' /proc/cpuinfo | $B cut -d: -f2)"
+                # OpenBLAS reads OPENBLAS_CORETYPE when it loads: decided here, before the JVM starts, from the CPUID
+                # flags this guest sees (OpenBlasCore: OpenBLAS's own choice on QEMU's CPU models is Opteron, whose
+                # kernels use 3DNow!). A core type the user passed through (in the agent's environment) wins.
                 GUEST_ENV=
-                if %USER_CORETYPE% && $B grep -q '^model name.*QEMU Virtual CPU' /proc/cpuinfo; then
-                  GUEST_ENV=OPENBLAS_CORETYPE=Prescott
-                  log "QEMU's generic CPU model: OPENBLAS_CORETYPE=Prescott (SSE3 kernels; OpenBLAS's own choice, Opteron, needs 3DNow!)"
+                if %USER_CORETYPE%; then
+                %OPENBLAS_CORE%  GUEST_ENV=OPENBLAS_CORETYPE=$CORE
+                  log "OPENBLAS_CORETYPE=$CORE (from the CPU flags)"
                 fi
+                # The port opens once (a second open is EBUSY), and the JVM cannot read a virtio port as its stdin
+                # (FileInputStream.available() fails with "Illegal seek" on it): a busybox cat feeds the agent's
+                # stdin through a FIFO, and another carries the agent's responses, which it writes to a FIFO of its
+                # own (not its stdout), to the port. So nothing else the JVM or a native library prints can reach
+                # the protocol: stdout and stderr go to the console, which the host keeps as the agent's log.
                 exec 3<> "$PORT"
-                # a JVM that crashes leaves hs_err_pid*.log in its working folder: shown on the console
+                $B mkfifo %RUN%/agent.in %RUN%/agent.out
+                $B cat <&3 > %RUN%/agent.in &
+                IN=$!
+                $B cat < %RUN%/agent.out >&3 &
+                OUT=$!
+                # a crash report goes to the data disk (%CRASH_GLOB%), else to the working folder (/tmp)
                 cd /tmp
-                n=0
-                while [ $n -lt 5 ]; do
-                  $B cat <&3 | $B env -i %AGENT_ENV% $GUEST_ENV %AGENT% >&3 2> /dev/console
-                  log "agent exited ($?)"
-                  for f in /tmp/hs_err_pid*.log; do [ -f "$f" ] && $B head -n 60 "$f" > /dev/console && $B rm -f "$f"; done
-                  n=$((n+1))
-                  $B sleep 1
+                # the heap the host sized for this guest's memory and workloads (the JVM's default without one)
+                HEAP=$(arg %HEAP_ARG%)
+                $B env -i %AGENT_ENV% $GUEST_ENV %AGENT% < %RUN%/agent.in > /dev/console 2> /dev/console 3>&- &
+                AGENT=$!
+                log "agent started (pid $AGENT)"
+                wait $AGENT
+                STATUS=$?
+                # The host watches the console for this line: the agent's end reaches it at once, whatever kept
+                # the port open. Crash reports follow whole between markers, then the guest powers off.
+                log "%EXITED% $STATUS"
+                # the feeding cat waits on the port: end it; the other ends by itself once it has passed on the last response
+                $B kill $IN 2>/dev/null
+                for f in %CRASH_GLOB% /tmp/hs_err_pid*.log; do
+                  [ -f "$f" ] || continue
+                  log "%REPORT_BEGINS% $f"
+                  $B cat "$f" > /dev/console
+                  log "%REPORT_ENDS%"
                 done
+                log "%END_REPORTED%"
                 $B sync
                 $B poweroff -f
                 """
@@ -120,8 +156,18 @@ final class InitScript {
                 .replace("%DATA_MOUNT%", DATA_MOUNT)
                 .replace("%PORT_NAME%", PORT_NAME)
                 .replace("%USER_CORETYPE%", agentEnv.containsKey("OPENBLAS_CORETYPE") ? "false" : "true")
+                .replace("%OPENBLAS_CORE%", OpenBlasCore.shell().indent(2))
+                .replace("%RUN%", "/run")
+                .replace("%CRASH_GLOB%", CRASH_DIR + "/hs_err_pid*.log")
+                .replace("%EXITED%", EXITED)
+                .replace("%REPORT_BEGINS%", REPORT_BEGINS)
+                .replace("%REPORT_ENDS%", REPORT_ENDS)
+                .replace("%END_REPORTED%", END_REPORTED)
                 .replace("%AGENT_ENV%", String.join(" ", agentEnv.entrySet().stream().map(e -> quoted(e.getKey() + "=" + e.getValue())).toList()))
-                .replace("%AGENT%", String.join(" ", agentCommand.stream().map(InitScript::quoted).toList()));
+                .replace("%HEAP_ARG%", HEAP_ARG)
+                // the heap option right after the java binary, unquoted so that it is left out when empty
+                .replace("%AGENT%", quoted(agentCommand.get(0)) + " ${HEAP:+-Xmx$HEAP} "
+                        + String.join(" ", agentCommand.subList(1, agentCommand.size()).stream().map(InitScript::quoted).toList()));
     }
 
     /** One shell word, single-quoted when it needs to be. */

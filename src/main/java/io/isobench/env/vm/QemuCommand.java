@@ -48,15 +48,23 @@ final class QemuCommand {
      * @param name      the VM's name (shows in ps and in QEMU's thread names)
      */
     static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net) {
-        return build(s, accel, hugepages, name, p, net, InitScript.PATH);
+        return build(s, accel, hugepages, name, p, net, InitScript.PATH, 0);
     }
 
-    /** As above, with the guest's init program given (tests boot a guest that cannot start). */
-    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init) {
+    /**
+     * As above, with the guest's init program given (tests boot a guest that cannot start) and the
+     * agent's maximum heap in MiB (0: the JVM's default), which the init reads from the kernel's
+     * command line: the init, and so the cached root disk, stays the same whatever the heap.
+     */
+    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init, long heapMib) {
         List<String> c = new ArrayList<>();
         c.add(QEMU);
         c.addAll(List.of("-name", "guest=" + name + ",debug-threads=on"));
-        c.addAll(List.of("-machine", "pc", "-accel", accel));
+        // TCG on one host thread for all vCPUs. With one thread per vCPU (MTTCG) QEMU translates guest code while
+        // another vCPU may be writing it, and the agent's JIT patches its code while it runs (C1's patching stubs,
+        // call sites): guests' JVMs died in C1-compiled code with SIGILL (ILL_ILLOPN) and SIGSEGV at address 0, 2 of
+        // 5 boots in a loop here. One thread runs vCPUs in turn, so a translation never sees half-written code.
+        c.addAll(List.of("-machine", "pc", "-accel", accel.equals("tcg") ? "tcg,thread=single" : accel));
         if (s.tuned()) {
             c.addAll(List.of("-cpu", accel.equals("kvm") ? "host" : "max"));
             c.addAll(List.of("-smp", s.vcpus() + ",sockets=1,cores=" + s.vcpus() + ",threads=1"));
@@ -71,7 +79,7 @@ final class QemuCommand {
         }
         c.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         c.addAll(List.of("-kernel", p.kernel().toString(), "-initrd", p.initrd().toString()));
-        c.addAll(List.of("-append", kernelArgs(net, init)));
+        c.addAll(List.of("-append", kernelArgs(net, init) + (heapMib > 0 ? " " + InitScript.HEAP_ARG + "=" + heapMib + "m" : "")));
         c.addAll(drive("root", p.rootDisk(), s, null));
         if (p.dataDisk() != null) {
             c.addAll(drive("data", p.dataDisk(), s, InitScript.DATA_SERIAL));
@@ -95,12 +103,29 @@ final class QemuCommand {
                 "-device", "virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME));
         c.addAll(List.of("-serial", "file:" + p.console()));
         c.addAll(List.of("-qmp", "unix:" + p.qmpSocket() + ",server=on,wait=off"));
+        // QMP serves one client (isobench); a human monitor beside it lets an operator (or a test) look into a
+        // running guest, e.g. "sendkey alt-sysrq-t" to have the guest kernel list its tasks on the console
+        c.addAll(List.of("-chardev", "socket,id=hmp,path=" + monitorSocket(p) + ",server=on,wait=off", "-mon", "chardev=hmp,mode=readline"));
         return c;
     }
 
-    /** The guest kernel's command line: serial console, root disk, our init, network configuration. */
+    /** The human monitor's socket, beside QMP's in the instance's folder. */
+    static Path monitorSocket(Paths p) {
+        return p.qmpSocket().resolveSibling("monitor.sock");
+    }
+
+    /**
+     * The guest kernel's command line: serial console, root disk, our init, network configuration.
+     * Every magic SysRq function is enabled: they are reached only through the human monitor's
+     * keyboard ({@link #monitorSocket}), where killing or listing the guest's tasks is what an
+     * operator looking into a stuck guest wants. {@code no_timer_check}: the kernel's boot-time
+     * check that the IO-APIC timer ticks counts ticks in a busy loop; under TCG on a busy host the
+     * vCPU falls behind and the check panics the guest ("IO-APIC + timer doesn't work!"), as a
+     * boot in a loop here showed. Guests of cloud images skip it for the same reason.
+     */
     static String kernelArgs(Net net, String init) {
-        return "console=ttyS0 root=/dev/vda rw init=" + init + " panic=-1 net.ifnames=0 isobench.net=" + net.guestConfig();
+        return "console=ttyS0 root=/dev/vda rw init=" + init + " panic=-1 net.ifnames=0 no_timer_check sysrq_always_enabled isobench.net="
+                + net.guestConfig();
     }
 
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {

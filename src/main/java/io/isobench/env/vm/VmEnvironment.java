@@ -2,10 +2,11 @@ package io.isobench.env.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.BadInputException;
+import io.isobench.agent.Agent;
 import io.isobench.agent.AgentClient;
-import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
+import io.isobench.env.AgentMemory;
 import io.isobench.env.Availability;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
@@ -186,6 +187,11 @@ public final class VmEnvironment implements Environment {
         }
     }
 
+    @Override
+    public long memoryBytes(Variant variant) {
+        return VmSettings.of(variant).memoryBytes();
+    }
+
     private KvmProbe.Result kvm(GuestKernel k) {
         return KvmProbe.cached(k, cache.root().resolve("vm"));
     }
@@ -213,47 +219,27 @@ public final class VmEnvironment implements Environment {
         GuestImages images = new GuestImages(cache, log);
         GuestImages.Base base = images.base(s.image());
         GuestImages.Payload payload = images.payload(ctx.agent());
-        String init = InitScript.text(GuestImages.agentCommand(AgentLauncher.defaultJvmOptions()),
-                ctx.agent().environment().variables());
+        String init = InitScript.text(GuestImages.agentCommand(agentJvmOptions()), ctx.agent().environment().variables());
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
-
-        // A guest whose agent breaks after the guest booted (a JVM that crashed under TCG was seen
-        // once in many boots) is booted once more, and the first failure kept in the facts; a guest
-        // that cannot boot (QEMU exited) or does not answer in time fails at once.
-        String firstFailure = null;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                VmInstance vm = boot(variant, ctx, s, accel, kvm, kernel, base, payload, rootImage, initrd, attempt == 1);
-                if (firstFailure != null) {
-                    vm.facts().put("boot_retried_after", firstFailure);
-                }
-                return vm;
-            } catch (AgentBrokeAfterBoot e) {
-                if (attempt >= 2) {
-                    throw e.cause;
-                }
-                firstFailure = e.cause.getMessage();
-                log.accept(variant.label() + ": the agent broke after the guest booted; booting once more. It said: "
-                        + firstFailure.lines().findFirst().orElse(""));
-            }
-        }
+        // one boot: a guest that fails to start is started again by the runner, the one place that retries starts
+        return boot(variant, ctx, s, accel, kvm, kernel, base, payload, rootImage, initrd);
     }
 
-    /** An agent that broke in a guest that had booted and was still running, before the boot timeout. */
-    private static final class AgentBrokeAfterBoot extends Exception {
-        final AgentException cause;
-
-        AgentBrokeAfterBoot(AgentException cause) {
-            super(cause.getMessage(), cause);
-            this.cause = cause;
-        }
+    /**
+     * The agent's JVM options in a guest: the common ones, its crash report on the data disk (the
+     * init copies it to the console), and its responses on their own FIFO, never its stdout. The
+     * heap comes from the kernel's command line ({@link InitScript#HEAP_ARG}).
+     */
+    static List<String> agentJvmOptions() {
+        List<String> jvm = new ArrayList<>(AgentLauncher.defaultJvmOptions());
+        jvm.add(InitScript.ERROR_FILE_OPTION);
+        jvm.add("-D" + Agent.PROTOCOL_CHANNEL + "=" + InitScript.PROTOCOL_FIFO);
+        return jvm;
     }
 
     private VmInstance boot(Variant variant, StartContext ctx, VmSettings s, String accel, KvmProbe.Result kvm, GuestKernel kernel,
-                            GuestImages.Base base, GuestImages.Payload payload, Path rootImage, Path initrd, boolean mayRetry)
-            throws Exception {
-        long started = System.nanoTime();
+                            GuestImages.Base base, GuestImages.Payload payload, Path rootImage, Path initrd) throws Exception {
         String id = HexFormat.of().formatHex(randomBytes(3));
         List<Cleanup.Handle> handles = new ArrayList<>();
         Path dir = workRoot.resolve("isobench-" + ctx.runId() + "-vm-" + id);
@@ -288,7 +274,9 @@ public final class VmEnvironment implements Environment {
             QemuCommand.Paths paths = new QemuCommand.Paths(kernel.kernel(), initrd, root, data, dir.resolve("qmp.sock"),
                     dir.resolve("agent.sock"), console);
             QemuCommand.Net net = new QemuCommand.Net(forwards, tap, mac);
-            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit);
+            // the agent's heap leaves room in the guest's memory for what its workloads allocate outside it
+            long heapMib = AgentMemory.heapBytes(s.memoryBytes(), ctx.offHeap()) >> 20;
+            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit, heapMib);
 
             qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
             Process q = qemu;
@@ -304,13 +292,17 @@ public final class VmEnvironment implements Environment {
                 throw new IOException(e.getMessage() + "; QEMU said: " + Files2.tail(qemuLog, 1500).strip() + "\ncommand: "
                         + QemuCommand.quoted(cmd), e);
             }
+            ConsoleWatch watch = new ConsoleWatch(console, q::isAlive, ctx.logDir(),
+                    console.getFileName().toString().replaceFirst("-console(-\\d+)?\\.log$", "-hs_err$1"));
             agent = new AgentClient("agent in " + variant.label(), UnixSockets.in(agentChannel), UnixSockets.out(agentChannel),
-                    () -> diagnostics(q, qemuLog, console));
+                    () -> diagnostics(q, qemuLog, console), watch);
 
             // pin before the guest boots: the vCPU threads exist as soon as QEMU has started
             JsonNode cpus = qmp.execute("query-cpus-fast", Map.of(), Duration.ofSeconds(10));
             List<Integer> hostCpus = HostCpus.allowed();
-            if (s.tuned()) {
+            // under TCG every vCPU runs on the one host thread (see QemuCommand): there is no vCPU thread to pin apart
+            boolean pinned = s.tuned() && accel.equals("kvm");
+            if (pinned) {
                 for (JsonNode c : cpus) {
                     int idx = c.path("cpu-index").asInt();
                     HostCpus.pin(c.path("thread-id").asLong(), hostCpus.get(idx % hostCpus.size()));
@@ -323,7 +315,8 @@ public final class VmEnvironment implements Environment {
 
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("accel", accel);
-            facts.put("emulation", accel.equals("tcg") ? "EMULATED: TCG (no hardware virtualization; KVM: " + kvm.detail() + ")"
+            facts.put("emulation", accel.equals("tcg") ? "EMULATED: TCG, vCPUs in turn on one host thread (no hardware virtualization; KVM: "
+                    + kvm.detail() + ")"
                     : "none: KVM hardware virtualization");
             facts.put("qemu_version", qmp.version());
             facts.put("qemu_pid", q.pid());
@@ -335,7 +328,11 @@ public final class VmEnvironment implements Environment {
             facts.put("cpu_model", s.tuned() ? (accel.equals("kvm") ? "host" : "max") : "qemu64 (QEMU default)");
             facts.put("vcpus", s.vcpus());
             facts.put("vcpu_threads", VmInstance.vcpuThreads(q.pid(), cpus));
+            facts.put("vcpu_pinning", pinned ? "each vCPU thread on its own host CPU"
+                    : accel.equals("tcg") ? "none: TCG runs every vCPU in turn on one host thread" : "none (untuned)");
             facts.put("memory_bytes", s.memoryBytes());
+            facts.put("agent_max_heap_bytes", heapMib << 20);
+            facts.put("agent_off_heap_allowance_bytes", ctx.offHeap());
             facts.put("hugepages", !s.tuned() ? "not requested (untuned)"
                     : hugepages ? "memfd hugetlb 2 MiB pages" : "no hugepages (the host has " + hugeFree + " free 2 MiB pages)");
             facts.put("block", VmInstance.blockDevices(qmp.execute("query-block", Map.of(), Duration.ofSeconds(10))));
@@ -357,10 +354,8 @@ public final class VmEnvironment implements Environment {
             facts.put("console_log", console.toString());
             Map<Integer, Integer> hostByInside = new LinkedHashMap<>();
             forwards.forEach((h, i) -> hostByInside.put(i, h));
-            return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles);
+            return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles, watch);
         } catch (Exception | Error e) {
-            boolean retry = mayRetry && e instanceof AgentException && qemu != null && qemu.isAlive()
-                    && System.nanoTime() - started < ctx.bootTimeout().toNanos();
             if (agent != null) {
                 agent.close();
             }
@@ -369,9 +364,6 @@ public final class VmEnvironment implements Environment {
             }
             for (Cleanup.Handle h : handles) {
                 h.close();
-            }
-            if (retry) {
-                throw new AgentBrokeAfterBoot((AgentException) e);
             }
             throw e;
         }

@@ -33,6 +33,7 @@ final class VmInstance implements EnvironmentInstance {
     private final Map<Integer, Integer> hostPortByInside;
     private final TapNetwork tap;
     private final List<Cleanup.Handle> handles;
+    private final ConsoleWatch watch;
 
     /**
      * @param hostPortByInside for user networking, the 127.0.0.1 port forwarded to each inside port
@@ -41,7 +42,7 @@ final class VmInstance implements EnvironmentInstance {
      */
     VmInstance(Variant variant, Process qemu, QmpClient qmp, AgentClient agent, Map<String, Object> insideFacts,
                Map<String, Object> facts, boolean emulated, List<Integer> serverPorts, Map<Integer, Integer> hostPortByInside,
-               TapNetwork tap, List<Cleanup.Handle> handles) {
+               TapNetwork tap, List<Cleanup.Handle> handles, ConsoleWatch watch) {
         this.variant = variant;
         this.qemu = qemu;
         this.qmp = qmp;
@@ -53,6 +54,7 @@ final class VmInstance implements EnvironmentInstance {
         this.hostPortByInside = Map.copyOf(hostPortByInside);
         this.tap = tap;
         this.handles = List.copyOf(handles);
+        this.watch = watch;
     }
 
     @Override
@@ -131,6 +133,7 @@ final class VmInstance implements EnvironmentInstance {
 
     @Override
     public void close() {
+        boolean died = agent.broken() || !qemu.isAlive();
         if (qemu.isAlive() && !agent.broken()) {
             try {
                 agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(10));
@@ -149,6 +152,10 @@ final class VmInstance implements EnvironmentInstance {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (died) {
+            // the agent died, maybe between requests: a crash report the init copied to the console is saved with the run's logs
+            watch.death();
         }
         agent.close();
         qmp.close();

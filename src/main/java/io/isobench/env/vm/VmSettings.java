@@ -42,7 +42,8 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
             ParamSpec.of(ACCEL, ParamType.CHOICE, "accelerator: kvm, tcg (emulation, labelled EMULATED everywhere), "
                     + "or auto = kvm when a bounded probe boot passes, else tcg").choices("auto", "kvm", "tcg").defaultValue("auto").build(),
             ParamSpec.of(TUNING, ParamType.CHOICE, "untuned: QEMU's default CPU model (qemu64), no pinning; tuned: host CPU model and "
-                    + "topology, each vCPU pinned to its own host CPU, memory on hugepages when the host has free ones")
+                    + "topology, each vCPU pinned to its own host CPU (under KVM; TCG runs every vCPU on one host thread), memory on "
+                    + "hugepages when the host has free ones")
                     .choices("untuned", "tuned").defaultValue("untuned").build(),
             ParamSpec.of(DISK, ParamType.CHOICE, "format of the root overlay and the data disk (virtio-blk)")
                     .choices("raw", "qcow2").defaultValue("raw").build(),

@@ -102,6 +102,21 @@ public final class CompressWorkload implements Workload {
         }
     }
 
+    /** liblzma's encoders live outside the heap, one per thread (the pure-Java encoder's are on it). */
+    @Override
+    public OffHeap offHeap(Params p, long memory) {
+        if (p.getString("implementation").equals("java")) {
+            return OffHeap.NONE;
+        }
+        try {
+            long encoder = new LZMA2Options(p.getInt("preset")).getEncoderMemoryUsage() * 1024L;
+            int threads = p.getInt("threads");
+            return new OffHeap(encoder * threads, "liblzma encoders for preset=" + p.getInt("preset") + " and threads=" + threads);
+        } catch (UnsupportedOptionsException e) {
+            return OffHeap.NONE; // validate() names the bad preset
+        }
+    }
+
     @Override
     public Duration estimate(Params p) {
         // xz -6 manages a few MB/s per thread on text

@@ -102,6 +102,16 @@ public final class LinpackWorkload implements Workload {
         }
     }
 
+    /**
+     * The matrix is on the heap (netlib hands it to OpenBLAS without a copy); outside it are
+     * OpenBLAS's work buffers, one per thread (32 MiB on x86-64 builds; 64 MiB allowed for).
+     */
+    @Override
+    public OffHeap offHeap(Params p, long memory) {
+        int threads = p.getInt("threads");
+        return new OffHeap(threads * (64L << 20), "OpenBLAS work buffers for threads=" + threads);
+    }
+
     @Override
     public Duration estimate(Params p) {
         double n = p.getInt("n");

@@ -112,6 +112,14 @@ public final class StreamWorkload implements Workload {
         }
     }
 
+    /** The three arrays live outside the heap (page-aligned direct memory), each chunk padded to its alignment. */
+    @Override
+    public OffHeap offHeap(Params p, long memory) {
+        long size = p.getBytes("size");
+        long chunks = (size + (long) CHUNK * Double.BYTES - 1) / ((long) CHUNK * Double.BYTES) * p.getInt("threads");
+        return new OffHeap(3 * size + 3 * chunks * ALIGNMENT, "3 arrays of size=" + size + " bytes");
+    }
+
     @Override
     public Duration estimate(Params p) {
         // ten bytes moved per element and kernel on average, at a pessimistic 5 GB/s

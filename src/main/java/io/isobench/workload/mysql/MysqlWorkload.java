@@ -147,6 +147,17 @@ public final class MysqlWorkload implements ServerWorkload {
         return (long) p.getInt(TABLES) * p.getInt(TABLE_SIZE) / 30;
     }
 
+    /**
+     * mariadbd runs beside the agent: its buffer pool (capped at half the environment's memory,
+     * as the server is started) and, allowed for, 256 MiB of its own caches and connections.
+     */
+    @Override
+    public OffHeap offHeap(Params p, long memory) {
+        long pool = p.getBytes(BUFFER_POOL);
+        long used = memory > 0 ? Math.min(pool, memory / 2) : pool;
+        return new OffHeap(used + (256L << 20), "mariadbd with buffer_pool=" + pool + " bytes" + (used < pool ? " (capped at " + used + ")" : ""));
+    }
+
     @Override
     public Duration estimate(Params p) {
         long points = p.getIntList(THREADS).size();

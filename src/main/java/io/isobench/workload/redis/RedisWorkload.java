@@ -120,6 +120,19 @@ public final class RedisWorkload implements ServerWorkload {
         }
     }
 
+    /**
+     * redis-server runs beside the agent: its own few MiB plus the data, at most every key of the
+     * keyspace and every pushed list element (requests per client count), each with redis's
+     * per-entry overhead (under 128 bytes).
+     */
+    @Override
+    public OffHeap offHeap(Params p, long memory) {
+        long entries = p.getInt(KEYSPACE) + p.getLong(REQUESTS) * p.getIntList(CLIENTS).size();
+        long bytes = (32L << 20) + entries * (p.getBytes(VALUE_SIZE) + 128);
+        return new OffHeap(bytes, "redis-server with keyspace=" + p.getInt(KEYSPACE) + ", requests=" + p.getLong(REQUESTS)
+                + " and value_size=" + p.getBytes(VALUE_SIZE));
+    }
+
     @Override
     public Duration estimate(Params p) {
         // a few tens of thousands of requests per second on a small host

@@ -67,6 +67,18 @@ public final class BlockIoWorkload implements Workload {
                 ParamSpec.of("verify", ParamType.BOOL, "check the offset stamp of every block read").defaultValue(true).build());
     }
 
+    /**
+     * Each request in flight has its own aligned direct buffer (jobs x iodepth of block_size), and
+     * the preconditioning fill writes through one of 1 MiB (16 MiB allowed for).
+     */
+    @Override
+    public OffHeap offHeap(Params p, long memory) {
+        long inFlight = (long) p.getInt("jobs") * p.getInt("iodepth");
+        long bs = blockSize(p);
+        return new OffHeap(inFlight * (bs + 4096) + (16L << 20), "O_DIRECT buffers for jobs=" + p.getInt("jobs") + " x iodepth="
+                + p.getInt("iodepth") + " of block_size=" + bs);
+    }
+
     static int blockSize(Params p) {
         long bs = p.getBytes("block_size");
         if (bs == 0) {

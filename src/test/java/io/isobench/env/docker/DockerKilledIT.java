@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A container killed from outside in the middle of a trial (as the OOM killer or an operator
- * would): that trial fails with the reason, a fresh container serves the rest, the run goes on,
- * and nothing of the run is left in the engine.
+ * would): the host notices at once (not at the workload's deadline) and names the cause, the
+ * iteration is lost and run again on a fresh container, the trial passes with the loss on
+ * record, and nothing of the run is left in the engine.
  */
 @Tag("integration")
 class DockerKilledIT {
@@ -32,7 +33,7 @@ class DockerKilledIT {
     Path results;
 
     @Test
-    void aContainerKilledMidTrialFailsThatTrialAndTheRunGoesOn() throws Exception {
+    void aContainerKilledMidTrialLosesOneIterationThatAFreshContainerRunsAgain() throws Exception {
         StringWriter out = new StringWriter();
         // a long hash iteration gives the killer time to strike mid-trial; then a short one follows
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.execute(new PrintWriter(out, true),
@@ -41,7 +42,9 @@ class DockerKilledIT {
                 "-o", results.toString()));
         try (DockerEngine engine = DockerEngine.connect()) {
             String killed = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            long killedAt = 0;
+            // generous: a first run builds the image, and a busy shared host is slow
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
             while (killed == null && System.nanoTime() < deadline && !run.isDone()) {
                 // strike once an iteration has finished (the container is up) and the hash iteration is in hand;
                 // only this run's container: other runs may share the engine
@@ -50,12 +53,28 @@ class DockerKilledIT {
                         .withFilter("label", List.of(DockerEngine.RUN_LABEL + "=" + runId)).exec();
                 if (!ours.isEmpty()) {
                     killed = ours.get(0).getId();
-                    engine.quick().killContainerCmd(killed).exec();
+                    engine.quick().killContainerCmd(killed).exec(); // SIGKILL to the agent, the container's process
+                    killedAt = System.nanoTime();
                 }
                 Thread.sleep(200);
             }
             assertThat(killed).as("a container to kill appeared: " + out).isNotNull();
-            assertThat(run.get(180, TimeUnit.SECONDS)).as(out.toString()).isEqualTo(Main.TRIALS_FAILED);
+            // the death is noticed at once: a fresh container takes over long before hash's deadline (minutes)
+            String runId = runId();
+            String replacement = null;
+            while (replacement == null && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(60) && !run.isDone()) {
+                for (Container c : engine.quick().listContainersCmd().withFilter("label", List.of(DockerEngine.RUN_LABEL + "=" + runId)).exec()) {
+                    if (!c.getId().equals(killed)) {
+                        replacement = c.getId();
+                    }
+                }
+                Thread.sleep(100);
+            }
+            long noticedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
+            assertThat(replacement).as("a fresh container replaced the killed one: " + out).isNotNull();
+            assertThat(noticedSeconds).as("seconds from the kill to a fresh container").isLessThan(30);
+
+            assertThat(run.get(600, TimeUnit.SECONDS)).as(out.toString()).isZero();
             Path runDir;
             try (Stream<Path> s = Files.list(results)) {
                 runDir = s.filter(Files::isDirectory).findFirst().orElseThrow();
@@ -63,8 +82,11 @@ class DockerKilledIT {
             RunRecord r = RunDirectory.open(runDir).readRecord();
             TrialRecord hash = r.trials().stream().filter(t -> t.workload().equals("hash")).findFirst().orElseThrow();
             TrialRecord syscall = r.trials().stream().filter(t -> t.workload().equals("syscall")).findFirst().orElseThrow();
-            assertThat(hash.status()).isEqualTo(TrialStatus.FAILED);
-            assertThat(hash.failure()).contains("agent in docker");
+            assertThat(hash.status()).as(out.toString()).isEqualTo(TrialStatus.DONE);
+            assertThat(hash.iterationsDone()).isEqualTo(2);
+            // one iteration lost, with its cause from the container's state
+            assertThat(hash.lost()).singleElement().satisfies(l -> assertThat(l.reason()).contains("agent in docker")
+                    .contains("died while answering 'run'").contains("killed by SIGKILL (status 137)"));
             assertThat(syscall.status()).as(out.toString()).isEqualTo(TrialStatus.DONE);
             assertThat(syscall.iterationsDone()).isEqualTo(2);
             assertThat(new DockerLeftovers(engine).find(runDir.getFileName().toString())).isEmpty();

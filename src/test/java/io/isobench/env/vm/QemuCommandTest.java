@@ -38,7 +38,7 @@ class QemuCommandTest {
         List<String> c = QemuCommand.build(settings(Map.of("vcpus", "3", "memory", "1G")), "tcg", true, "vm1", PATHS, user());
         assertThat(c.get(0)).isEqualTo("qemu-system-x86_64");
         assertThat(c).doesNotContain("-cpu");
-        assertThat(line(c)).contains("-smp 3 ").contains("-m 1024M").doesNotContain("memory-backend").contains("-accel tcg");
+        assertThat(line(c)).contains("-smp 3 ").contains("-m 1024M").doesNotContain("memory-backend").contains("-accel tcg,thread=single");
     }
 
     @Test
@@ -93,7 +93,10 @@ class QemuCommandTest {
         assertThat(c).contains("-chardev socket,id=agent,path=/d/agent.sock,server=on,wait=off")
                 .contains("virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME)
                 .contains("-serial file:/l/console.log").contains("-qmp unix:/d/qmp.sock,server=on,wait=off")
-                .contains("-no-reboot").contains("init=" + InitScript.PATH).contains("panic=-1");
+                .contains("-no-reboot").contains("init=" + InitScript.PATH).contains("panic=-1")
+                // an operator's monitor beside QMP, with SysRq enabled in the guest; no timer check to panic a slow TCG boot
+                .contains("-chardev socket,id=hmp,path=/d/monitor.sock,server=on,wait=off -mon chardev=hmp,mode=readline")
+                .contains("sysrq_always_enabled").contains("no_timer_check");
     }
 
     @Test
