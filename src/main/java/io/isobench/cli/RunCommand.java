@@ -16,6 +16,7 @@ import io.isobench.result.RunLock;
 import io.isobench.result.RunRecord;
 import io.isobench.result.RunStatus;
 import io.isobench.result.Sample;
+import io.isobench.run.CtrlC;
 import io.isobench.run.Progress;
 import io.isobench.run.Runner;
 import io.isobench.suite.Plan;
@@ -184,20 +185,72 @@ final class RunCommand implements Callable<Integer> {
                 + " variants, results in " + dir.path());
         out.flush();
         RunRecord done;
+        java.util.concurrent.atomic.AtomicBoolean reportInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
         // held while the run lives: doctor --clean keeps what a run in progress uses; a second --resume is refused
         try (RunLock lock = RunLock.acquire(dir.id()); Progress progress = Progress.forConsole(System.err)) {
-            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv).forRun(dir.id()), progress, boot)
-                    .run();
+            Runner runner = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv).forRun(dir.id()),
+                    progress, boot);
+            // Ctrl-C: the first press stops the run, which removes what it started in order and leaves a
+            // resumable record; later presses say what is still being removed
+            try (CtrlC ctrlC = CtrlC.install(press -> {
+                if (press == 1 && runner.interrupt("Ctrl-C")) {
+                    progress.say("isobench: interrupted (Ctrl-C) during " + runner.inHand()
+                            + "; removing what the run started (press Ctrl-C again to see what is left)");
+                } else {
+                    List<String> left = runner.leftToRemove();
+                    progress.say("isobench: still cleaning up" + (left.isEmpty() ? "; nothing is left to remove, finishing"
+                            : "; left to remove: " + String.join(", ", left)));
+                }
+            })) {
+                done = runner.run();
+            }
+        }
+        if (interrupted(done)) {
+            out.println("isobench: " + done.stopReason().replace(": resume with", "; everything it started is removed.\nresume with:"));
+            return 130;
         }
         String base = plan.baseline() == null ? null : plan.baseline().label();
-        out.println(ReportCommand.console(dir, done, base));
-        ReportCommand.writeHtmlAfterRun(out, dir, base);
+        // Ctrl-C while the report is written: the figures are all on disk; the run is marked so that
+        // --resume (which has no iteration left to run) writes the report and completes it
+        try (CtrlC ctrlC = CtrlC.install(press -> reportInterrupted.set(true))) {
+            out.println(ReportCommand.console(dir, done, base));
+            out.flush();
+            pauseForTests();
+            if (!reportInterrupted.get()) {
+                ReportCommand.writeHtmlAfterRun(out, dir, base);
+            }
+        }
+        if (reportInterrupted.get()) {
+            String why = "interrupted (Ctrl-C) while writing the report: resume with isobench run --resume " + dir.path();
+            dir.writeRecord(done.with(RunStatus.INCOMPLETE, why, done.environments(), done.trials(), done.timing()));
+            out.println("isobench: " + why.replace(": resume with", "; every figure is saved.\nresume with:"));
+            return 130;
+        }
         out.println("samples: " + dir.samples() + "\nrun:     " + dir.runJson());
         if (done.status() == RunStatus.COMPLETE) {
             return 0;
         }
         out.println("isobench: run " + done.status().name().toLowerCase() + ": " + done.stopReason());
-        return done.stopReason() != null && done.stopReason().startsWith("interrupted") ? 130 : Main.TRIALS_FAILED;
+        return Main.TRIALS_FAILED;
+    }
+
+    /**
+     * {@code -Disobench.reportPauseMs=N}: waits N ms between the console table and the page, so a
+     * test can strike with Ctrl-C while the report is being written. Never set otherwise.
+     */
+    private static void pauseForTests() {
+        long ms = Long.getLong("isobench.reportPauseMs", 0);
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean interrupted(RunRecord r) {
+        return r.status() != RunStatus.COMPLETE && r.stopReason() != null && r.stopReason().startsWith("interrupted");
     }
 
     /** Sorts --set overrides into the flags they stand for. */

@@ -1,5 +1,6 @@
 package io.isobench.client;
 
+import io.isobench.env.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class HostNet {
 
     /** Runs a command; its output, or an IOException with the command and what it said. */
     static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

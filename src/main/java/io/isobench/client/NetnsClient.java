@@ -5,6 +5,7 @@ import io.isobench.agent.AgentClient;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Files2;
 import io.isobench.result.Json;
@@ -293,7 +294,7 @@ public final class NetnsClient implements ClientPlace {
         AtomicReference<Process> started = new AtomicReference<>();
         Cleanup.Handle h = cleanup.register("client agent in " + names.namespace(), () -> stop(started.get()));
         try {
-            Process p = pb.start();
+            Process p = ChildProcess.start(pb);
             started.set(p);
             AgentClient a = new AgentClient("client agent in namespace " + names.namespace(), p.getInputStream(), p.getOutputStream(),
                     () -> "agent exit: " + (p.isAlive() ? "still running" : String.valueOf(p.exitValue()))

@@ -127,6 +127,11 @@ public final class Cleanup implements AutoCloseable {
         return entries.size();
     }
 
+    /** What is still to be removed, newest first: for a second Ctrl-C, which says what is left. */
+    public synchronized java.util.List<String> pendingDescriptions() {
+        return entries.stream().map(Entry::what).toList();
+    }
+
     @Override
     public void close() {
         runAll();

@@ -56,7 +56,7 @@ public final class Files2 {
      */
     public static long diskUsage(Path root) {
         try {
-            Process p = new ProcessBuilder("du", "-s", "-B1", root.toString()).redirectErrorStream(true).start();
+            Process p = ChildProcess.start(new ProcessBuilder("du", "-s", "-B1", root.toString()).redirectErrorStream(true));
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

@@ -2,6 +2,7 @@ package io.isobench.image;
 
 import io.isobench.BadInputException;
 import io.isobench.env.AgentLauncher;
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Files2;
 import io.isobench.host.HostFacts.SysFiles;
 import java.io.IOException;
@@ -181,7 +182,7 @@ public final class GuestImages {
         List<String> cmd = List.of("/usr/sbin/debootstrap", "--variant=minbase", "--include=" + String.join(",", packages), release,
                 target.toString(), mirror);
         Path logFile = cache.images().resolve("debootstrap.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()));
         if (!p.waitFor(30, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IOException("debootstrap did not finish within 30 minutes; see " + logFile);
@@ -366,7 +367,7 @@ public final class GuestImages {
 
     /** Runs a command, returns its output; a failure names the command and its output. */
     static String exec(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

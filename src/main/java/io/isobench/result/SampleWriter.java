@@ -18,8 +18,10 @@ public final class SampleWriter implements AutoCloseable {
 
     public SampleWriter(Path path) throws IOException {
         this.path = path;
-        this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        // a FileOutputStream, not a channel: a thread interrupted by Ctrl-C must not close the file
+        // under a sample being written (interruptible channels do), so nothing measured is lost
+        this.out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(path.toFile(), true),
+                StandardCharsets.UTF_8));
     }
 
     public Path path() {

@@ -35,7 +35,7 @@ public interface Progress extends AutoCloseable {
         }
 
         @Override
-        public void begin(String what, long done, long total) {
+        public synchronized void begin(String what, long done, long total) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("isobench").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                         .setUpdateIntervalMillis(500).showSpeed().build();
@@ -46,7 +46,7 @@ public interface Progress extends AutoCloseable {
         }
 
         @Override
-        public void say(String line) {
+        public synchronized void say(String line) {
             out.println();
             out.println(line);
         }
@@ -70,7 +70,7 @@ public interface Progress extends AutoCloseable {
         }
 
         @Override
-        public void begin(String what, long done, long total) {
+        public synchronized void begin(String what, long done, long total) {
             if (firstDone < 0) {
                 firstDone = done;
             }
@@ -82,7 +82,7 @@ public interface Progress extends AutoCloseable {
         }
 
         @Override
-        public void say(String line) {
+        public synchronized void say(String line) {
             out.println(line);
             out.flush();
         }

@@ -64,6 +64,15 @@ public final class Runner {
     private RunRecord record;
     private final Map<String, Object> hostIdentity = io.isobench.agent.InsideFacts.hostIdentity();
     private volatile boolean stopping;
+    /** Who stopped the run (Ctrl-C, a signal), for the record and the console. */
+    private volatile String interruptedBy;
+    /** What the run is doing now ("starting vm", "linpack ... @ docker #2"), for the console on Ctrl-C. */
+    private volatile String inHand = "planning";
+    /** The thread in {@link #run()}, interrupted by {@link #interrupt} while it may block on an agent or a start. */
+    private volatile Thread runThread;
+    private final Object interruptLock = new Object();
+    private boolean interruptible;
+    private volatile Cleanup cleanupInUse;
     /** Where the time went, accumulated over this process and any run it resumes. */
     private long wallNanos;
     private long startNanos;
@@ -153,8 +162,14 @@ public final class Runner {
     public RunRecord run() throws IOException {
         long t0 = System.nanoTime();
         Cleanup cleanup = new Cleanup(false);
-        // Ctrl-C: stop taking new iterations, remove every instance, then leave a resumable record
+        cleanupInUse = cleanup;
+        runThread = Thread.currentThread();
+        // SIGTERM (and Ctrl-C where no handler of ours is installed): the JVM shuts down; this hook stops
+        // taking new iterations, removes every instance, then leaves a resumable record
         Thread onSignal = new Thread(() -> {
+            if (interruptedBy == null) {
+                interruptedBy = "a signal";
+            }
             stopping = true;
             cleanup.runAll();
             try {
@@ -167,9 +182,19 @@ public final class Runner {
         try (SampleWriter writer = new SampleWriter(dir.samples())) {
             record = withStatus(RunStatus.RUNNING, null);
             save();
-            startClient(cleanup);
-            loop(cleanup, writer);
+            synchronized (interruptLock) {
+                interruptible = true;
+            }
+            if (!stopping) {
+                startClient(cleanup);
+                loop(cleanup, writer);
+            }
         } finally {
+            // teardown must not be cut short: no interrupt from here on, and none pending
+            synchronized (interruptLock) {
+                interruptible = false;
+                Thread.interrupted();
+            }
             if (client != null) {
                 client.close(); // before the instances: it may hold routes to them
             }
@@ -178,28 +203,72 @@ public final class Runner {
             }
             instances.clear();
             cleanup.close();
-            if (!stopping) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onSignal);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down: the hook finishes the record
-                }
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException ignored) {
+                // already shutting down (SIGTERM): the hook finishes the record
             }
         }
+        return finish(t0);
+    }
+
+    private RunRecord finish(long t0) throws IOException {
         wallNanos += System.nanoTime() - t0;
         long failed = states.values().stream().filter(s -> s.status == TrialStatus.FAILED).count();
         RunStatus status = stopping ? RunStatus.INCOMPLETE : failed > 0 ? RunStatus.INCOMPLETE : RunStatus.COMPLETE;
         String reason = stopping ? interruptedReason() : failed > 0 ? failed + " trial(s) failed" : null;
-        record = withStatus(status, reason).endedAt(Instant.now());
-        if (!stopping) {
-            dir.writeRecord(record);
-            finished = true;
+        synchronized (this) {
+            record = withStatus(status, reason).endedAt(Instant.now());
+            if (!finished) { // the shutdown hook may have written the final record already
+                dir.writeRecord(record);
+                finished = true;
+            }
         }
         return record;
     }
 
+    /**
+     * Stops the run as Ctrl-C asks: no new iteration starts, a wait on an agent or an environment
+     * start is cut short, everything started is removed in order by the thread in {@link #run()},
+     * which then writes an INCOMPLETE record that {@code --resume} continues.
+     *
+     * @param by who asked, e.g. "Ctrl-C"
+     * @return false when the run is stopping already
+     */
+    public boolean interrupt(String by) {
+        synchronized (interruptLock) {
+            if (stopping) {
+                return false;
+            }
+            interruptedBy = by;
+            stopping = true;
+            if (interruptible && runThread != null) {
+                runThread.interrupt();
+            }
+            return true;
+        }
+    }
+
+    /** What the run was doing when asked: "starting vm[tuning=tuned]", "linpack n=3000 ... @ docker #2". */
+    public String inHand() {
+        return inHand;
+    }
+
+    /** What is still to be removed (a second Ctrl-C says so), newest first. */
+    public List<String> leftToRemove() {
+        Cleanup c = cleanupInUse;
+        return c == null ? List.of() : c.pendingDescriptions();
+    }
+
     private String interruptedReason() {
-        return "interrupted: resume with isobench run --resume " + dir.path();
+        return "interrupted (" + (interruptedBy == null ? "a signal" : interruptedBy) + ") during " + inHand
+                + ": resume with isobench run --resume " + dir.path();
+    }
+
+    /** Says what starts now, on the console and for {@link #inHand()}. */
+    private void begin(String what) {
+        inHand = what;
+        progress.begin(what, done(), total());
     }
 
     private void loop(Cleanup cleanup, SampleWriter writer) throws IOException {
@@ -224,7 +293,7 @@ public final class Runner {
                 }
                 boolean warmup = s.warmups < rep.warmup();
                 int iteration = warmup ? s.warmups + 1 : s.iterations + 1;
-                progress.begin(t.label() + (warmup ? " warm-up " + iteration : " #" + iteration), done(), total());
+                begin(t.label() + (warmup ? " warm-up " + iteration : " #" + iteration));
                 s.status = TrialStatus.RUNNING;
                 save(); // run.json shows the trial in hand
                 runIteration(s, warmup, iteration, cleanup, writer);
@@ -466,7 +535,7 @@ public final class Runner {
             return;
         }
         try {
-            progress.begin("starting the client namespace", done(), total());
+            begin("starting the client namespace");
             client = NetnsClient.start(record.id(), spec, launcher, dir.logs(), cleanup, bootTimeout);
         } catch (Exception e) {
             clientFailure = "the client namespace did not start: " + message(e);
@@ -495,7 +564,7 @@ public final class Runner {
         }
         if (inst == null) {
             Environment env = Environments.get(v.environment(), "plan");
-            progress.begin("starting " + v.label(), done(), total());
+            begin("starting " + v.label());
             long began = System.nanoTime();
             try {
                 inst = startWithRetry(env, v, cleanup);

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.Image;
 import io.isobench.env.AgentLauncher;
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Files2;
 import io.isobench.image.Flavor;
 import io.isobench.image.GuestImages;
@@ -110,8 +111,8 @@ public final class DockerImages {
             return;
         }
         log.accept("importing " + base.rootfs() + " into the engine as " + baseTag);
-        Process tar = new ProcessBuilder("tar", "--numeric-owner", "--xattrs", "-C", base.rootfs().toString(), "-cf", "-", ".")
-                .redirectError(ProcessBuilder.Redirect.PIPE).start();
+        Process tar = ChildProcess.start(new ProcessBuilder("tar", "--numeric-owner", "--xattrs", "-C", base.rootfs().toString(), "-cf", "-", ".")
+                .redirectError(ProcessBuilder.Redirect.PIPE));
         String tag = baseTag.substring(baseTag.indexOf(':') + 1);
         try (InputStream in = tar.getInputStream()) {
             engine.importImage(in, BASE_REPO, tag);
@@ -134,8 +135,8 @@ public final class DockerImages {
             String payloadName = payload.dir().getFileName().toString();
             Files.writeString(ctx.resolve("Dockerfile"), "FROM " + baseTag + "\n"
                     + "COPY " + payloadName + "/ " + GuestImages.GUEST_HOME + "/\n");
-            Process tar = new ProcessBuilder("tar", "--numeric-owner", "-cf", "-", "-C", ctx.toString(), "Dockerfile",
-                    "-C", payload.dir().getParent().toString(), payloadName).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            Process tar = ChildProcess.start(new ProcessBuilder("tar", "--numeric-owner", "-cf", "-", "-C", ctx.toString(), "Dockerfile",
+                    "-C", payload.dir().getParent().toString(), payloadName).redirectError(ProcessBuilder.Redirect.PIPE));
             Map<String, String> labels = new LinkedHashMap<>();
             labels.put(BASE_LABEL, base.hash());
             labels.put(PAYLOAD_LABEL, payload.hash());

@@ -7,6 +7,7 @@ import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.Availability;
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
@@ -126,7 +127,7 @@ public final class NativeEnvironment implements Environment {
         // the agent's environment is isobench's choice, the same in every environment: never the invoking shell's
         pb.environment().clear();
         pb.environment().putAll(ctx.agent().environment().variables());
-        Process p = pb.start();
+        Process p = ChildProcess.start(pb);
         Cleanup.Handle procCleanup = ctx.cleanup().register("agent process " + p.pid(), () -> stop(p));
         Path crashReport = ctx.logDir().resolve(crashGlob.replace("*", Long.toString(p.pid())));
         AgentClient agent = new AgentClient("agent in " + variant.label(), p.getInputStream(), p.getOutputStream(),

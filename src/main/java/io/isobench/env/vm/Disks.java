@@ -1,5 +1,6 @@
 package io.isobench.env.vm;
 
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Files2;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
@@ -191,7 +192,7 @@ final class Disks {
 
     /** Runs a command; a failure names it and its output. */
     static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -1,6 +1,7 @@
 package io.isobench.env.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Files2;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.Json;
@@ -84,7 +85,7 @@ final class KvmProbe {
             List<String> cmd = List.of("timeout", "--kill-after=5", String.valueOf(bound.toSeconds() + 5), QemuCommand.QEMU, "-accel", "kvm", "-m", "256", "-smp", "1", "-nodefaults", "-no-user-config",
                     "-display", "none", "-no-reboot", "-kernel", kernel.kernel().toString(), "-append", "console=ttyS0 panic=-1",
                     "-serial", "file:" + console);
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+            p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()));
             long deadline = System.nanoTime() + bound.toNanos();
             while (System.nanoTime() < deadline) {
                 if (Files2.tail(console, 4096).contains(REACHED)) {

@@ -8,6 +8,7 @@ import io.isobench.agent.Protocol;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.AgentMemory;
 import io.isobench.env.Availability;
+import io.isobench.env.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
@@ -278,7 +279,7 @@ public final class VmEnvironment implements Environment {
             long heapMib = AgentMemory.heapBytes(s.memoryBytes(), ctx.offHeap()) >> 20;
             List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit, heapMib);
 
-            qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
+            qemu = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()));
             Process q = qemu;
             handles.add(0, ctx.cleanup().register("QEMU process " + q.pid(), () -> kill(q)));
 
