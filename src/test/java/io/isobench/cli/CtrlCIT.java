@@ -38,57 +38,93 @@ class CtrlCIT {
 
     @Test
     void whileAVmStarts() throws Exception {
-        interruptAndResume(List.of("--env", "native,vm", "--variant", "vm.image=small", "--workload", "hash", "-p", "hash.size=1M"),
-                null, "during starting vm", null);
+        // QEMU runs, and the VM has not answered yet
+        interruptAndResume(List.of("--env", "vm", "--variant", "vm.image=small", "--workload", "hash", "-p", "hash.size=1M"),
+                run -> qemuOf(run) && !started(run, "vm"), "during starting vm", null);
     }
 
     @Test
     void midIterationInAContainer() throws Exception {
         interruptAndResume(List.of("--env", "docker", "--variant", "docker.image=small", "--variant", "docker.network=none",
-                "--workload", "hash", "-p", "hash.size=16M", "-p", "hash.passes=400"), "starting docker", "@ docker", null);
+                "--workload", "hash", "-p", "hash.size=16M", "-p", "hash.passes=400"), run -> started(run, "docker") && inHand(run),
+                "@ docker", null);
     }
 
     @Test
     void midIterationInAVm() throws Exception {
         interruptAndResume(List.of("--env", "vm", "--variant", "vm.image=small", "--workload", "hash", "-p", "hash.size=8M",
-                "-p", "hash.passes=100"), "starting vm", "@ vm", null);
+                "-p", "hash.passes=100"), run -> started(run, "vm") && inHand(run), "@ vm", null);
     }
 
     @Test
     void whileTheReportIsWritten() throws Exception {
-        // a pause before the report is written gives the keystroke a moment that is surely inside it
+        // a pause between the console table and the page gives the keystroke a moment surely inside the report
         interruptAndResume(List.of("--env", "native", "--workload", "hash", "-p", "hash.size=1M"), null,
                 "while writing the report", "-Disobench.reportPauseMs=4000");
     }
 
+    private Path runFolder() throws java.io.IOException {
+        try (Stream<Path> s = Files.list(results)) {
+            return s.filter(Files::isDirectory).filter(d -> Files.exists(d.resolve(RunDirectory.RUN))).findFirst().orElse(null);
+        }
+    }
+
+    /** The run's QEMU exists: it is named after the run. */
+    private static boolean qemuOf(Path run) {
+        String name = "-name guest=isobench-" + run.getFileName();
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(name));
+    }
+
+    /** run.json lists a started instance of this environment. */
+    private static boolean started(Path run, String environment) {
+        try {
+            RunRecord r = RunDirectory.open(run).readRecord();
+            return r.environments() != null && r.environments().keySet().stream().anyMatch(v -> v.startsWith(environment));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // not written yet, or being replaced
+        }
+    }
+
+    /** run.json shows a trial in hand. */
+    private static boolean inHand(Path run) {
+        try {
+            return RunDirectory.open(run).readRecord().trials().stream().anyMatch(t -> t.status() == io.isobench.result.TrialStatus.RUNNING);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
-     * @param started   text that shows the environment has started (then the next progress line is
-     *                  the iteration in hand), or null to strike at the first sign of {@code reasonHas}
+     * @param moment    when to strike, read from the run folder; null: once the console table is out
      * @param reasonHas what the run's stop reason must name: where the keystroke struck
      */
-    private void interruptAndResume(List<String> args, String started, String reasonHas, String javaOpts) throws Exception {
+    private void interruptAndResume(List<String> args, java.util.function.Predicate<Path> moment, String reasonHas, String javaOpts)
+            throws Exception {
         List<String> run = new ArrayList<>(List.of("./isobench", "run"));
         run.addAll(args);
         run.addAll(List.of("-n", "2", "--warmup", "0", "-o", results.toString()));
         Terminal t = Terminal.start(run, javaOpts);
         try {
-            if (started != null) {
-                t.await(started, 300);
-                t.awaitAfter(started, reasonHas.replace("during ", ""), 300);
-            } else if (reasonHas.startsWith("during ")) {
-                t.await(reasonHas.substring("during ".length()), 300);
-            } else {
+            if (moment == null) {
                 t.await("== hash", 300); // the console table is out; the page comes after the pause
+            } else {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                while (true) {
+                    Path folder = runFolder();
+                    if (folder != null && moment.test(folder)) {
+                        break;
+                    }
+                    assertThat(System.nanoTime()).as("the moment did not come:\n" + t.output()).isLessThan(deadline);
+                    assertThat(t.alive()).as("ended before the moment:\n" + t.output()).isTrue();
+                    Thread.sleep(100);
+                }
             }
             t.typeCtrlC();
             assertThat(t.exit(180)).as(t.output()).isEqualTo(130);
         } finally {
             t.kill();
         }
-        Path runDir;
-        try (Stream<Path> s = Files.list(results)) {
-            runDir = s.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
+        Path runDir = runFolder();
         RunRecord r = RunDirectory.open(runDir).readRecord();
         assertThat(r.status()).isEqualTo(RunStatus.INCOMPLETE);
         assertThat(r.stopReason()).contains("interrupted (Ctrl-C)").contains(reasonHas);
@@ -143,6 +179,10 @@ class CtrlCIT {
                 pb.environment().put("ISOBENCH_JAVA_OPTS", javaOpts);
             }
             return new Terminal(pb.start());
+        }
+
+        boolean alive() {
+            return process.isAlive();
         }
 
         String output() {
