@@ -123,7 +123,7 @@ public final class StudyComparison {
         return out;
     }
 
-    private record Judged(Verdict verdict, String detail) {
+    record Judged(Verdict verdict, String detail) {
     }
 
     /** This run's comparison against the study's ratio. */
