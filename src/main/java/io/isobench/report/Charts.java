@@ -79,6 +79,8 @@ public final class Charts {
         List<Double> xt = x.ticks(6);
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top - 4, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
+        }
+        for (double t : xt) {
             c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
         }
         for (int i = 0; i < bars.size(); i++) {
@@ -103,7 +105,7 @@ public final class Charts {
             }
             String v = Format.ratio(b.value()) + (b.significant() ? " *" : "");
             double vw = TextWidth.of(v, 11, b.significant());
-            c.add(new Text(labelW + plotW, cy + 4, v, 11, Anchor.START, b.significant(), "#222222", 0, b.tip()));
+            c.add(new Text(labelW + plotW, cy + 4, v, 11, Anchor.START, b.significant(), "#222222", 0, null));
             if (b.detail() != null && !b.detail().isEmpty()) {
                 double dx = labelW + plotW + vw + 8;
                 c.add(new Text(dx, cy + 4, TextWidth.fit(b.detail(), 10, false, width - dx - 4), 10, Anchor.START, false, "#666666", 0,
@@ -178,8 +180,7 @@ public final class Charts {
             c.add(new Chart.Polyline(xs, ys, Style.stroke(s.colour(), 2), s.label()));
             for (int i = 0; i < xs.length; i++) {
                 Point p = s.points().get(i);
-                c.add(new Chart.Circle(xs[i], ys[i], 3.5, Style.fill(s.colour()),
-                        s.label() + ": " + Format.number(p.x()) + " -> " + Format.number(p.y())));
+                c.add(new Chart.Circle(xs[i], ys[i], 3.5, Style.fill(s.colour()), s.label() + " at " + count(p.x()) + ": " + Format.number(p.y())));
             }
         }
         legend(c, series, 8, top + plotH + 48);
@@ -207,26 +208,34 @@ public final class Charts {
         List<Double> yt = y.ticks(5);
         for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
+        }
+        for (double t : yt) {
             c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
         double slot = (double) plotW / Math.max(1, groups.size());
         double barW = Math.min(24, (slot - 16) / Math.max(1, series.size()));
-        for (int g = 0; g < groups.size(); g++) {
-            double gx = left + g * slot + (slot - barW * series.size()) / 2;
-            for (int si = 0; si < series.size(); si++) {
-                Series s = series.get(si);
+        // a variant's bars, then every whisker, then the labels: marks alike in a row are written once (SvgRenderer)
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            for (int g = 0; g < groups.size(); g++) {
                 Point p = s.points().get(g);
-                if (!Double.isFinite(p.y())) {
-                    continue;
+                if (Double.isFinite(p.y())) {
+                    double bx = left + g * slot + (slot - barW * series.size()) / 2 + si * barW;
+                    c.add(new Chart.Rect(bx + 1, y.at(p.y()), barW - 2, y.at(0) - y.at(p.y()), Style.fill(s.colour()),
+                            s.label() + " " + groups.get(g) + ": " + Format.number(p.y())));
                 }
-                double bx = gx + si * barW;
-                c.add(new Chart.Rect(bx + 1, y.at(p.y()), barW - 2, y.at(0) - y.at(p.y()), Style.fill(s.colour()),
-                        s.label() + " " + groups.get(g) + ": " + Format.number(p.y())));
-                if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
-                    double mx = bx + barW / 2;
+            }
+        }
+        for (int si = 0; si < series.size(); si++) {
+            for (int g = 0; g < groups.size(); g++) {
+                Point p = series.get(si).points().get(g);
+                if (Double.isFinite(p.y()) && Double.isFinite(p.low()) && Double.isFinite(p.high())) {
+                    double mx = left + g * slot + (slot - barW * series.size()) / 2 + si * barW + barW / 2;
                     c.add(new Chart.Line(mx, y.at(Math.max(0, p.low())), mx, y.at(p.high()), Style.stroke("#111111", 1), null));
                 }
             }
+        }
+        for (int g = 0; g < groups.size(); g++) {
             c.add(new Text(left + g * slot + slot / 2, top + plotH + 16, TextWidth.fit(groups.get(g), 11, false, slot - 6), 11,
                     Anchor.MIDDLE, false, "#222222", 0, groups.get(g)));
         }
@@ -264,19 +273,30 @@ public final class Charts {
         List<Double> xt = x.ticks(6);
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
+        }
+        for (double t : xt) {
             c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
         }
+        // labels, then each row's points, then the medians: marks alike in a row are written once (SvgRenderer)
         for (int i = 0; i < rows.size(); i++) {
             Strip s = rows.get(i);
             double cy = top + i * rowH + rowH / 2.0;
             c.add(new Text(labelW - 8, cy + 4, TextWidth.fit(s.label(), 11, false, labelW - 16), 11, Anchor.END, false, "#222222", 0, s.label()));
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            Strip s = rows.get(i);
+            double cy = top + i * rowH + rowH / 2.0;
             double[] v = s.values();
             for (int k = 0; k < v.length; k++) {
                 // a small deterministic vertical jitter keeps equal values apart
                 double jitter = ((k * 7) % 9 - 4) * 1.5;
-                c.add(new Chart.Circle(x.at(v[k]), cy + jitter, 3.2, new Style(s.colour(), "#FFFFFF", 0.6, false),
-                        "#" + (k + 1) + ": " + Format.number(v[k])));
+                // no tooltip per point: each value is in the figures table, in iteration order
+                c.add(new Chart.Circle(x.at(v[k]), cy + jitter, 3.2, new Style(s.colour(), "#FFFFFF", 0.6, false), null));
             }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            Strip s = rows.get(i);
+            double cy = top + i * rowH + rowH / 2.0;
             if (Double.isFinite(s.median())) {
                 c.add(new Chart.Line(x.at(s.median()), cy - 9, x.at(s.median()), cy + 9, Style.stroke("#111111", 2), "median "
                         + Format.number(s.median())));
@@ -294,10 +314,14 @@ public final class Charts {
         List<Double> yt = y.ticks(5);
         for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
+        }
+        for (double t : yt) {
             c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top + plotH, x.at(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
+        }
+        for (double t : xt) {
             c.add(Text.of(x.at(t), top + plotH + 16, tick(t, xt), 10, Anchor.MIDDLE));
         }
         c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
@@ -315,6 +339,11 @@ public final class Charts {
             c.add(new Text(x + 18, ly + 1, TextWidth.fit(s.label(), 11, false, c.width() - x - 22), 11, Anchor.START, false, "#222222", 0,
                     s.label()));
         }
+    }
+
+    /** A swept value as the reader typed it: 10, not 10.00. */
+    static String count(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : Format.number(v);
     }
 
     /** A tick label with as many decimals as the tick step needs: 0, 2.5, 5 rather than 0.000, 2.500. */

@@ -120,8 +120,9 @@ public final class Findings {
 
         /** What moved: "latency 1.9× native's", "throughput 0.30× native's", "0.85× native". */
         String figure(String baseline) {
-            Set<String> workloads = new LinkedHashSet<>(parts.stream().map(Part::workload).toList());
-            if (workloads.size() == 1) {
+            // one workload, or several measuring the same kind of figure the same way (tcp_rr and udp_rr latency): name it
+            Set<String> nouns = new LinkedHashSet<>(parts.stream().map(p -> p.pick().noun() + "\u0000" + p.variant().direction()).toList());
+            if (nouns.size() == 1) {
                 Part p = parts.get(0);
                 if (p.variant().direction() == Direction.LOWER) {
                     return p.pick().noun() + " " + times(1 / performance) + " " + baseline + "'s";
@@ -319,7 +320,7 @@ public final class Findings {
         List<Span> s = new ArrayList<>();
         s.add(new Span(r.variant().label() + (r.variant().emulated() ? " (EMULATED by TCG: it measures the emulator)" : "") + ": ", null));
         boolean first = true;
-        for (Cell c : limit(worse, 3)) {
+        for (Cell c : limit(worse, 4)) {
             s.add(new Span(first ? "" : ", ", null));
             s.add(new Span(c.family().title() + " " + c.figure(baseline), c.anchor()));
             s.add(new Span(marks(c), null));
@@ -331,7 +332,7 @@ public final class Findings {
             s.add(new Span(marks(c), null));
             first = false;
         }
-        int more = Math.max(0, worse.size() - 3) + Math.max(0, better.size() - 2);
+        int more = Math.max(0, worse.size() - 4) + Math.max(0, better.size() - 2);
         if (more > 0) {
             s.add(new Span(" and " + more + " more", null));
         }
@@ -385,7 +386,10 @@ public final class Findings {
         return out;
     }
 
-    /** "Confounded: linpack in docker (OpenBLAS kernels: Haswell vs Cooperlake); ..." */
+    /**
+     * "3 comparisons are confounded (!), ...: mysql in docker and docker[network=host] (MariaDB
+     * version: 10.11.19 vs 10.11.18)": trials with the same differences named once.
+     */
     static Sentence confoundSentence(ReportData data) {
         Map<List<Object>, List<Confound>> byTrial = new LinkedHashMap<>();
         for (Confound c : data.confounds()) {
@@ -396,21 +400,28 @@ public final class Findings {
         if (byTrial.isEmpty() && data.questions().isEmpty()) {
             return null;
         }
+        // workload and what differs -> the variants where it does
+        Map<List<String>, List<String>> alike = new LinkedHashMap<>();
+        byTrial.forEach((k, cs) -> {
+            String what = String.join(", ", new LinkedHashSet<>(cs.stream().map(x -> x.label() + ": " + x.baselineValue() + " vs "
+                    + x.variantValue()).toList()));
+            alike.computeIfAbsent(List.of(cs.get(0).workload(), what), x -> new ArrayList<>()).add(cs.get(0).variant());
+        });
         List<Span> s = new ArrayList<>();
         if (!byTrial.isEmpty()) {
             s.add(new Span(byTrial.size() == 1 ? "One comparison is confounded (!), its ratio measures more than the isolation: "
                     : byTrial.size() + " comparisons are confounded (!), their ratios measure more than the isolation: ", null));
             int i = 0;
-            for (List<Confound> cs : byTrial.values()) {
+            for (var e : alike.entrySet()) {
                 if (i == 3) {
-                    s.add(new Span(" and " + (byTrial.size() - 3) + " more", null));
+                    s.add(new Span(" and more", null));
                     break;
                 }
-                Confound c = cs.get(0);
                 s.add(new Span(i++ == 0 ? "" : "; ", null));
-                s.add(new Span(c.workload() + " in " + c.variant(), "w-" + Html.anchor(c.workload())));
-                s.add(new Span(" (" + String.join(", ", new LinkedHashSet<>(cs.stream().map(x -> x.label() + ": " + x.baselineValue() + " vs "
-                        + x.variantValue()).toList())) + ")", null));
+                List<String> vs = e.getValue();
+                String where = vs.size() == 1 ? vs.get(0) : String.join(", ", vs.subList(0, vs.size() - 1)) + " and " + vs.get(vs.size() - 1);
+                s.add(new Span(e.getKey().get(0) + " in " + where, "w-" + Html.anchor(e.getKey().get(0))));
+                s.add(new Span(" (" + e.getKey().get(1) + ")", null));
             }
             s.add(new Span(".", null));
         }

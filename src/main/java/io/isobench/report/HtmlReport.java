@@ -53,18 +53,18 @@ public final class HtmlReport {
             h1{font-size:1.5em;margin:.8em 0 .3em}h2{font-size:1.25em;border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
             h3{font-size:1.05em;margin:1.3em 0 .4em}
             table{border-collapse:collapse;margin:.4em 0 1em;font-size:.86em}
-            th,td{border:1px solid #d8d8d8;padding:3px 7px;text-align:left;vertical-align:top}
+            th,td{border:1px solid #d8d8d8;padding:3px 7px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
             th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             tr.emulated td{background:#f6f0e6}.emu{color:#a0522d;font-weight:bold;white-space:nowrap}
             .sig{font-weight:bold}.confounded{color:#b00020}ul.confounds{font-size:.9em}.fail{color:#b00020}.muted{color:#666}
             .pre{white-space:pre-wrap;font-family:"DejaVu Sans Mono",monospace;font-size:.95em;word-break:break-all}
             code{font-family:"DejaVu Sans Mono",monospace;background:#f5f5f5;padding:1px 3px;word-break:break-all}
-            nav a{margin-right:1em}.envs{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}.env{max-width:100%}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+            nav a{margin-right:1em;white-space:nowrap}.envs{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}.env{max-width:100%}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
             svg.chart{border:1px solid #e2e2e2;max-width:100%;height:auto}
             .note{background:#fff8e1;border-left:4px solid #f0b400;padding:6px 10px;margin:.6em 0}
             summary{cursor:pointer}header h1{margin:.5em 0 .1em}p.meta{margin:0;color:#555;font-size:.88em}
-            #findings h2{margin-top:.6em}table.findings{font-size:.9em;margin-bottom:.3em}table.findings th small,td.f small{display:block;font-weight:normal;font-size:.8em;color:#444}
-            table.findings thead th{vertical-align:bottom;min-width:6.2em}td.f{text-align:center;white-space:nowrap;min-width:6.2em}td.f a{color:inherit;text-decoration:none;display:inline-block}
+            #findings h2{margin-top:.6em}table.findings{font-size:.86em;margin-bottom:.3em}table.findings th,td.f{padding:3px 5px}table.findings th small,td.f small{display:block;font-weight:normal;font-size:.8em;color:#444}
+            table.findings thead th{vertical-align:bottom;overflow-wrap:normal}td.f{text-align:center;white-space:nowrap;min-width:5.4em}td.f a{color:inherit;text-decoration:none;display:inline-block}
             .f.near{background:#e6f2e6}.f.unclear{background:#efefef}.f.missing{background:#fff;color:#777}
             .f.worse.s1{background:#fbe3dc}.f.worse.s2{background:#f4ae98}.f.worse.s3{background:#e0684b}
             .f.better.s1{background:#e1ecf8}.f.better.s2{background:#a9c9ee}.f.better.s3{background:#5d97d8}
@@ -73,7 +73,8 @@ public final class HtmlReport {
             p.key{font-size:.8em;color:#444;margin:.2em 0 .5em}ul.sentences{margin:.3em 0 .6em;padding-left:1.3em}ul.sentences li{margin:.15em 0}
             table.study td small{display:block;color:#555}tr.repro td:last-child{background:#e6f2e6}tr.differs td:last-child{background:#fbe3dc}
             tr.nm td{color:#666}ul.nm{font-size:.86em;color:#444}tr.unclear td:last-child{background:#efefef}section.workload details{margin:.3em 0 .8em}
-            td.it{font-size:.9em;color:#444;max-width:22em;white-space:normal}
+            table.figures td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}table.figures td:first-child{text-align:left;white-space:normal}tr.m th{text-align:left;background:#f7f7f7}
+            table.figures td.it{text-align:left;font-size:.9em;color:#444;max-width:22em;white-space:normal}
             """;
 
     /** The raw figures, beside the page in the run folder. */
@@ -166,14 +167,15 @@ public final class HtmlReport {
         var rec = data.record();
         Object host = rec.host() == null ? null : rec.host().get("hostname");
         Object suite = rec.suite() == null ? null : rec.suite().get("name");
-        out.append("<header>\n<h1>What isolation costs").append(host == null ? "" : " on " + e(host)).append("</h1>\n<p class=\"meta\">run ")
-                .append(e(rec.id()));
+        out.append("<header>\n<h1>What isolation costs").append(host == null ? "" : " on host \u201c" + e(host) + "\u201d")
+                .append("</h1>\n<p class=\"meta\">run ").append(e(rec.id()));
         if (suite != null) {
             out.append(" \u00b7 suite ").append(e(suite));
         }
         out.append(" \u00b7 baseline ").append(e(data.baseline()));
         if (rec.started() != null) {
-            out.append(" \u00b7 ").append(e(rec.started()));
+            out.append(" \u00b7 ").append(e(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                    .withZone(java.time.ZoneOffset.UTC).format(rec.started())));
         }
         out.append(" \u00b7 ").append(rec.status() == null ? "" : e(rec.status().name().toLowerCase()
                 + (rec.stopReason() == null ? "" : ": " + rec.stopReason())));
@@ -198,7 +200,7 @@ public final class HtmlReport {
             String headlines = String.join("; ", ws.stream().map(w -> w + ": " + Headlines.declaration(w).map(d -> d.noun())
                     .orElse("first figure")).toList());
             out.append("<th title=\"").append(e(f.title() + ": " + headlines + (ws.size() > 1 ? " (geometric mean)" : ""))).append("\">")
-                    .append(e(f.title())).append("<small>").append(e(String.join(", ", ws))).append("</small></th>");
+                    .append(e(f.title()).replace("/", "/<wbr>")).append("<small>").append(e(String.join(", ", ws))).append("</small></th>");
         }
         out.append("</tr></thead>\n<tbody>\n");
         for (Findings.Row r : findings.rows()) {
@@ -300,17 +302,18 @@ public final class HtmlReport {
     }
 
     private void nav() {
-        out.append("<nav><a href=\"#findings\">findings</a>");
+        // a space after each link: the line may break between links, never inside one
+        out.append("<nav><a href=\"#findings\">findings</a> ");
         if (!studyRows.isEmpty()) {
-            out.append("<a href=\"#study\">vs the study</a>");
+            out.append("<a href=\"#study\">vs the study</a> ");
         }
         Set<String> seen = new LinkedHashSet<>();
         for (ReportData.Section s : data.sections()) {
             if (seen.add(s.workload())) {
-                out.append("<a href=\"#w-").append(Html.anchor(s.workload())).append("\">").append(e(s.workload())).append("</a>");
+                out.append("<a href=\"#w-").append(Html.anchor(s.workload())).append("\">").append(e(s.workload())).append("</a> ");
             }
         }
-        out.append("<a href=\"#environments\">environments</a><a href=\"#host\">host</a><a href=\"#trials\">trials</a></nav>\n");
+        out.append("<a href=\"#environments\">environments</a> <a href=\"#host\">host</a> <a href=\"#trials\">trials</a></nav>\n");
     }
 
     // ---------------------------------------------------------------- you vs the study
@@ -459,8 +462,8 @@ public final class HtmlReport {
                 boolean questioned = !isBase && data.questions().stream().anyMatch(q -> q.workload().equals(m.workload())
                         && q.params().equals(m.params()) && q.variant().equals(m.variant()));
                 String label = group + v.display() + (isBase ? " (baseline)" : "") + (confounded ? " !" : "") + (questioned ? " ?" : "");
-                String tip = v.display() + " " + m.key().metricLabel() + (s.params().isEmpty() ? "" : " (" + ReportData.paramsLabel(s.params()) + ")")
-                        + ": mean " + abs + (isBase ? ", the baseline" : ", " + Format.ratio(c.performance()) + " of " + data.baseline() + " "
+                // the parameters are in the chart's own tooltip and the table; a bar's says what it shows
+                String tip = group + v.display() + " " + m.key().metricLabel() + ": mean " + abs + (isBase ? ", the baseline" : ", " + Format.ratio(c.performance()) + " of " + data.baseline() + " "
                         + Format.ratioInterval(c.performanceLow(), c.performanceHigh()) + (c.note().isEmpty() ? ", p=" + Format.number(c.pValue())
                         : ", no CI: " + c.note())) + (confounded ? "; confounded" : "") + (ref == null ? "" : "; study " + Format.ratio(ref.performance())
                         + " (" + ref.setup() + ")");
@@ -500,77 +503,113 @@ public final class HtmlReport {
         return sb.isEmpty() ? ReportData.paramsLabel(params) : sb.toString();
     }
 
+    /**
+     * Every figure of a trial: a heading row per metric (and labels) with its unit, then a row per
+     * variant with its statistics, its ratio to the baseline and each iteration's value.
+     */
     private void table(ReportData.Section s) {
         boolean anyStudy = s.summaries().stream().anyMatch(m -> studyRatio(m) != null);
-        out.append("<table class=\"figures\">\n<thead><tr><th>environment</th><th>metric</th><th>unit</th><th>median</th>")
-                .append("<th>95% CI of mean</th><th>n</th><th>vs ").append(e(data.baseline())).append("</th><th>95% CI</th><th>sig (p)</th>")
+        // the iteration count in a column only where it differs between rows; otherwise once, under the table
+        boolean sameN = s.summaries().stream().map(m -> m.summary().n()).distinct().count() == 1;
+        int columns = 7 + (sameN ? 0 : 1) + (anyStudy ? 1 : 0);
+        out.append("<table class=\"figures\">\n<thead><tr><th>environment</th><th>median</th>")
+                .append("<th>95% CI of mean</th>").append(sameN ? "" : "<th>n</th>").append("<th>vs ").append(e(data.baseline()))
+                .append("</th><th>95% CI</th><th>sig (p)</th>")
                 .append(anyStudy ? "<th>study (2014)</th>" : "").append("<th>each iteration</th></tr></thead>\n<tbody>\n");
         // each figure's measured values in iteration order: the raw data, compactly
         Map<List<Object>, List<Sample>> values = new LinkedHashMap<>();
         for (Sample x : s.samples()) {
             values.computeIfAbsent(List.of(x.variant(), x.metric(), x.labels()), k -> new ArrayList<>()).add(x);
         }
+        MetricSummary.Key previous = null;
         for (MetricSummary m : SummaryRow.ordered(data, s.summaries())) {
             ReportData.VariantInfo v = data.variant(m.variant());
             boolean emu = m.emulated() || v.emulated();
             boolean base = m.variant().equals(data.baseline());
             Comparison c = m.vsBaseline();
-            out.append(emu ? "<tr class=\"emulated\">" : "<tr>");
-            out.append("<td>").append(e(m.variant())).append(emu ? " <span class=\"emu\">EMULATED (TCG)</span>" : "").append("</td>");
-            out.append("<td>").append(e(m.key().metricLabel())).append("</td>");
-            out.append("<td>").append(e(m.unit())).append(' ').append(m.direction().arrow()).append("</td>");
-            num(Format.number(m.summary().median()));
-            if (m.summary().hasInterval()) {
-                num(Format.interval(m.summary().ciLow(), m.summary().ciHigh()));
-            } else {
-                out.append("<td class=\"num\" title=\"").append(e(m.summary().ciNote())).append("\">- <small class=\"muted\">(why: hover)</small></td>");
+            if (!m.key().equals(previous)) {
+                out.append("<tr class=\"m\"><th colspan=\"").append(columns).append("\">").append(e(m.key().metricLabel())).append(" <small>")
+                        .append(e(m.unit())).append(' ').append(m.direction().arrow()).append("</small></th>\n");
+                previous = m.key();
             }
-            num(String.valueOf(m.summary().n()));
+            out.append(emu ? "<tr class=\"emulated\">" : "<tr>");
+            out.append("<td>").append(e(m.variant())).append(emu ? " <span class=\"emu\">EMULATED (TCG)</span>" : "");
+            cell(Format.number(m.summary().median()));
+            if (m.summary().hasInterval()) {
+                cell(Format.interval(m.summary().ciLow(), m.summary().ciHigh()));
+            } else {
+                out.append("<td title=\"").append(e(m.summary().ciNote())).append("\">- <small class=\"muted\">(why: hover)</small>");
+            }
+            if (!sameN) {
+                cell(String.valueOf(m.summary().n()));
+            }
             if (base) {
-                num("1 (baseline)");
-                num("");
-                out.append("<td></td>");
+                cell("1 (baseline)");
+                cell("");
+                out.append("<td>");
             } else if (c == null) {
-                num("-");
-                num("");
-                out.append("<td></td>");
+                cell("-");
+                cell("");
+                out.append("<td>");
             } else {
                 boolean confounded = data.confounded(m.workload(), m.params(), m.variant());
-                out.append("<td class=\"num").append(c.significant() ? " sig" : "").append(confounded ? " confounded" : "").append("\"")
+                String cls = ((c.significant() ? "sig " : "") + (confounded ? "confounded" : "")).strip();
+                out.append("<td").append(cls.isEmpty() ? "" : " class=\"" + cls + "\"")
                         .append(confounded ? " title=\"confounded: something outside the comparison differs (listed below the table)\"" : "")
-                        .append('>').append(Format.ratio(c.performance())).append(confounded ? " !" : "").append("</td>");
+                        .append('>').append(Format.ratio(c.performance())).append(confounded ? " !" : "");
                 if (c.note().isEmpty()) {
-                    num(Format.ratioInterval(c.performanceLow(), c.performanceHigh()));
+                    cell(Format.ratioInterval(c.performanceLow(), c.performanceHigh()));
                 } else {
-                    out.append("<td class=\"num\" title=\"").append(e(c.note())).append("\">- <small class=\"muted\">(why: hover)</small></td>");
+                    out.append("<td title=\"").append(e(c.note())).append("\">- <small class=\"muted\">(why: hover)</small>");
                 }
                 out.append("<td").append(c.significant() ? " class=\"sig\"" : "").append('>').append(c.significant() ? "yes" : "no")
-                        .append(" (").append(e(Format.number(c.pValue()))).append(")</td>");
+                        .append(" (").append(e(pValue(c.pValue()))).append(")");
             }
             if (anyStudy) {
                 StudyReference.Ratio r = studyRatio(m);
                 if (r == null) {
-                    out.append("<td></td>");
+                    out.append("<td>");
                 } else {
-                    out.append("<td class=\"num\" title=\"").append(e(r.describe())).append("\">").append(Format.ratio(r.performance()))
-                            .append(" <span class=\"muted\">").append(e(r.setup())).append("</span></td>");
+                    out.append("<td title=\"").append(e(r.describe())).append("\">").append(Format.ratio(r.performance()))
+                            .append(" <span class=\"muted\">").append(e(r.setup())).append("</span>");
                 }
             }
             List<Sample> its = values.getOrDefault(List.of(m.variant(), m.metric(), m.labels()), List.of()).stream()
                     .sorted(java.util.Comparator.comparingInt(Sample::iteration)).toList();
-            out.append("<td class=\"it\">").append(e(String.join(" ", its.stream().map(x -> Format.number(x.value())).toList()))).append("</td>");
-            out.append("</tr>\n");
+            out.append("<td class=\"it\">").append(e(String.join(" ", its.stream().map(x -> Format.number(x.value())).toList())));
+            out.append('\n');
         }
         out.append("</tbody>\n</table>\n");
-        out.append("<p class=\"muted\">").append(s.samples().size()).append(" measured values (warm-ups left out), each with its facts in ")
+        out.append("<p class=\"muted\">").append(sameN && !s.summaries().isEmpty() ? "n = " + s.summaries().get(0).summary().n()
+                        + " iterations in every row; " : "").append(s.samples().size()).append(" measured values (warm-ups left out), each with its facts in ")
                 .append("<a href=\"").append(SAMPLES).append("\">samples.jsonl</a>; ratios are performance relative to ")
                 .append(e(data.baseline())).append(" (above 1 is better).</p>\n");
     }
 
-    /** Lines over a numeric label (clients=, threads=) within one section: one chart per metric and other labels. */
+    /** A p-value to two significant digits: 0.052, 0.0011, 4.2e-06. */
+    static String pValue(double p) {
+        if (Double.isNaN(p)) {
+            return "-";
+        }
+        return p >= 1e-4 ? new java.math.BigDecimal(p).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString()
+                : String.format(java.util.Locale.ROOT, "%.1e", p);
+    }
+
+    /**
+     * A cell of a figures table: the table's style sets numbers right-aligned by column, not a class
+     * per cell, and the end tags HTML makes optional (td, tr) are left out: a quick suite's tables
+     * hold thousands of cells.
+     */
+    private void cell(String s) {
+        out.append("<td>").append(e(s));
+    }
+
+    /** Lines over a numeric label (clients=, threads=) within one section: one chart per metric (but percentiles) and other labels. */
     private List<Chart> labelSweeps(ReportData.Section s) {
         List<Chart> out = new ArrayList<>();
-        Map<String, List<MetricSummary>> byMetric = group(s.summaries(), MetricSummary::metric);
+        // latency percentiles are drawn per swept value as grouped bars (percentiles()); a line each would repeat them
+        Map<String, List<MetricSummary>> byMetric = group(s.summaries().stream().filter(m -> !PERCENTILE.matcher(m.metric()).matches()).toList(),
+                MetricSummary::metric);
         for (var e : byMetric.entrySet()) {
             String sweepKey = numericVaryingKey(e.getValue().stream().map(MetricSummary::labels).toList());
             if (sweepKey == null) {
@@ -645,7 +684,13 @@ public final class HtmlReport {
     /** Latency percentiles as grouped bars: one chart per unit and labels, a group per percentile, a bar per variant. */
     private List<Chart> percentiles(ReportData.Section s) {
         List<Chart> out = new ArrayList<>();
-        List<MetricSummary> pct = s.summaries().stream().filter(m -> PERCENTILE.matcher(m.metric()).matches()).toList();
+        // in a sweep (clients, threads) at the headline's value only: every other value's percentiles are in the table
+        List<MetricSummary> base = s.summaries().stream().filter(m -> m.variant().equals(data.baseline())).toList();
+        var pick = Headlines.pick(s.workload(), s.params(), base.isEmpty() ? s.summaries() : base);
+        String sweep = Headlines.declaration(s.workload()).map(Headlines.Declaration::sweepKey).orElse(null);
+        Object at = sweep == null || pick.isEmpty() ? null : pick.get().labels().get(sweep);
+        List<MetricSummary> pct = s.summaries().stream().filter(m -> PERCENTILE.matcher(m.metric()).matches())
+                .filter(m -> at == null || !m.labels().containsKey(sweep) || at.equals(m.labels().get(sweep))).toList();
         Map<String, List<MetricSummary>> byGroup = group(pct, m -> m.unit() + "\u0000" + ReportData.paramsLabel(m.labels()));
         for (var e : byGroup.entrySet()) {
             List<MetricSummary> ms = e.getValue();

@@ -27,7 +27,13 @@ class ChartRenderTest {
         long lines = c.marks().stream().filter(m -> m instanceof Chart.Line).count();
         long texts = c.marks().stream().filter(m -> m instanceof Chart.Text).count();
         assertThat(HtmlReportTest.count(svg, "<rect ")).isEqualTo(rects + 1); // + the white background
-        assertThat(HtmlReportTest.count(svg, "<line ")).isEqualTo(lines);
+        // plain lines alike are written as one path of segments (M ... L ...), the others as line elements
+        int segments = 0;
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("<path d=\"([^\"]*)\"").matcher(svg);
+        while (d.find()) {
+            segments += HtmlReportTest.count(d.group(1), "M");
+        }
+        assertThat(HtmlReportTest.count(svg, "<line ") + segments).isEqualTo(lines);
         assertThat(HtmlReportTest.count(svg, "<text ")).isEqualTo(texts);
         assertThat(HtmlReportTest.count(svg, "<polygon ")).isEqualTo(2); // the one study diamond and its legend
         assertThat(svg).contains("0.300 *"); // significant

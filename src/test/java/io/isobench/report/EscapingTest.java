@@ -66,7 +66,7 @@ class EscapingTest {
         var tags = Pattern.compile("<([a-zA-Z][a-zA-Z0-9]*)").matcher(html);
         List<String> allowed = List.of("html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "dl", "dt", "dd",
                 "code", "nav", "a", "p", "span", "b", "section", "div", "svg", "rect", "line", "circle", "polygon", "polyline", "text",
-                "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "footer", "details", "summary", "small");
+                "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "footer", "details", "summary", "small", "wbr", "path", "g");
         while (tags.find()) {
             assertThat(allowed).as("tag " + tags.group(1)).contains(tags.group(1));
         }
