@@ -36,8 +36,10 @@ public final class Charts {
      *
      * @param study  the study's ratio for the same figure, NaN when none
      * @param detail a short text after the value, e.g. the figure's mean and unit; may be empty
+     * @param group  the heading of the bar's group (a trial's parameters), drawn on a line of its
+     *               own above the first bar of the group; empty for none
      */
-    public record RelativeBar(String label, String colour, double value, double low, double high, boolean significant,
+    public record RelativeBar(String group, String label, String colour, double value, double low, double high, boolean significant,
                               double study, String detail, String tip) {
     }
 
@@ -58,7 +60,23 @@ public final class Charts {
         }
         int labelW = (int) Math.ceil(Math.min(270, Math.max(120, widest + 16)));
         int width = labelW + plotW + valueW;
-        int plotBottom = top + Math.max(1, bars.size()) * rowH;
+        // each bar's row, and a heading line where a group starts
+        int groupH = 18;
+        double[] rowY = new double[bars.size()];
+        List<double[]> headings = new java.util.ArrayList<>(); // {y, index of the group's first bar}
+        double yy = top;
+        String group = "";
+        for (int i = 0; i < bars.size(); i++) {
+            String g = bars.get(i).group() == null ? "" : bars.get(i).group();
+            if (!g.isEmpty() && !g.equals(group)) {
+                headings.add(new double[] {yy, i});
+                yy += groupH;
+            }
+            group = g;
+            rowY[i] = yy;
+            yy += rowH;
+        }
+        int plotBottom = (int) Math.ceil(bars.isEmpty() ? top + rowH : yy);
         int height = plotBottom + 58;
         Chart c = new Chart(name, tip == null ? title : tip, width, height);
         boolean anyStudy = bars.stream().anyMatch(b -> Double.isFinite(b.study()));
@@ -83,9 +101,16 @@ public final class Charts {
         for (double t : xt) {
             c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
         }
+        c.add(new Chart.Line(x.at(1), top - 6, x.at(1), plotBottom + 2, Style.stroke("#111111", 1.5).withDash(), null));
+        for (double[] h : headings) {
+            // a white band so grid lines do not run through the heading
+            String g = bars.get((int) h[1]).group();
+            c.add(new Chart.Rect(4, h[0] + 1, width - 8, groupH - 2, Style.fill("#FFFFFF"), null));
+            c.add(new Text(8, h[0] + groupH - 5, TextWidth.fit(g, 11, true, width - 16), 11, Anchor.START, true, "#333333", 0, g));
+        }
         for (int i = 0; i < bars.size(); i++) {
             RelativeBar b = bars.get(i);
-            double y = top + i * rowH;
+            double y = rowY[i];
             double cy = y + rowH / 2.0;
             c.add(new Text(labelW - 8, cy + 4, TextWidth.fit(b.label(), 11, false, labelW - 16), 11, Anchor.END, false, "#222222", 0,
                     b.label()));
@@ -116,7 +141,6 @@ public final class Charts {
             c.add(Text.of(labelW + plotW / 2.0, top + rowH / 2.0 + 4, TextWidth.fit("no variant to compare with " + baseline, 11, false, plotW),
                     11, Anchor.MIDDLE));
         }
-        c.add(new Chart.Line(x.at(1), top - 6, x.at(1), plotBottom + 2, Style.stroke("#111111", 1.5).withDash(), null));
         c.add(new Chart.Line(labelW, plotBottom, labelW + plotW - 10, plotBottom, Style.stroke(AXIS, 1), null));
         String axis = "performance relative to " + baseline + " (1 = same; above 1 is better)";
         c.add(new Text(labelW + (plotW - 10) / 2.0, plotBottom + 30, TextWidth.fit(axis, 11, false, plotW - 10), 11, Anchor.MIDDLE, false,

@@ -326,15 +326,20 @@ public final class Findings {
             s.add(new Span(marks(c), null));
             first = false;
         }
-        for (Cell c : limit(better, 2)) {
-            s.add(new Span(first ? "" : ", ", null));
+        if (worse.size() > 4) {
+            s.add(new Span(" and " + (worse.size() - 4) + " more", null));
+        }
+        boolean firstBetter = true;
+        for (Cell c : limit(better, 3)) {
+            // said apart from the costs: "time 0.87× native's" is a gain, and must not read as a loss
+            s.add(new Span(firstBetter ? (first ? "better: " : "; better: ") : ", ", null));
             s.add(new Span(c.family().title() + " " + c.figure(baseline), c.anchor()));
             s.add(new Span(marks(c), null));
             first = false;
+            firstBetter = false;
         }
-        int more = Math.max(0, worse.size() - 4) + Math.max(0, better.size() - 2);
-        if (more > 0) {
-            s.add(new Span(" and " + more + " more", null));
+        if (better.size() > 3) {
+            s.add(new Span(" and " + (better.size() - 3) + " more", null));
         }
         if (!near.isEmpty()) {
             s.add(new Span(first ? "" : "; ", null));

@@ -64,7 +64,7 @@ public final class HtmlReport {
             .note{background:#fff8e1;border-left:4px solid #f0b400;padding:6px 10px;margin:.6em 0}
             summary{cursor:pointer}header h1{margin:.5em 0 .1em}p.meta{margin:0;color:#555;font-size:.88em}
             #findings h2{margin-top:.6em}table.findings{font-size:.86em;margin-bottom:.3em}table.findings th,td.f{padding:3px 5px}table.findings th small,td.f small{display:block;font-weight:normal;font-size:.8em;color:#444}
-            table.findings thead th{vertical-align:bottom;overflow-wrap:normal}td.f{text-align:center;white-space:nowrap;min-width:5.4em}td.f a{color:inherit;text-decoration:none;display:inline-block}
+            table.findings th{overflow-wrap:normal}table.findings thead th{vertical-align:bottom}td.f{text-align:center;white-space:nowrap;min-width:5.4em}td.f a{color:inherit;text-decoration:none;display:inline-block}
             .f.near{background:#e6f2e6}.f.unclear{background:#efefef}.f.missing{background:#fff;color:#777}
             .f.worse.s1{background:#fbe3dc}.f.worse.s2{background:#f4ae98}.f.worse.s3{background:#e0684b}
             .f.better.s1{background:#e1ecf8}.f.better.s2{background:#a9c9ee}.f.better.s3{background:#5d97d8}
@@ -205,7 +205,9 @@ public final class HtmlReport {
         out.append("</tr></thead>\n<tbody>\n");
         for (Findings.Row r : findings.rows()) {
             ReportData.VariantInfo v = r.variant();
-            out.append("<tr><th>").append(e(v.label())).append(v.emulated() ? " <span class=\"emu\">EMULATED (TCG)</span>" : "").append("</th>");
+            // a long label breaks after "[" and ",", between its settings, not inside one
+            out.append("<tr><th>").append(e(v.label()).replace("[", "[<wbr>").replace(",", ",<wbr>"))
+                    .append(v.emulated() ? " <span class=\"emu\">EMULATED (TCG)</span>" : "").append("</th>");
             for (Findings.Cell c : r.cells()) {
                 cell(c);
             }
@@ -445,7 +447,7 @@ public final class HtmlReport {
                 continue;
             }
             picked.add(pick.get().label());
-            String group = sections.size() > 1 ? varyingLabel(s.params(), varying) + " \u00b7 " : "";
+            String group = sections.size() > 1 ? varyingLabel(s.params(), varying) : "";
             List<MetricSummary> rows = s.summaries().stream().filter(m -> m.metric().equals(pick.get().metric()) && m.labels().equals(pick.get().labels()))
                     .sorted(java.util.Comparator.comparing((MetricSummary m) -> !m.variant().equals(data.baseline()))
                             .thenComparingInt(m -> data.variant(m.variant()).index())).toList();
@@ -461,15 +463,15 @@ public final class HtmlReport {
                 boolean confounded = !isBase && data.confounded(m.workload(), m.params(), m.variant());
                 boolean questioned = !isBase && data.questions().stream().anyMatch(q -> q.workload().equals(m.workload())
                         && q.params().equals(m.params()) && q.variant().equals(m.variant()));
-                String label = group + v.display() + (isBase ? " (baseline)" : "") + (confounded ? " !" : "") + (questioned ? " ?" : "");
+                String label = v.display() + (isBase ? " (baseline)" : "") + (confounded ? " !" : "") + (questioned ? " ?" : "");
                 // the parameters are in the chart's own tooltip and the table; a bar's says what it shows
-                String tip = group + v.display() + " " + m.key().metricLabel() + ": mean " + abs + (isBase ? ", the baseline" : ", " + Format.ratio(c.performance()) + " of " + data.baseline() + " "
+                String tip = (group.isEmpty() ? "" : group + " \u00b7 ") + v.display() + " " + m.key().metricLabel() + ": mean " + abs + (isBase ? ", the baseline" : ", " + Format.ratio(c.performance()) + " of " + data.baseline() + " "
                         + Format.ratioInterval(c.performanceLow(), c.performanceHigh()) + (c.note().isEmpty() ? ", p=" + Format.number(c.pValue())
                         : ", no CI: " + c.note())) + (confounded ? "; confounded" : "") + (ref == null ? "" : "; study " + Format.ratio(ref.performance())
                         + " (" + ref.setup() + ")");
-                bars.add(isBase ? new Charts.RelativeBar(label, Charts.colour(v.index(), v.emulated()), 1, Double.NaN, Double.NaN, false,
+                bars.add(isBase ? new Charts.RelativeBar(group, label, Charts.colour(v.index(), v.emulated()), 1, Double.NaN, Double.NaN, false,
                         Double.NaN, abs, tip)
-                        : new Charts.RelativeBar(label, Charts.colour(v.index(), v.emulated() || m.emulated()), c.performance(), c.performanceLow(),
+                        : new Charts.RelativeBar(group, label, Charts.colour(v.index(), v.emulated() || m.emulated()), c.performance(), c.performanceLow(),
                         c.performanceHigh(), c.significant(), ref == null ? Double.NaN : ref.performance(), abs, tip));
             }
         }

@@ -113,7 +113,7 @@ public final class StudyComparison {
                 String rowId = i++ == 0 ? id : id + "-" + i;
                 if (emulated) {
                     out.add(new Row(f, e.getKey(), m, Verdict.NOT_MEASURED,
-                            "the VM ran under TCG emulation: its ratio measures the emulator, not virtualization", true, confounded, rowId));
+                            "emulated (TCG): its ratio measures the emulator", true, confounded, rowId));
                 } else {
                     Judged j = judge(m.vsBaseline(), f.performance());
                     out.add(new Row(f, e.getKey(), m, j.verdict(), j.detail(), false, confounded, rowId));

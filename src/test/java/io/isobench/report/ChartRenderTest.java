@@ -14,9 +14,9 @@ class ChartRenderTest {
 
     private static Chart relative() {
         return Charts.relative("t", "test", "test (every parameter)", "native", List.of(
-                new Charts.RelativeBar("native (baseline)", Charts.colour(0, false), 1, Double.NaN, Double.NaN, false, Double.NaN, "10 GB/s", null),
-                new Charts.RelativeBar("vm EMULATED (TCG)", Charts.colour(1, true), 0.3, 0.28, 0.32, true, 0.97, "3 GB/s", null),
-                new Charts.RelativeBar("docker", Charts.colour(2, false), 0.95, 0.9, 1.0, false, Double.NaN, "", null)));
+                new Charts.RelativeBar("", "native (baseline)", Charts.colour(0, false), 1, Double.NaN, Double.NaN, false, Double.NaN, "10 GB/s", null),
+                new Charts.RelativeBar("", "vm EMULATED (TCG)", Charts.colour(1, true), 0.3, 0.28, 0.32, true, 0.97, "3 GB/s", null),
+                new Charts.RelativeBar("", "docker", Charts.colour(2, false), 0.95, 0.9, 1.0, false, Double.NaN, "", null)));
     }
 
     @Test

@@ -127,7 +127,7 @@ class HtmlReportTest {
         assertThat(n).isEqualTo(2); // stream copy and triad
         assertThat(html).containsPattern("<td>t\\d+</td><td>blockio</td><td>pattern=randread</td><td>vm\\[accel=tcg\\] <span class=\"emu\">EMULATED \\(TCG\\)</span>");
         // the findings row, its cells, the study table, bars, legends and strip rows label it too
-        assertThat(html).contains("<tr><th>vm[accel=tcg] <span class=\"emu\">EMULATED (TCG)</span></th>");
+        assertThat(html).contains("<tr><th>vm[<wbr>accel=tcg] <span class=\"emu\">EMULATED (TCG)</span></th>");
         assertThat(html).containsPattern("<td class=\"f worse s3 emulated\"[^>]*>.*?<b class=\"mk\">TCG</b></td>");
         assertThat(html).contains("here: vm[accel=tcg] <span class=\"emu\">EMULATED (TCG)</span>");
         String streamHeadline = svgs(html).stream().filter(s -> s.contains("stream: triad relative to native")).findFirst().orElseThrow();

@@ -67,7 +67,7 @@ class StudyComparisonTest {
         assertThat(vm.verdict()).isEqualTo(StudyComparison.Verdict.NOT_MEASURED);
         assertThat(vm.emulated()).isTrue();
         assertThat(vm.performance()).isBetween(0.19, 0.21);
-        assertThat(vm.detail()).contains("TCG emulation");
+        assertThat(vm.detail()).contains("emulated (TCG)");
         // no untuned VM ran; redis ran but not GET; mysql failed; tcp_rr never ran
         assertThat(row(rows, "linpack", "kvm-untuned").detail()).isEqualTo("no untuned VM in this run (the paper suite has one)");
         assertThat(row(rows, "redis", "docker-nat").detail()).startsWith("no GET figure at 1 client in this run's redis trials");
