@@ -294,12 +294,15 @@ public final class HtmlReport {
                     .append(" failed: see <a href=\"#trials\">trials</a>.</p>\n");
         }
         if (rec.warnings() != null && !rec.warnings().isEmpty()) {
-            out.append("<details class=\"note\"><summary><b>").append(rec.warnings().size()).append(" note")
-                    .append(rec.warnings().size() == 1 ? "" : "s").append(" from the run</b> (host noise, variables, plan)</summary><ul>\n");
+            // they qualify the findings (a busy host, an inherited variable): shown, unless so many they would push the rest away
+            boolean fold = rec.warnings().size() > 3;
+            out.append(fold ? "<details class=\"note\"><summary>" : "<div class=\"note\">").append("<b>").append(rec.warnings().size())
+                    .append(" note").append(rec.warnings().size() == 1 ? "" : "s").append(" from the run</b>").append(fold ? "</summary>" : "")
+                    .append("<ul>\n");
             for (String w : rec.warnings()) {
                 out.append("<li>").append(e(w)).append("</li>\n");
             }
-            out.append("</ul></details>\n");
+            out.append("</ul>").append(fold ? "</details>" : "</div>").append('\n');
         }
     }
 
@@ -524,6 +527,8 @@ public final class HtmlReport {
             values.computeIfAbsent(List.of(x.variant(), x.metric(), x.labels()), k -> new ArrayList<>()).add(x);
         }
         MetricSummary.Key previous = null;
+        // why an interval is missing -> the figures it is missing for, said once under the table
+        Map<String, Set<String>> noCi = new LinkedHashMap<>();
         for (MetricSummary m : SummaryRow.ordered(data, s.summaries())) {
             ReportData.VariantInfo v = data.variant(m.variant());
             boolean emu = m.emulated() || v.emulated();
@@ -540,7 +545,8 @@ public final class HtmlReport {
             if (m.summary().hasInterval()) {
                 cell(Format.interval(m.summary().ciLow(), m.summary().ciHigh()));
             } else {
-                out.append("<td title=\"").append(e(m.summary().ciNote())).append("\">- <small class=\"muted\">(why: hover)</small>");
+                out.append("<td title=\"").append(e(m.summary().ciNote())).append("\">-\u2020");
+                noCi.computeIfAbsent(m.summary().ciNote(), k -> new LinkedHashSet<>()).add(m.key().metricLabel());
             }
             if (!sameN) {
                 cell(String.valueOf(m.summary().n()));
@@ -562,7 +568,8 @@ public final class HtmlReport {
                 if (c.note().isEmpty()) {
                     cell(Format.ratioInterval(c.performanceLow(), c.performanceHigh()));
                 } else {
-                    out.append("<td title=\"").append(e(c.note())).append("\">- <small class=\"muted\">(why: hover)</small>");
+                    out.append("<td title=\"").append(e(c.note())).append("\">-\u2020");
+                    noCi.computeIfAbsent(c.note(), k -> new LinkedHashSet<>()).add(m.key().metricLabel());
                 }
                 out.append("<td").append(c.significant() ? " class=\"sig\"" : "").append('>').append(c.significant() ? "yes" : "no")
                         .append(" (").append(e(pValue(c.pValue()))).append(")");
@@ -582,6 +589,8 @@ public final class HtmlReport {
             out.append('\n');
         }
         out.append("</tbody>\n</table>\n");
+        noCi.forEach((why, metrics) -> out.append("<p class=\"muted\">\u2020 No CI for ").append(e(String.join(", ", metrics))).append(": ")
+                .append(e(why)).append(".</p>\n"));
         out.append("<p class=\"muted\">").append(sameN && !s.summaries().isEmpty() ? "n = " + s.summaries().get(0).summary().n()
                         + " iterations in every row; " : "").append(s.samples().size()).append(" measured values (warm-ups left out), each with its facts in ")
                 .append("<a href=\"").append(SAMPLES).append("\">samples.jsonl</a>; ratios are performance relative to ")
