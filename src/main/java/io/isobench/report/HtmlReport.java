@@ -442,7 +442,7 @@ public final class HtmlReport {
     private Chart headlineChart(String workload, List<ReportData.Section> sections) {
         List<Charts.RelativeBar> bars = new ArrayList<>();
         Set<String> picked = new LinkedHashSet<>();
-        String varying = sections.size() > 1 ? numericOrAnyVaryingKeys(sections) : "";
+        String varying = sections.size() > 1 ? varyingKeys(sections) : "";
         for (ReportData.Section s : sections) {
             List<MetricSummary> base = s.summaries().stream().filter(m -> m.variant().equals(data.baseline())).toList();
             var pick = Headlines.pick(s.workload(), s.params(), base.isEmpty() ? s.summaries() : base);
@@ -488,7 +488,7 @@ public final class HtmlReport {
     }
 
     /** The parameter keys whose values differ across a workload's trials, comma-joined. */
-    private static String numericOrAnyVaryingKeys(List<ReportData.Section> sections) {
+    private static String varyingKeys(List<ReportData.Section> sections) {
         List<String> keys = new ArrayList<>();
         for (String k : sections.get(0).params().keySet()) {
             if (sections.stream().map(s -> String.valueOf(s.params().get(k))).distinct().count() > 1) {
@@ -1001,12 +1001,6 @@ public final class HtmlReport {
             u++;
         }
         return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    }
-
-    private void dt(String k, Object v) {
-        if (v != null) {
-            out.append("<dt>").append(e(k)).append("</dt><dd>").append(e(v)).append("</dd>\n");
-        }
     }
 
     private void num(String s) {

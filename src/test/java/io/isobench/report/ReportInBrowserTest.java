@@ -155,10 +155,17 @@ class ReportInBrowserTest {
         String url = html.toUri().toString();
 
         DevToolsResult r;
+        DevToolsResult opened;
         try (Browser b = Browser.start(tmp, 1280, 800)) {
             r = b.visit(url, FIRST_SCREEN_PROBE);
             b.screenshot(FIRST_SCREEN);
+            opened = b.visit(url, OVERLAP_PROBE);
         }
+        // real figures too: with every details element open, no text overprints another
+        JsonNode all = Json.mapper().readTree(opened.domSummary);
+        assertThat(all.get("overlaps")).as("text boxes that overlap").isEmpty();
+        assertThat(all.get("outside")).as("text beyond its chart").isEmpty();
+        assertThat(all.get("overflowing")).as("text beyond its table cell or block").isEmpty();
         assertThat(r.requests).containsOnly(url);
         assertThat(r.errors).isEmpty();
         JsonNode dom = Json.mapper().readTree(r.domSummary);
