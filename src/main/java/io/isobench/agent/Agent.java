@@ -6,6 +6,8 @@ import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Json;
 import io.isobench.result.WorkloadResult;
+import io.isobench.workload.Endpoint;
+import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
 import io.isobench.workload.Params;
 import io.isobench.workload.ServerSide;
@@ -128,6 +130,13 @@ public final class Agent {
                 }
                 return json.valueToTree(s.stop());
             }
+            case Protocol.DRIVE -> {
+                Workload w = workload(args);
+                if (!(w instanceof ServerWorkload sw)) {
+                    throw new BadInputException(w.name() + " has no load side to drive: it runs inside with 'run'");
+                }
+                return json.valueToTree(sw.drive(params(w, args), endpoint(args), new HostContext(HostFacts.read(), dataDir)));
+            }
             case Protocol.SHUTDOWN -> {
                 stopAll();
                 return json.valueToTree(Map.of("bye", true));
@@ -140,6 +149,14 @@ public final class Agent {
     private InsideContext context(Map<String, Object> args) {
         Object host = args.get("host");
         return new InsideContext(dataDir, HostFacts.read(), host instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    }
+
+    /** The server's address as the client reaches it: {@code endpoint: {host, port, path}}. */
+    private static Endpoint endpoint(Map<String, Object> args) {
+        if (!(args.get("endpoint") instanceof Map<?, ?> e) || e.get("host") == null || !(e.get("port") instanceof Number port)) {
+            throw new BadInputException("a 'drive' request needs endpoint: {host, port, path}");
+        }
+        return new Endpoint(String.valueOf(e.get("host")), port.intValue(), e.get("path") == null ? "" : String.valueOf(e.get("path")));
     }
 
     private static Workload workload(Map<String, Object> args) {

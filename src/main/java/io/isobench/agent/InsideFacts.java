@@ -58,18 +58,20 @@ public final class InsideFacts {
         for (String ns : List.of("pid", "net", "mnt")) {
             m.put("ns_" + ns, namespace(ns));
         }
+        // what the isolation probe compares besides: namespace device+inode, network stack
+        m.putAll(io.isobench.workload.isolation.Identity.additions());
         return m;
     }
 
     /**
      * The JVM's options less those that are sized or placed per environment on purpose (heap
-     * size, where crash reports go): what must be the same everywhere. Options from
+     * size, where crash reports go, the run an agent process belongs to): what must be the same everywhere. Options from
      * {@code JAVA_TOOL_OPTIONS} and the like appear here too, which is how a leaked one shows.
      */
     static String jvmFlags(List<String> inputArguments) {
         return String.join(" ", inputArguments.stream()
                 .filter(a -> !a.matches("-Xm[sx].*|-XX:(Max|Min|Initial)RAMPercentage=.*|-XX:(Max|Initial)HeapSize=.*|-XX:ErrorFile=.*"
-                        + "|-XX:HeapDumpPath=.*"))
+                        + "|-XX:HeapDumpPath=.*|-Disobench\\..*"))
                 .toList());
     }
 

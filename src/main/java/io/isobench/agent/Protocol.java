@@ -31,6 +31,13 @@ public final class Protocol {
     public static final String SERVER_START = "server.start";
     /** Stop it; args: {@code server}. Result: a WorkloadResult measured inside while it ran. */
     public static final String SERVER_STOP = "server.stop";
+    /**
+     * One iteration of a server workload's load side, run by a client agent (the place the load
+     * comes from: a network namespace, later another machine); args: {@code workload, params,
+     * endpoint: {host, port, path}}. Result: a WorkloadResult. Added to version 1: an agent that
+     * predates it answers "unknown operation 'drive'", never a hang.
+     */
+    public static final String DRIVE = "drive";
     /** Re-read the inside facts (e.g. after a variant changed a limit). Result: {@code {facts}}. */
     public static final String FACTS = "facts";
     /** Answers at once with an empty result: the round trip of the path into the environment. */

@@ -68,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!differences.isEmpty() && !f.equals("csv")) {
             out.println();
             out.println((f.equals("console") ? "" : "**") + "What differs between the runs" + (f.equals("console") ? "" : "**")
-                    + " (facts that define the same software; a change here confounds the figures of that variant):");
+                    + " (facts that define the same software; a change here confounds the figures of that variant, marked !):");
             for (var d : differences) {
                 out.println((f.equals("console") ? "! " : "- ") + d.workload() + (d.params().isEmpty() ? "" : " (" + io.isobench.report.ReportData
                         .paramsLabel(d.params()) + ")") + " @ " + d.variant() + ": " + d.label() + ": " + d.baselineValue() + " vs "

@@ -3,11 +3,15 @@ package io.isobench.cli;
 import io.isobench.env.Availability;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
-import io.isobench.env.docker.DockerEngine;
-import io.isobench.env.docker.DockerLeftovers;
+import io.isobench.env.Leftover;
 import io.isobench.host.HostFacts;
+import io.isobench.result.RunLock;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -17,14 +21,18 @@ import picocli.CommandLine.Spec;
  * installs it. Exits 0 when the baseline can run, whatever else is missing.
  */
 @Command(name = "doctor", description = {"Show what this host can run, what is missing and the command that fixes it,",
-        "and anything runs left behind (containers, volumes, folders labelled with a run id)."})
+        "and anything runs left behind (containers, volumes, folders, VMs, devices, agent processes of a run)."})
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @picocli.CommandLine.Option(names = "--clean", description = "remove what runs left behind (not while a run is in progress: it removes that run's containers too)")
+    @picocli.CommandLine.Option(names = "--clean", description = "remove what runs that are not running left behind (a run in progress keeps its own)")
     boolean clean;
+
+    @picocli.CommandLine.Option(names = "--run", paramLabel = "RUN_ID", split = ",",
+            description = "only what these runs left (repeatable); default: every run")
+    List<String> runs;
 
     @Override
     public Integer call() {
@@ -49,31 +57,67 @@ final class DoctorCommand implements Callable<Integer> {
             boolean found = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin", tool));
             out.printf("%-8s %s  %s%n", tool, found ? "ok     " : "MISSING", found ? "CPU pinning (native pin=...)" : "needed for CPU pinning; fix: apt-get install util-linux");
         }
-        dockerLeftovers(out);
+        String netns = io.isobench.client.NetnsClient.unavailableReason();
+        out.printf("%-8s %s  %s%n", "client", netns == null ? "ok     " : "local  ", netns == null
+                ? "server workloads' load from a network namespace behind a veth (client=netns)"
+                : "server workloads' load from the host's own stack (client=local): " + netns);
+        leftovers(out);
         return nativeOk ? 0 : 1;
     }
 
-    /** Containers, volumes and bind folders labelled with a run id: listed, and removed with --clean. */
-    private void dockerLeftovers(PrintWriter out) {
-        try (DockerEngine engine = DockerEngine.connect(java.time.Duration.ofSeconds(5))) {
-            DockerLeftovers finder = new DockerLeftovers(engine);
-            List<DockerLeftovers.Leftover> found = finder.find(null);
-            out.println();
-            if (found.isEmpty()) {
-                out.println("leftovers: none (no container, volume or folder labelled " + DockerEngine.RUN_LABEL + ")");
-                return;
-            }
-            out.println("leftovers: " + found.size() + " thing(s) labelled " + DockerEngine.RUN_LABEL + " that a run did not remove:");
-            found.forEach(l -> out.println("  " + l));
-            if (!clean) {
-                out.println("remove them with: isobench doctor --clean");
-                return;
-            }
-            List<String> failures = finder.remove(found);
-            failures.forEach(f -> out.println("  could not remove " + f));
-            out.println("removed " + (found.size() - failures.size()) + " of " + found.size());
-        } catch (RuntimeException e) {
-            // no engine: nothing of docker's can be left over that we could see
+    /** Removal order: what holds others first (processes hold devices and folders, containers hold volumes). */
+    private static final List<String> ORDER = List.of("process", "container", "namespace", "device", "volume", "folder");
+
+    /**
+     * Everything runs left behind, one list grouped by run: each run told live or not by its lock
+     * ({@link RunLock}), never by guessing. {@code --clean} removes what runs that are not running left.
+     */
+    private void leftovers(PrintWriter out) {
+        List<Leftover> found = new ArrayList<>();
+        List<Leftover> all = new ArrayList<>(io.isobench.client.NetnsClient.leftovers());
+        for (Environment e : Environments.all()) {
+            all.addAll(e.leftovers());
         }
+        all.stream().filter(l -> runs == null || runs.contains(l.runId())).forEach(found::add);
+        out.println();
+        if (found.isEmpty()) {
+            out.println("leftovers: none (no container, volume, folder, VM, device or agent process of an isobench run)");
+            return;
+        }
+        Map<String, List<Leftover>> byRun = new TreeMap<>();
+        found.forEach(l -> byRun.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(l));
+        long total = found.stream().mapToLong(l -> Math.max(0, l.bytes())).sum();
+        out.println("leftovers: " + found.size() + " thing(s) of " + byRun.size() + " run(s)" + (total > 0 ? ", " + human(total) + " on disk" : "") + ":");
+        List<Leftover> removable = new ArrayList<>();
+        byRun.forEach((run, list) -> {
+            boolean live = !run.equals("?") && RunLock.live(run);
+            out.println("  run " + run + (live ? " (in progress: kept)" : run.equals("?") ? " (run unknown: kept)" : " (not running)"));
+            list.stream().sorted(Comparator.comparingInt(l -> ORDER.indexOf(l.kind()))).forEach(l -> out.println("    " + l));
+            if (!live && !run.equals("?")) {
+                removable.addAll(list);
+            }
+        });
+        if (!clean) {
+            if (!removable.isEmpty()) {
+                out.println("remove those of runs not running with: isobench doctor --clean");
+            }
+            return;
+        }
+        int removed = 0;
+        removable.sort(Comparator.comparingInt(l -> ORDER.indexOf(l.kind())));
+        for (Leftover l : removable) {
+            try {
+                l.remove().run();
+                removed++;
+            } catch (Exception e) {
+                out.println("  could not remove " + l + ": " + e.getMessage());
+            } 
+        }
+        out.println("removed " + removed + " of " + removable.size() + (removable.size() < found.size()
+                ? "; kept " + (found.size() - removable.size()) + " of runs in progress or unknown" : ""));
+    }
+
+    private static String human(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

@@ -31,6 +31,7 @@ public final class Main implements Runnable {
     /** Runs the command line with its output and messages going to the given writers. */
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        withHelp(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -50,6 +51,12 @@ public final class Main implements Runnable {
             return BAD_INPUT;
         });
         return cl.execute(args);
+    }
+
+    /** -h/--help (and -V/--version) on every command and subcommand, now and as commands are added. */
+    private static void withHelp(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        cl.getSubcommands().values().forEach(Main::withHelp);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.isobench.cli;
 
 import io.isobench.BadInputException;
 import io.isobench.Version;
+import io.isobench.client.ClientSpec;
+import io.isobench.client.NetnsClient;
 import io.isobench.env.AgentEnvironment;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.Availability;
@@ -10,6 +12,7 @@ import io.isobench.env.Environments;
 import io.isobench.host.HostFacts;
 import io.isobench.host.NoiseSources;
 import io.isobench.result.RunDirectory;
+import io.isobench.result.RunLock;
 import io.isobench.result.RunRecord;
 import io.isobench.result.RunStatus;
 import io.isobench.result.Sample;
@@ -97,6 +100,15 @@ final class RunCommand implements Callable<Integer> {
             "no other variable of the shell reaches an agent"})
     List<String> passEnv = new ArrayList<>();
 
+    @Option(names = "--client", paramLabel = "PLACE", description = {
+            "where the load of server workloads (tcp_*, udp_rr, redis, mysql) runs: netns = a network namespace joined by a",
+            "veth pair, so traffic enters the host through an interface as from another machine; local = the host's own",
+            "stack; auto (default) = netns where the host allows it (root with ip netns), else local"})
+    String client;
+
+    @Option(names = "--client-link", paramLabel = "RATE", description = "shape the client namespace's veth to a link speed with tc tbf, e.g. 10gbit; none for no shaping")
+    String clientLink;
+
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted run without repeating finished iterations")
     Path resume;
 
@@ -131,6 +143,17 @@ final class RunCommand implements Callable<Integer> {
             notes.addAll(noise.warnings());
         }
         Plan plan = Planner.plan(s, host);
+        if (resume == null) {
+            // where the load comes from, decided once for this host and recorded with the suite in run.json
+            boolean servers = plan.trials().stream().anyMatch(t -> t.workload() instanceof io.isobench.workload.ServerWorkload);
+            ClientSpec.Resolved rc = s.client().resolve(servers ? NetnsClient.unavailableReason() : null,
+                    client != null || clientLink != null ? "--client" : "client");
+            s = s.withClient(rc.spec());
+            plan = new Plan(s, plan.trials(), plan.baseline(), plan.skipped());
+            if (servers && rc.note() != null) {
+                notes.add(rc.note());
+            }
+        }
         // what every agent starts with: a resumed run keeps the values it started with
         AgentEnvironment agentEnv = record != null && record.agentEnvironment() != null
                 ? AgentEnvironment.fromMap(record.agentEnvironment())
@@ -161,8 +184,10 @@ final class RunCommand implements Callable<Integer> {
                 + " variants, results in " + dir.path());
         out.flush();
         RunRecord done;
-        try (Progress progress = Progress.forConsole(System.err)) {
-            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv), progress, boot).run();
+        // held while the run lives: doctor --clean keeps what a run in progress uses; a second --resume is refused
+        try (RunLock lock = RunLock.acquire(dir.id()); Progress progress = Progress.forConsole(System.err)) {
+            done = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv).forRun(dir.id()), progress, boot)
+                    .run();
         }
         String base = plan.baseline() == null ? null : plan.baseline().label();
         out.println(ReportCommand.console(dir, done, base));
@@ -199,11 +224,20 @@ final class RunCommand implements Callable<Integer> {
                         }
                     }
                     case "baseline" -> baseline = value;
+                    case ClientSpec.KEY -> {
+                        switch (rest) {
+                            case "" -> client = value;
+                            case ClientSpec.LINK_KEY -> clientLink = value;
+                            case ClientSpec.PLACE_KEY -> client = value;
+                            default -> throw new BadInputException("--set " + set + ": client has place and link, e.g. --set client=netns "
+                                    + "--set client.link=10gbit");
+                        }
+                    }
                     case "seed" -> seed = Long.parseLong(value);
                     default -> {
                         if (rest.isEmpty()) {
                             throw new BadInputException("--set " + set + ": unknown path '" + path
-                                    + "'; use repetition.*, baseline, seed, WORKLOAD.PARAM or ENV.SETTING");
+                                    + "'; use repetition.*, baseline, seed, client, client.link, WORKLOAD.PARAM or ENV.SETTING");
                         }
                         if (Workloads.names().contains(head)) {
                             params.add(set);
@@ -302,8 +336,12 @@ final class RunCommand implements Callable<Integer> {
         Repetition rep = new Repetition(wu, it, tg, max);
         List<String> pass = new ArrayList<>(base.passEnv());
         passEnv.stream().map(String::trim).filter(n -> !pass.contains(n)).forEach(pass::add);
+        ClientSpec cs = base.client();
+        if (client != null || clientLink != null) {
+            cs = cs.with(client == null ? null : ClientSpec.place(client, "--client"), clientLink).validate("--client / --client-link");
+        }
         return new Suite(base.name(), base.description(), ws, es, rep, baseline != null ? baseline : base.baseline(),
-                seed != null ? seed : base.seed(), pass);
+                seed != null ? seed : base.seed(), pass, cs);
     }
 
     private void applyParams(List<Suite.WorkloadEntry> ws) {
@@ -379,6 +417,9 @@ final class RunCommand implements Callable<Integer> {
                 + "; measuring time about " + io.isobench.run.Progress.Lines.format(plan.estimate())
                 + " plus environment start-up");
         out.println("baseline: " + (plan.baseline() == null ? "(none: no ratios)" : plan.baseline().label()));
+        if (plan.trials().stream().anyMatch(t -> t.workload() instanceof io.isobench.workload.ServerWorkload)) {
+            out.println("load of server workloads: " + plan.suite().client());
+        }
         for (Trial t : plan.trials()) {
             out.println("  " + t.id() + "  " + t.label());
         }

@@ -13,20 +13,31 @@ import java.util.List;
  * everywhere: environments that cannot see the host's files copy {@link #jar()} and use their own
  * JRE from the guest image; every environment gives the agent exactly {@link #environment()}.
  */
-public record AgentLauncher(Path javaHome, String classpath, AgentEnvironment environment) {
+public record AgentLauncher(Path javaHome, String classpath, AgentEnvironment environment, String runId) {
 
     public static final String MAIN = "io.isobench.cli.Main";
 
     /** The JRE and classpath of this very process, with the base environment. */
     public static AgentLauncher current() {
         return new AgentLauncher(Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
-                AgentEnvironment.base());
+                AgentEnvironment.base(), null);
     }
 
     /** The same JRE and classpath with another agent environment (a run's, with what it passes through). */
     public AgentLauncher with(AgentEnvironment env) {
-        return new AgentLauncher(javaHome, classpath, env);
+        return new AgentLauncher(javaHome, classpath, env, runId);
     }
+
+    /**
+     * The same launcher for a run: the agents it starts on this host carry the run id on their
+     * command line ({@value #RUN_PROPERTY}), so {@code doctor} can tell whose an agent process is.
+     */
+    public AgentLauncher forRun(String id) {
+        return new AgentLauncher(javaHome, classpath, environment, id);
+    }
+
+    /** The system property naming the run an agent process belongs to. */
+    public static final String RUN_PROPERTY = "isobench.run";
 
     public Path java() {
         return javaHome.resolve("bin").resolve("java");
@@ -63,6 +74,9 @@ public record AgentLauncher(Path javaHome, String classpath, AgentEnvironment en
         List<String> cmd = new ArrayList<>();
         cmd.add(java().toString());
         cmd.addAll(jvmOptions);
+        if (runId != null) {
+            cmd.add("-D" + RUN_PROPERTY + "=" + runId);
+        }
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(MAIN);

@@ -20,6 +20,14 @@ public final class Cleanup implements AutoCloseable {
     }
 
     private final Deque<Entry> entries = new ArrayDeque<>();
+    /**
+     * Actions taken off the list and still running, on whichever thread: on Ctrl-C the shutdown
+     * hook's {@link #runAll()} waits for them, or the JVM would exit halfway through an action
+     * the main thread was running (a namespace's firewall rules removed, its veth left behind).
+     */
+    private int inFlight;
+    /** How long {@link #runAll()} waits for actions other threads are running. */
+    private static final long IN_FLIGHT_WAIT_MILLIS = 60_000;
     private final Thread hook;
 
     /** A registry whose own shutdown hook removes everything on Ctrl-C. */
@@ -58,9 +66,19 @@ public final class Cleanup implements AutoCloseable {
             boolean mine;
             synchronized (Cleanup.this) {
                 mine = entries.remove(entry);
+                if (mine) {
+                    inFlight++;
+                }
             }
             if (mine) {
-                runOne(entry);
+                try {
+                    runOne(entry);
+                } finally {
+                    synchronized (Cleanup.this) {
+                        inFlight--;
+                        Cleanup.this.notifyAll();
+                    }
+                }
             }
         }
     }
@@ -73,9 +91,27 @@ public final class Cleanup implements AutoCloseable {
                 e = entries.poll();
             }
             if (e == null) {
-                return;
+                break;
             }
             runOne(e);
+        }
+        awaitInFlight();
+    }
+
+    /** Waits (bounded) until actions that other threads took off the list have finished. */
+    private synchronized void awaitInFlight() {
+        long deadline = System.nanoTime() + IN_FLIGHT_WAIT_MILLIS * 1_000_000;
+        while (inFlight > 0) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -68,4 +68,13 @@ public interface Environment {
     default Map<String, String> shapedFacts(Map<String, String> settings) {
         return Map.of();
     }
+
+    /**
+     * What runs of isobench left of this environment on this host (containers, folders, VM
+     * processes, devices), each with the run id it belongs to; {@code doctor} lists them and
+     * {@code doctor --clean} removes those of runs that are not running.
+     */
+    default List<Leftover> leftovers() {
+        return List.of();
+    }
 }

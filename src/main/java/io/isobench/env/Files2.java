@@ -49,4 +49,25 @@ public final class Files2 {
             }
         });
     }
+
+    /**
+     * Bytes a file or folder takes on disk, as {@code du} counts them (allocated blocks: a sparse
+     * VM disk counts what it holds, not its size); -1 when it cannot be measured.
+     */
+    public static long diskUsage(Path root) {
+        try {
+            Process p = new ProcessBuilder("du", "-s", "-B1", root.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return Long.parseLong(out.strip().split("\\s+")[0]);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
 }

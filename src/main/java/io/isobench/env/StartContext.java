@@ -12,7 +12,15 @@ import java.time.Duration;
  * @param agent       how to start the agent (JRE and jar)
  * @param cleanup     where to register what is created, before it exists
  * @param bootTimeout how long the agent may take to answer its first request
+ * @param clientAddress the host's address as the load side of server workloads reaches it (the
+ *                      client namespace's veth), where Docker's NAT publishes ports; null when the
+ *                      load runs on the host's own stack
  */
 public record StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host,
-                           Duration bootTimeout) {
+                           Duration bootTimeout, String clientAddress) {
+
+    /** A context for load from the host's own stack. */
+    public StartContext(String runId, Path logDir, AgentLauncher agent, Cleanup cleanup, HostFacts host, Duration bootTimeout) {
+        this(runId, logDir, agent, cleanup, host, bootTimeout, null);
+    }
 }

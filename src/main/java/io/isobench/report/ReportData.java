@@ -188,6 +188,18 @@ public final class ReportData {
         return questions;
     }
 
+    /**
+     * The one line that tells Docker's two NATs apart, when a run has either (null otherwise):
+     * they differ in what carries the traffic, not in Docker's configuration.
+     */
+    public static String dockerNatLegend(java.util.Collection<VariantInfo> variants) {
+        boolean any = variants.stream().anyMatch(v -> v.environment().equals("docker")
+                && List.of("nat", "proxy").contains(v.settings().getOrDefault("network", "")));
+        return any ? "docker network=nat: a published port reached by a client outside the host's stack, carried by the kernel's "
+                + "DNAT (the study's NAT); network=proxy: a port published on 127.0.0.1 reached from the host itself, relayed by the "
+                + "userland docker-proxy." : null;
+    }
+
     public Map<String, VariantInfo> variants() {
         return variants;
     }

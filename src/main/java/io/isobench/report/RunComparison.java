@@ -3,6 +3,8 @@ package io.isobench.report;
 import io.isobench.result.Direction;
 import io.isobench.result.Sample;
 import io.isobench.stats.Comparison;
+import io.isobench.confound.Confound;
+import io.isobench.confound.ConfoundDetector;
 import io.isobench.stats.MetricSummary;
 import io.isobench.stats.Summarizer;
 import io.isobench.stats.Summary;
@@ -42,9 +44,11 @@ public final class RunComparison {
      *
      * @param change B against A (ratio = mean B / mean A, performance above 1 = B better); null when
      *               the figure is in one run only
+     * @param differs what defines the same software and differs between the two runs of this
+     *                variant ("" when nothing does): the change then measures more than the runs' conditions
      */
     public record Change(MetricSummary.Key key, String variant, String unit, Direction direction, boolean emulated,
-                         Summary a, Summary b, Comparison change, Verdict verdict) {
+                         Summary a, Summary b, Comparison change, Verdict verdict, String differs) {
 
         /**
          * Whether this is a significant regression larger than {@code threshold} (0.05 = 5% worse)
@@ -66,11 +70,19 @@ public final class RunComparison {
     public static List<Change> compare(List<Sample> runA, List<Sample> runB) {
         Map<Id, MetricSummary> a = index(Summarizer.summarize(runA, null));
         Map<Id, MetricSummary> b = index(Summarizer.summarize(runB, null));
+        Map<List<Object>, List<String>> differs = new LinkedHashMap<>();
+        for (Confound d : ConfoundDetector.betweenRuns(runA, runB)) {
+            differs.computeIfAbsent(List.of(d.workload(), d.params(), d.variant()), k -> new ArrayList<>())
+                    .add(d.label() + ": " + d.baselineValue() + " vs " + d.variantValue());
+        }
+        java.util.function.Function<Id, String> differsOf = id -> String.join("; ",
+                differs.getOrDefault(List.of(id.key().workload(), id.key().params(), id.variant()), List.of()));
         List<Change> out = new ArrayList<>();
         a.forEach((id, sa) -> {
             MetricSummary sb = b.get(id);
             if (sb == null) {
-                out.add(new Change(id.key(), id.variant(), sa.unit(), sa.direction(), sa.emulated(), sa.summary(), null, null, Verdict.ONLY_A));
+                out.add(new Change(id.key(), id.variant(), sa.unit(), sa.direction(), sa.emulated(), sa.summary(), null, null, Verdict.ONLY_A,
+                        ""));
                 return;
             }
             Comparison c = Comparison.of(sb.summary(), sa.summary(), sa.direction());
@@ -83,11 +95,12 @@ public final class RunComparison {
                 v = c.performance() >= 1 ? Verdict.IMPROVED : Verdict.REGRESSED;
             }
             out.add(new Change(id.key(), id.variant(), sa.unit(), sa.direction(), sa.emulated() || sb.emulated(), sa.summary(),
-                    sb.summary(), c, v));
+                    sb.summary(), c, v, differsOf.apply(id)));
         });
         b.forEach((id, sb) -> {
             if (!a.containsKey(id)) {
-                out.add(new Change(id.key(), id.variant(), sb.unit(), sb.direction(), sb.emulated(), null, sb.summary(), null, Verdict.ONLY_B));
+                out.add(new Change(id.key(), id.variant(), sb.unit(), sb.direction(), sb.emulated(), null, sb.summary(), null, Verdict.ONLY_B,
+                        ""));
             }
         });
         return out;
@@ -108,7 +121,7 @@ public final class RunComparison {
         return List.of("workload", "params", "metric", "labels", "variant", "emulated", "unit", "direction",
                 "n_a", "mean_a", "median_a", "ci_low_a", "ci_high_a", "n_b", "mean_b", "median_b", "ci_low_b", "ci_high_b",
                 "ratio_b_a", "ratio_low", "ratio_high", "performance_b_a", "performance_low", "performance_high", "p_value",
-                "verdict", "beyond_threshold", "ci_note");
+                "verdict", "beyond_threshold", "ci_note", "confounded");
     }
 
     public static String csv(List<Change> changes, double threshold) {
@@ -124,7 +137,7 @@ public final class RunComparison {
             v.addAll(List.of(x == null ? nan : x.ratio(), x == null ? nan : x.ratioLow(), x == null ? nan : x.ratioHigh(),
                     x == null ? nan : x.performance(), x == null ? nan : x.performanceLow(), x == null ? nan : x.performanceHigh(),
                     x == null ? nan : x.pValue(), c.verdict().name().toLowerCase(), c.regressionBeyond(threshold),
-                    x == null ? "" : x.note()));
+                    x == null ? "" : x.note(), c.differs()));
             for (int i = 0; i < v.size(); i++) {
                 sb.append(i == 0 ? "" : ",").append(TabularReport.csvCell(v.get(i)));
             }
@@ -156,7 +169,7 @@ public final class RunComparison {
                     c.a() == null ? "-" : Format.number(c.a().median()), c.b() == null ? "-" : Format.number(c.b().median()),
                     x == null ? "-" : signedPct(x.ratio() - 1),
                     x == null || Double.isNaN(x.ratioLow()) ? "-" : "[" + signedPct(x.ratioLow() - 1) + ", " + signedPct(x.ratioHigh() - 1) + "]",
-                    x == null ? "-" : Format.number(x.pValue()), verdict));
+                    x == null ? "-" : Format.number(x.pValue()), verdict + (c.differs().isEmpty() ? "" : " !")));
         }
         StringBuilder sb = new StringBuilder();
         if (markdown) {

@@ -66,6 +66,17 @@ public record Verdicts(String workload, List<String> variants, Map<String, Map<S
             }
             t.add(line);
         });
-        return "\n== " + workload + ": verdicts (evidence in report.html and samples.jsonl)\n" + t.render();
+        return "\n== " + workload + ": verdicts (evidence in report.html and samples.jsonl)\n" + t.render() + notes();
+    }
+
+    /** The verdict the isolation probe gives a sharing question where the environment runs a kernel of its own. */
+    static final String OWN_KERNEL = "own kernel: not shared";
+
+    /** What a reader needs to read the table's words, said once under it where they occur. */
+    private String notes() {
+        boolean own = cells.values().stream().flatMap(r -> r.values().stream()).anyMatch(c -> c.verdict().equals(OWN_KERNEL));
+        return own ? "\n" + OWN_KERNEL + ": the environment runs a kernel of its own (a VM's guest, gVisor's Sentry), so its "
+                + "namespaces, PIDs and user ids are that kernel's, whatever their numbers (every kernel numbers its first PID "
+                + "namespace 4026531836); the evidence names both kernels' boot ids and releases.\n" : "";
     }
 }

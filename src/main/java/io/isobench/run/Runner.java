@@ -3,6 +3,10 @@ package io.isobench.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
+import io.isobench.client.ClientPlace;
+import io.isobench.client.ClientSpec;
+import io.isobench.client.LocalClient;
+import io.isobench.client.NetnsClient;
 import io.isobench.env.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
@@ -66,6 +70,10 @@ public final class Runner {
     private long iterationNanos;
     private volatile boolean finished;
     private EnvironmentInstance active;
+    /** Where the load of server workloads runs (see {@link #startClient}); the host's own stack when it is local. */
+    private ClientPlace client;
+    private String clientFailure;
+    private LocalClient local;
 
     /** A trial's progress and its measured samples (for adaptive stopping). */
     private static final class TrialState {
@@ -154,8 +162,12 @@ public final class Runner {
         try (SampleWriter writer = new SampleWriter(dir.samples())) {
             record = withStatus(RunStatus.RUNNING, null);
             save();
+            startClient(cleanup);
             loop(cleanup, writer);
         } finally {
+            if (client != null) {
+                client.close(); // before the instances: it may hold routes to them
+            }
             for (EnvironmentInstance i : instances.values()) {
                 closeQuietly(i);
             }
@@ -340,8 +352,23 @@ public final class Runner {
         Endpoint ep = inst.endpoint(port, transport);
         Map<String, Object> stopArgs = Map.of("server", server);
         WorkloadResult driven;
+        ClientPlace place;
+        Endpoint reached;
+        String instead = null;
         try {
-            driven = sw.drive(t.params(), ep, new HostContext(host, dir.logs()));
+            if (client == null) {
+                throw new java.io.IOException("no place for the load side: " + clientFailure);
+            }
+            // the client's way to the server; a listener only the host itself can reach (docker-proxy,
+            // slirp) is driven from the host's own stack, and the facts say so
+            place = client;
+            reached = client.reach(ep).orElse(null);
+            if (reached == null) {
+                instead = client.unreachableReason(ep);
+                place = local;
+                reached = ep;
+            }
+            driven = place.drive(sw, t.params(), params, reached, deadline);
         } catch (Exception e) {
             try {
                 inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1));
@@ -357,9 +384,49 @@ public final class Runner {
         serverResult.measurements().forEach(b::add);
         b.facts(driven.metadata());
         b.facts(serverResult.metadata());
-        b.fact("endpoint", ep.toString());
+        Map<String, Object> clientFacts = new LinkedHashMap<>(place.facts());
+        if (instead != null) {
+            clientFacts.put("instead_of", client.kind() + ", because " + instead);
+        }
+        b.fact("client", clientFacts);
+        b.fact("endpoint", reached.toString());
+        if (!reached.equals(ep)) {
+            b.fact("endpoint_from_host", ep.toString());
+        }
         b.facts(Map.of("server", Json.mapper().convertValue(started.path("facts"), Map.class)));
+        // run.json: which place drove each variant's servers
+        Map<String, Object> variantFacts = environmentFacts.get(t.variant().label());
+        if (variantFacts != null && !clientFacts.equals(variantFacts.get("client"))) {
+            Map<String, Object> updated = new LinkedHashMap<>(variantFacts);
+            updated.put("client", clientFacts);
+            environmentFacts.put(t.variant().label(), updated);
+        }
         return b.build();
+    }
+
+    /**
+     * Starts the place the load of server workloads comes from, before any environment (Docker's
+     * NAT publishes its ports on the address the client reaches the host at). A client namespace
+     * that cannot be made fails the server workloads' trials with the reason; the others run.
+     */
+    private void startClient(Cleanup cleanup) {
+        local = new LocalClient(new HostContext(host, dir.logs()));
+        boolean servers = plan.trials().stream().anyMatch(t -> t.workload() instanceof ServerWorkload);
+        ClientSpec spec = plan.suite().client();
+        if (spec.place() == ClientSpec.Place.AUTO) {
+            spec = spec.resolve(NetnsClient.unavailableReason(), "client").spec();
+        }
+        if (!servers || spec.place() == ClientSpec.Place.LOCAL) {
+            client = local;
+            return;
+        }
+        try {
+            progress.begin("starting the client namespace", done(), total());
+            client = NetnsClient.start(record.id(), spec, launcher, dir.logs(), cleanup, bootTimeout);
+        } catch (Exception e) {
+            clientFailure = "the client namespace did not start: " + message(e);
+            progress.say("isobench: " + clientFailure);
+        }
     }
 
     /** The running instance of a variant, started on first use; others are paused while it works. */
@@ -415,7 +482,8 @@ public final class Runner {
      * the variant's facts in run.json.
      */
     private EnvironmentInstance startWithRetry(Environment env, Variant v, Cleanup cleanup) throws Exception {
-        StartContext ctx = new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout);
+        StartContext ctx = new StartContext(record.id(), dir.logs(), launcher, cleanup, host, bootTimeout,
+                client == null ? null : client.hostAddress());
         try {
             return env.start(v, ctx);
         } catch (io.isobench.BadInputException e) {

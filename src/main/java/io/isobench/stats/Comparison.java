@@ -51,7 +51,8 @@ public record Comparison(double ratio, double ratioLow, double ratioHigh, double
     public static final double ALPHA = 0.05;
 
     public static Comparison of(Summary x, Summary baseline, Direction direction) {
-        double r = x.mean() / baseline.mean();
+        // a zero baseline (a count that is 0 natively) has no ratio: NaN, never Infinity
+        double r = baseline.mean() == 0 ? Double.NaN : x.mean() / baseline.mean();
         double lo = Double.NaN;
         double hi = Double.NaN;
         double p = Double.NaN;
@@ -79,7 +80,8 @@ public record Comparison(double ratio, double ratioLow, double ratioHigh, double
             return new Comparison(r, lo, hi, r, lo, hi, p, sig, note);
         }
         // lower is better: performance is baseline/x; the interval's ends swap
-        return new Comparison(r, lo, hi, 1 / r, 1 / hi, 1 / lo, p, sig, note);
+        // a zero figure where lower is better (0 of a count) has no finite relative performance either
+        return new Comparison(r, lo, hi, r == 0 ? Double.NaN : 1 / r, 1 / hi, 1 / lo, p, sig, note);
     }
 
     private static String whyNoInterval(Summary x, Summary baseline) {

@@ -1,5 +1,6 @@
 package io.isobench.suite;
 
+import io.isobench.client.ClientSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -10,12 +11,25 @@ import java.util.Map;
  * @param baseline an environment name or a variant label that the others are compared with
  * @param passEnv  variables of the invoking shell passed to every agent alike ({@code pass_env});
  *                 no other variable of the shell reaches an agent
+ * @param client   where the load side of server workloads runs ({@code client}); auto when not given
  */
 public record Suite(String name, String description, List<WorkloadEntry> workloads, List<EnvironmentEntry> environments,
-                    Repetition repetition, String baseline, long seed, List<String> passEnv) {
+                    Repetition repetition, String baseline, long seed, List<String> passEnv, ClientSpec client) {
 
     public Suite {
         passEnv = passEnv == null ? List.of() : List.copyOf(passEnv);
+        client = client == null ? ClientSpec.DEFAULT : client;
+    }
+
+    /** A suite whose load goes wherever the host allows ({@code client: auto}). */
+    public Suite(String name, String description, List<WorkloadEntry> workloads, List<EnvironmentEntry> environments,
+                 Repetition repetition, String baseline, long seed, List<String> passEnv) {
+        this(name, description, workloads, environments, repetition, baseline, seed, passEnv, ClientSpec.DEFAULT);
+    }
+
+    /** The same suite with its load placed elsewhere. */
+    public Suite withClient(ClientSpec c) {
+        return new Suite(name, description, workloads, environments, repetition, baseline, seed, passEnv, c);
     }
 
     /** A suite that passes no variable through. */

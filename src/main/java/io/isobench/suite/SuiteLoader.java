@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.isobench.BadInputException;
 import io.isobench.Names;
+import io.isobench.client.ClientSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ public final class SuiteLoader {
     public static final List<String> BUILT_IN = List.of("quick", "paper", "sandbox");
 
     private static final Set<String> TOP = Set.of("name", "description", "baseline", "seed", "repetition", "workloads", "environments",
-            "pass_env");
+            "pass_env", ClientSpec.KEY);
+    private static final Set<String> CLIENT = Set.of(ClientSpec.PLACE_KEY, ClientSpec.LINK_KEY);
     private static final Set<String> REPETITION = Set.of("warmup", "iterations", "target", "max");
     private static final Set<String> WORKLOAD = Set.of("name", "params");
     private static final Set<String> ENVIRONMENT = Set.of("name", "variants");
@@ -170,7 +172,25 @@ public final class SuiteLoader {
                 passEnv.add(sc.text());
             }
         }
-        return new Suite(name, text(top, "description", ""), workloads, envs, rep, text(top, "baseline", "native"), seed, passEnv);
+        return new Suite(name, text(top, "description", ""), workloads, envs, rep, text(top, "baseline", "native"), seed, passEnv,
+                client(top.get(ClientSpec.KEY)));
+    }
+
+    /** {@code client: netns} or {@code client: {place: netns, link: 10gbit}}; absent: auto. */
+    private static ClientSpec client(LocatedYaml.Node n) {
+        if (n == null || (n instanceof LocatedYaml.Scalar sc && sc.value() == null)) {
+            return ClientSpec.DEFAULT;
+        }
+        if (n instanceof LocatedYaml.Scalar sc) {
+            return new ClientSpec(ClientSpec.place(sc.text(), sc.at()), null).validate(sc.at());
+        }
+        LocatedYaml.Mapping m = mapping(n, ClientSpec.KEY, "{place: netns, link: 10gbit}");
+        checkKeys(m, CLIENT, ClientSpec.KEY);
+        String place = text(m, ClientSpec.PLACE_KEY, "auto");
+        LocatedYaml.Node pn = m.get(ClientSpec.PLACE_KEY);
+        LocatedYaml.Node ln = m.get(ClientSpec.LINK_KEY);
+        return new ClientSpec(ClientSpec.place(place, pn == null ? m.at() : pn.at()), text(m, ClientSpec.LINK_KEY, null))
+                .validate(ln == null ? m.at() : ln.at());
     }
 
     private static LocatedYaml.Mapping mapping(LocatedYaml.Node n, String what, String example) {
@@ -251,6 +271,7 @@ public final class SuiteLoader {
         if (!suite.passEnv().isEmpty()) {
             m.put("pass_env", suite.passEnv());
         }
+        m.put(ClientSpec.KEY, suite.client().toMap());
         return m;
     }
 

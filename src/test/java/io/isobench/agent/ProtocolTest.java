@@ -161,4 +161,28 @@ class ProtocolTest {
                     .hasMessageContaining("protocol version 2").hasMessageContaining("rebuild the guest image");
         }
     }
+
+    @Test
+    void driveRunsAServerWorkloadsLoadSideInTheAgentAgainstAnEndpoint() throws Exception {
+        Agent agent = new Agent();
+        io.isobench.workload.ServerWorkload echo = (io.isobench.workload.ServerWorkload) io.isobench.workload.Workloads.get("test_echo", "test");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        var server = echo.startServer(null, null, port);
+        try {
+            JsonNode r = reply(agent, "{\"v\":1,\"id\":5,\"op\":\"drive\",\"args\":{\"workload\":\"test_echo\",\"params\":{\"count\":7},"
+                    + "\"endpoint\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"path\":\"loopback\"}}}");
+            assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue();
+            assertThat(r.at("/result/measurements/0/value").asDouble()).isEqualTo(7);
+            assertThat(r.at("/result/metadata/path").asText()).isEqualTo("loopback");
+        } finally {
+            server.stop();
+        }
+        JsonNode notServer = reply(agent, "{\"v\":1,\"id\":6,\"op\":\"drive\",\"args\":{\"workload\":\"test_constant\"}}");
+        assertThat(notServer.get("error").asText()).contains("no load side");
+        JsonNode noEndpoint = reply(agent, "{\"v\":1,\"id\":7,\"op\":\"drive\",\"args\":{\"workload\":\"test_echo\"}}");
+        assertThat(noEndpoint.get("error").asText()).contains("endpoint");
+    }
 }

@@ -179,5 +179,36 @@ class RunCommandTest {
         assertThat(doctor.out()).contains("native").contains("ok");
         Cli help = Cli.run("--help");
         assertThat(help.out()).contains("run").contains("report").doesNotContain("agent");
+        // every subcommand answers -h and --help with its own usage, exit 0
+        for (String cmd : List.of("run", "report", "compare", "list", "doctor", "image")) {
+            for (String flag : List.of("-h", "--help")) {
+                Cli h = Cli.run(cmd, flag);
+                assertThat(h.exit()).as(cmd + " " + flag + ": " + h.all()).isZero();
+                assertThat(h.out()).as(cmd + " " + flag).contains("Usage: isobench " + cmd);
+            }
+        }
+        Cli sub = Cli.run("image", "build", "-h");
+        assertThat(sub.exit()).as(sub.all()).isZero();
+        assertThat(sub.out()).contains("Usage: isobench image build");
+    }
+
+    @Test
+    void theClientFlagPlacesTheLoadAndBadValuesAreRefusedBeforeAnythingRuns() {
+        Cli local = Cli.run("run", "--env", "native", "--workload", "tcp_rr", "--client", "local", "--dry-run",
+                "--results", tmp.resolve("results").toString());
+        assertThat(local.exit()).as(local.all()).isZero();
+        assertThat(local.out()).contains("load of server workloads: local").contains("client=local");
+        Cli link = Cli.run("run", "--env", "native", "--workload", "tcp_rr", "--client", "local", "--set", "client.link=1gbit",
+                "--dry-run", "--results", tmp.resolve("results").toString());
+        assertThat(link.exit()).as(link.all()).isEqualTo(2);
+        assertThat(link.all()).contains("client=netns");
+        Cli bad = Cli.run("run", "--env", "native", "--workload", "tcp_rr", "--client", "moon", "--dry-run",
+                "--results", tmp.resolve("results").toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.all()).contains("--client").contains("netns");
+        // no server workload: nothing about the load's place is said
+        Cli none = Cli.run("run", "--env", "native", "--workload", "hash", "--dry-run", "--results", tmp.resolve("results").toString());
+        assertThat(none.out()).doesNotContain("load of server workloads");
+        assertThat(tmp.resolve("results")).doesNotExist();
     }
 }

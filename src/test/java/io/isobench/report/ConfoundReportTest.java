@@ -160,6 +160,10 @@ class ConfoundReportTest {
         RunDirectory rb = b.write(tmp);
 
         List<Confound> d = io.isobench.confound.ConfoundDetector.betweenRuns(ra.readSamples(), rb.readSamples());
+        var changes = RunComparison.compare(ra.readSamples(), rb.readSamples());
+        assertThat(changes).singleElement().satisfies(c -> assertThat(c.differs()).contains("JVM").contains("21.0.9"));
+        assertThat(RunComparison.csv(changes, 0.05).lines().findFirst().orElseThrow()).endsWith(",confounded");
+        assertThat(RunComparison.table("a", "b", changes, 0.05, false)).contains(" !");
         assertThat(d).singleElement().satisfies(c -> {
             assertThat(c.label()).isEqualTo("JVM");
             assertThat(c.baselineValue()).contains("25.0.1").contains("run A");

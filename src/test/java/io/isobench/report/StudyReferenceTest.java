@@ -53,6 +53,11 @@ class StudyReferenceTest {
     void dockerSettingsPickTheStudysNetworkSetups() {
         assertThat(ratio("redis", "get", Map.of("clients", 10), "docker", Map.of("network", "nat")).orElseThrow().setup()).isEqualTo("docker-nat");
         assertThat(ratio("redis", "get", Map.of("clients", 1), "docker", Map.of("network", "host")).orElseThrow().metric()).isEqualTo("get_1_client");
+        // the study's NAT is the kernel's DNAT (network=nat); docker-proxy (network=proxy) is a path it never measured
+        assertThat(ratio("redis", "get", Map.of("clients", 10), "docker", Map.of("network", "proxy"))).isEmpty();
+        assertThat(ratio("tcp_stream", "throughput", Map.of("direction", "host_to_env"), "docker", Map.of("network", "nat")).orElseThrow()
+                .setup()).isEqualTo("docker-nat");
+        assertThat(ratio("tcp_stream", "throughput", Map.of("direction", "host_to_env"), "docker", Map.of("network", "proxy"))).isEmpty();
         // STREAM has only "docker": a host-network container falls back to it
         assertThat(ratio("stream", "triad", Map.of(), "docker", Map.of("network", "host")).orElseThrow().setup()).isEqualTo("docker");
         // MySQL with its data in the container filesystem behind NAT is the study's aufs setup

@@ -29,6 +29,17 @@ class VerdictsTest {
     }
 
     @Test
+    void theOwnKernelVerdictIsExplainedOnceUnderTheTableWhereItOccurs() {
+        Map<String, Object> own = Map.of("host_pid_namespace", Map.of("verdict", "own kernel: not shared", "evidence", "boot id a vs host's b"));
+        Sample vm = new Sample("r", "t1", "isolation", Map.of(), "vm", "vm", Map.of(), true, 1, false, "capabilities", Map.of(), 41,
+                "capabilities", Direction.LOWER, Instant.now(), Map.of("workload", Map.of("verdicts", own)));
+        String withVm = Verdicts.of(List.of(sample("native", 1, true), vm)).get(0).render();
+        assertThat(withVm).contains("own kernel: not shared").contains("a kernel of its own");
+        assertThat(withVm.split("a kernel of its own", -1)).hasSize(2);
+        assertThat(Verdicts.of(List.of(sample("native", 1, true))).get(0).render()).doesNotContain("a kernel of its own");
+    }
+
+    @Test
     void samplesWithoutVerdictsMakeNoTable() {
         Sample plain = new Sample("r", "t1", "hash", Map.of(), "native", "native", Map.of(), false, 1, false, "throughput", Map.of(), 1,
                 "MB/s", Direction.HIGHER, Instant.now(), Map.of("workload", Map.of()));

@@ -224,4 +224,19 @@ class ComparisonTest {
         }
         assertThat(covered / (double) trials).isBetween(0.93, 0.97);
     }
+
+    @Test
+    void aZeroOnEitherSideGivesNoRatioRatherThanInfinity() {
+        Summary zero = Summary.of(new double[] {0, 0, 0});
+        Summary four = Summary.of(new double[] {4, 4, 4});
+        Comparison fromZero = Comparison.of(four, zero, Direction.HIGHER);
+        assertThat(fromZero.ratio()).isNaN();
+        assertThat(fromZero.performance()).isNaN();
+        assertThat(fromZero.significant()).isFalse();
+        assertThat(fromZero.note()).contains("zero");
+        Comparison toZero = Comparison.of(zero, four, Direction.LOWER);
+        assertThat(toZero.ratio()).isZero();
+        assertThat(toZero.performance()).isNaN();
+        assertThat(toZero.note()).contains("zero");
+    }
 }

@@ -150,4 +150,30 @@ class SuiteLoaderTest {
         assertThat(sandbox.trials()).noneMatch(t -> t.workload().name().equals("tcp_rr") && t.variant().label().contains("runsc"));
         assertThat(sandbox.trials()).anyMatch(t -> t.workload().name().equals("syscall") && t.variant().label().contains("runsc"));
     }
+
+    @Test
+    void theClientIsAPlaceOrAPlaceWithALinkAndRoundTrips() {
+        String body = """
+                workloads: [tcp_rr]
+                environments: [native]
+                """;
+        assertThat(SuiteLoader.parse("name: a\n" + body, "a.yaml").client()).isEqualTo(io.isobench.client.ClientSpec.DEFAULT);
+        Suite netns = SuiteLoader.parse("name: b\nclient: netns\n" + body, "b.yaml");
+        assertThat(netns.client().place()).isEqualTo(io.isobench.client.ClientSpec.Place.NETNS);
+        Suite linked = SuiteLoader.parse("name: c\nclient: {place: netns, link: 10gbit}\n" + body, "c.yaml");
+        assertThat(linked.client().link()).isEqualTo("10gbit");
+        assertThat(SuiteLoader.fromMap(SuiteLoader.toMap(linked), "run.json").client()).isEqualTo(linked.client());
+        assertThatThrownBy(() -> SuiteLoader.parse("name: d\nclient: {place: netns, speed: 10gbit}\n" + body, "d.yaml"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("d.yaml:2").hasMessageContaining("speed");
+        assertThatThrownBy(() -> SuiteLoader.parse("name: e\nclient: {place: netns, link: fast}\n" + body, "e.yaml"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("e.yaml:2").hasMessageContaining("10gbit");
+        assertThatThrownBy(() -> SuiteLoader.parse("name: f\nclient: elsewhere\n" + body, "f.yaml"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("f.yaml:2");
+    }
+
+    @Test
+    void thePaperSuiteLoadsFromANamespaceOnTheStudysLink() {
+        Suite paper = SuiteLoader.load("paper");
+        assertThat(paper.client()).isEqualTo(new io.isobench.client.ClientSpec(io.isobench.client.ClientSpec.Place.NETNS, "10gbit"));
+    }
 }

@@ -178,7 +178,9 @@ public final class TestWorkloads {
 
         @Override
         public List<ParamSpec> params() {
-            return List.of(ParamSpec.of("count", ParamType.INT, "round trips").defaultValue(50).min(1).build());
+            return List.of(ParamSpec.of("count", ParamType.INT, "round trips").defaultValue(50).min(1).build(),
+                    ParamSpec.of("hold", ParamType.DURATION, "time the load side waits before its round trips").defaultValue("0ms").build(),
+                    ParamSpec.of("fail", ParamType.BOOL, "the load side fails after its round trips").defaultValue(false).build());
         }
 
         @Override
@@ -216,6 +218,7 @@ public final class TestWorkloads {
         @Override
         public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
             int n = p.getInt("count");
+            Thread.sleep(p.getMillis("hold"));
             try (Socket s = new Socket(ep.host(), ep.port()); var in = new DataInputStream(s.getInputStream());
                  var out = new DataOutputStream(s.getOutputStream())) {
                 for (int i = 0; i < n; i++) {
@@ -225,6 +228,9 @@ public final class TestWorkloads {
                         throw new IllegalStateException("wrong answer");
                     }
                 }
+            }
+            if (p.getBool("fail")) {
+                throw new IllegalStateException("the load side failed on purpose");
             }
             return WorkloadResult.builder().higher("round_trips", n, "requests").fact("path", ep.path()).build();
         }

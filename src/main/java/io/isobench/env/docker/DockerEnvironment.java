@@ -32,7 +32,7 @@ public final class DockerEnvironment implements Environment {
 
     @Override
     public String description() {
-        return "a Docker container on the local engine (network nat|bridge|host|none, storage overlay|volume|bind, runtime runc|runsc, "
+        return "a Docker container on the local engine (network nat|proxy|bridge|host|none, storage overlay|volume|bind, runtime runc|runsc, "
                 + "cpus/cpuset/memory limits)";
     }
 
@@ -45,6 +45,29 @@ public final class DockerEnvironment implements Environment {
     @Override
     public List<Map<String, String>> defaultVariants() {
         return List.of(Map.of(DockerSettings.NETWORK, "nat"), Map.of(DockerSettings.NETWORK, "host"));
+    }
+
+    @Override
+    public List<io.isobench.env.Leftover> leftovers() {
+        List<io.isobench.env.Leftover> out = new java.util.ArrayList<>();
+        try (DockerEngine engine = DockerEngine.connect(java.time.Duration.ofSeconds(5))) {
+            DockerLeftovers finder = new DockerLeftovers(engine);
+            for (DockerLeftovers.Leftover l : finder.find(null)) {
+                long bytes = l.kind().equals("folder") ? io.isobench.env.Files2.diskUsage(java.nio.file.Path.of(l.name())) : -1;
+                out.add(new io.isobench.env.Leftover(l.runId(), l.kind(), l.name(), bytes, l.state() == null ? "" : l.state(), () -> {
+                    // a fresh connection: the one that found it is closed by then
+                    try (DockerEngine e = DockerEngine.connect(java.time.Duration.ofSeconds(10))) {
+                        List<String> failed = new DockerLeftovers(e).remove(List.of(l));
+                        if (!failed.isEmpty()) {
+                            throw new java.io.IOException(String.join("; ", failed));
+                        }
+                    }
+                }));
+            }
+        } catch (RuntimeException e) {
+            // no engine answers: nothing of docker's that could be seen
+        }
+        return out;
     }
 
     @Override

@@ -112,7 +112,8 @@ final class DockerInstance implements EnvironmentInstance {
             Map<String, String> labels = Map.of(DockerEngine.RUN_LABEL, ctx.runId(), DockerEngine.VARIANT_LABEL, variant.label());
 
             HostConfig hc = HostConfig.newHostConfig()
-                    .withNetworkMode(s.network() == DockerSettings.Network.NAT ? "bridge" : s.network().lower())
+                    .withNetworkMode(s.network() == DockerSettings.Network.NAT || s.network() == DockerSettings.Network.PROXY
+                            ? "bridge" : s.network().lower())
                     .withRuntime(s.runtime());
             if (s.nanoCpus() > 0) {
                 hc.withNanoCPUs(s.nanoCpus());
@@ -148,12 +149,13 @@ final class DockerInstance implements EnvironmentInstance {
             // ports: fixed inside a private network namespace, free host ports when sharing the host's
             List<Integer> ports = s.network() == DockerSettings.Network.HOST ? freePorts(INSIDE_PORTS.size()) : INSIDE_PORTS;
             List<ExposedPort> exposed = new ArrayList<>();
-            if (s.network() == DockerSettings.Network.NAT) {
+            String publishOn = publishAddress(s.network(), ctx.clientAddress());
+            if (publishOn != null) {
                 Ports bindings = new Ports();
                 for (int p : ports) {
                     for (ExposedPort e : List.of(ExposedPort.tcp(p), ExposedPort.udp(p))) {
                         exposed.add(e);
-                        bindings.bind(e, Ports.Binding.bindIp("127.0.0.1"));
+                        bindings.bind(e, Ports.Binding.bindIp(publishOn));
                     }
                 }
                 hc.withPortBindings(bindings);
@@ -193,6 +195,10 @@ final class DockerInstance implements EnvironmentInstance {
             }
             phase(phases, "inspect", mark);
             Map<String, Object> facts = facts(c, s, image, info, name, dataDir, storageSource, ip, published, ports, command);
+            if (publishOn != null) {
+                facts.put("published_on", publishOn);
+                facts.put("published_path", publishedPath(publishOn));
+            }
             facts.put("start_phases_ms", phases);
             return new DockerInstance(variant, s, engine, id, stdio, agent, inside, facts, List.copyOf(ports), ip, published,
                     List.copyOf(handles));
@@ -208,6 +214,29 @@ final class DockerInstance implements EnvironmentInstance {
             }
             throw e;
         }
+    }
+
+    /**
+     * Where ports are published: for nat on the host's address facing the load side (its traffic
+     * then meets the kernel's DNAT in PREROUTING), or on 127.0.0.1 when the load runs on the host
+     * itself (client=local: docker-proxy serves it); for proxy always on 127.0.0.1. Null when
+     * nothing is published (host, bridge, none).
+     */
+    static String publishAddress(DockerSettings.Network network, String clientAddress) {
+        return switch (network) {
+            case NAT -> clientAddress == null ? LOOPBACK : clientAddress;
+            case PROXY -> LOOPBACK;
+            default -> null;
+        };
+    }
+
+    static final String LOOPBACK = "127.0.0.1";
+
+    /** What carries traffic to a published port, for the record. */
+    static String publishedPath(String publishOn) {
+        return LOOPBACK.equals(publishOn)
+                ? "docker-proxy: the userland relay serving a port published on 127.0.0.1 to the host itself"
+                : "kernel DNAT (iptables PREROUTING) of a port published on " + publishOn + ", the host's address facing the client";
     }
 
     private static long phase(Map<String, Long> phases, String name, long since) {
@@ -386,10 +415,20 @@ final class DockerInstance implements EnvironmentInstance {
         return switch (settings.network()) {
             case HOST -> new Endpoint("127.0.0.1", insidePort, "docker-host");
             case BRIDGE -> new Endpoint(containerIp, insidePort, "docker-bridge");
-            case NAT -> new Endpoint("127.0.0.1", publishedPort(insidePort, transport), "docker-nat");
+            case NAT, PROXY -> {
+                String on = publishAddress(settings.network(), publishedOn());
+                yield new Endpoint(on, publishedPort(insidePort, transport),
+                        LOOPBACK.equals(on) ? "docker-proxy" : "docker-nat (kernel DNAT)");
+            }
             case NONE -> throw new BadInputException(variant.label() + " has network=none: the host cannot reach a server inside; "
-                    + "run server workloads with docker network=nat, bridge or host (and runtime=runc)");
+                    + "run server workloads with docker network=nat, proxy, bridge or host (and runtime=runc)");
         };
+    }
+
+    /** The address the engine published this container's ports on (read back from its inspect). */
+    private String publishedOn() {
+        Object on = facts.get("published_on");
+        return on == null ? null : on.toString();
     }
 
     /** The host port the engine published for an inside port, read from the container's inspect. */

@@ -43,8 +43,19 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
         HOST,
         /** Docker's bridge, the host talking to the container's own address on docker0. */
         BRIDGE,
-        /** The bridge plus a port published on 127.0.0.1: docker-proxy / iptables DNAT (the study's NAT case). */
+        /**
+         * The bridge plus a port published on the host's address facing the load side (the client
+         * namespace's veth), reached from outside the host's stack: the kernel's DNAT in PREROUTING
+         * carries it, as it carried the study's client on a second machine. With {@code client=local}
+         * there is no such address: the port is published on 127.0.0.1 and docker-proxy serves it.
+         */
         NAT,
+        /**
+         * The bridge plus a port published on 127.0.0.1, reached from the host itself: Docker's
+         * userland docker-proxy relays every connection (loopback traffic never passes PREROUTING,
+         * and the OUTPUT rule skips 127.0.0.0/8). The load runs on the host's own stack.
+         */
+        PROXY,
         /** No network: only loopback inside; no server workload can be reached from the host. */
         NONE;
 
@@ -70,10 +81,11 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
     /** The settings {@code isobench list environments} shows, with choices and defaults. */
     static List<ParamSpec> specs() {
         return List.of(
-                ParamSpec.of(NETWORK, ParamType.CHOICE, "how the host reaches servers inside: nat = a port published on 127.0.0.1 "
-                        + "(Docker's default path), bridge = the container's own address on docker0, host = the host's network "
-                        + "namespace, none = no network (needed by runsc here; no server workloads)")
-                        .choices("nat", "bridge", "host", NONE).defaultValue("nat").build(),
+                ParamSpec.of(NETWORK, ParamType.CHOICE, "how the load reaches servers inside: nat = a published port carried by the "
+                        + "kernel's DNAT from a client outside the host's stack (the study's NAT), proxy = a port published on "
+                        + "127.0.0.1 reached from the host itself, relayed by docker-proxy, bridge = the container's own address on "
+                        + "docker0, host = the host's network namespace, none = no network (needed by runsc here; no server workloads)")
+                        .choices("nat", "proxy", "bridge", "host", NONE).defaultValue("nat").build(),
                 ParamSpec.of(STORAGE, ParamType.CHOICE, "where workloads keep files: overlay = the container's union filesystem, "
                         + "volume = a named docker volume, bind = a host folder under /var/tmp")
                         .choices("overlay", "volume", "bind").defaultValue("overlay").build(),

@@ -68,6 +68,14 @@ public final class NativeEnvironment implements Environment {
     }
 
     @Override
+    public List<io.isobench.env.Leftover> leftovers() {
+        // data folders in the default place (a run with dir=... elsewhere is found by its agent process only)
+        List<io.isobench.env.Leftover> out = new ArrayList<>(io.isobench.env.HostLeftovers.folders(Path.of("/var/tmp"), "native.*"));
+        out.addAll(io.isobench.env.HostLeftovers.agentProcesses());
+        return out;
+    }
+
+    @Override
     public Availability probe(HostFacts host) {
         return Availability.yes("JRE " + Runtime.version() + ", " + host.cpus() + " CPUs");
     }

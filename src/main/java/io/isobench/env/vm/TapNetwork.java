@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 record TapNetwork(String bridge, String tap, String hostIp, String guestIp) {
 
     static final String PREFIX = "10.213";
+    /** The interface alias that names the run a device belongs to. */
+    static final String ALIAS = "isobench-run=";
     private static final Pattern INET = Pattern.compile("inet (\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/");
 
     /** Device names from a label unique to the instance (run id and variant): at most 15 characters. */
@@ -72,12 +74,17 @@ record TapNetwork(String bridge, String tap, String hostIp, String guestIp) {
         return new TapNetwork(name, name + "t", PREFIX + "." + s[0] + "." + (s[1] + 1), PREFIX + "." + s[0] + "." + (s[1] + 2));
     }
 
-    /** Creates the bridge with the host's address and the tap device on it. */
-    void create() throws IOException, InterruptedException {
+    /**
+     * Creates the bridge with the host's address and the tap device on it, each labelled with the
+     * run in its interface alias ({@value #ALIAS}ID) so {@code doctor} can tell whose it is.
+     */
+    void create(String runId) throws IOException, InterruptedException {
         ip("link", "add", bridge, "type", "bridge");
+        ip("link", "set", "dev", bridge, "alias", ALIAS + runId);
         ip("addr", "add", hostIp + "/30", "dev", bridge);
         ip("link", "set", bridge, "up");
         ip("tuntap", "add", "dev", tap, "mode", "tap");
+        ip("link", "set", "dev", tap, "alias", ALIAS + runId);
         ip("link", "set", tap, "master", bridge);
         ip("link", "set", tap, "up");
     }

@@ -131,23 +131,35 @@ public final class VmEnvironment implements Environment {
         }
         KvmProbe.Result kvm = kvm(kernel.get());
         return Availability.yes(qemuVersion() + ", guest kernel " + kernel.get().release() + ", "
-                + (kvm.works() ? "KVM works" : "KVM does not work here (" + kvm.detail() + "): VMs run under TCG, labelled EMULATED")
-                + leftovers());
+                + (kvm.works() ? "KVM works" : "KVM does not work here (" + kvm.detail() + "): VMs run under TCG, labelled EMULATED"));
     }
+
+    /** A QEMU of a run: {@code -name guest=isobench-<run-id>-<instance>}. */
+    private static final java.util.regex.Pattern QEMU_NAME =
+            java.util.regex.Pattern.compile("-name guest=isobench-(\\d{8}-\\d{6}-[0-9a-z]+)-[0-9a-f]{6}");
 
     /**
      * QEMU processes, tap devices, bridges and instance folders of isobench runs that exist now:
      * those of another run still going, or left behind by one that was killed.
      */
-    String leftovers() {
-        List<String> found = new ArrayList<>();
-        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("-name guest=isobench-"))
-                .forEach(p -> found.add("QEMU pid " + p.pid()));
+    @Override
+    public List<io.isobench.env.Leftover> leftovers() {
+        List<io.isobench.env.Leftover> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            java.util.regex.Matcher m = QEMU_NAME.matcher(p.info().commandLine().orElse(""));
+            if (m.find()) {
+                found.add(new io.isobench.env.Leftover(m.group(1), "process", "QEMU pid " + p.pid(), -1, "running",
+                        () -> io.isobench.env.HostLeftovers.stop(p)));
+            }
+        });
         try {
             for (String line : TapNetwork.ip("-o", "link", "show").split("\n")) {
                 String[] f = line.split(":\\s+");
                 if (f.length > 1 && f[1].startsWith("isb-")) {
-                    found.add("device " + f[1].replaceAll("@.*", ""));
+                    String dev = f[1].replaceAll("@.*", "");
+                    java.util.regex.Matcher alias = java.util.regex.Pattern.compile("alias " + TapNetwork.ALIAS + "(\\S+)").matcher(line);
+                    found.add(new io.isobench.env.Leftover(alias.find() ? alias.group(1) : "?", "device", dev, -1, "",
+                            () -> TapNetwork.ip("link", "del", dev)));
                 }
             }
         } catch (IOException e) {
@@ -155,13 +167,8 @@ public final class VmEnvironment implements Environment {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (var s = Files.list(workRoot)) {
-            s.filter(p -> p.getFileName().toString().matches("isobench-.*-vm-[0-9a-f]{6}")).forEach(p -> found.add("folder " + p));
-        } catch (IOException ignored) {
-            // no work folder: nothing left there
-        }
-        return found.isEmpty() ? "" : "; isobench VMs exist now (of a run still going, or left behind: then remove with "
-                + "kill PID, ip link del DEVICE, rm -rf FOLDER): " + String.join(", ", found);
+        found.addAll(io.isobench.env.HostLeftovers.folders(workRoot, "vm-[0-9a-f]{6}"));
+        return found;
     }
 
     @Override
@@ -264,7 +271,7 @@ public final class VmEnvironment implements Environment {
             if (s.network().equals("tap")) {
                 TapNetwork t = TapNetwork.plan(TapNetwork.baseName(ctx.runId() + "|" + variant.label() + "|" + id));
                 handles.add(0, ctx.cleanup().register("tap " + t.tap() + " and bridge " + t.bridge(), t::remove));
-                t.create();
+                t.create(ctx.runId());
                 tap = t;
             } else {
                 for (int inside : SERVER_PORTS) {

@@ -50,14 +50,37 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
                     .choices("none", "writeback", "writethrough", "directsync", "unsafe").defaultValue("none").build(),
             ParamSpec.of(AIO, ParamType.CHOICE, "QEMU asynchronous I/O engine of the disks (the study used native; native needs "
                     + "cache=none or directsync)").choices("native", "threads", "io_uring").defaultValue("native").build(),
-            ParamSpec.of(NETWORK, ParamType.CHOICE, "user: slirp with forwards on 127.0.0.1; tap: a tap device on a bridge the run "
-                    + "creates and removes (vhost-net under kvm), needs root").choices("user", "tap").defaultValue("user").build(),
+            ParamSpec.of(NETWORK, ParamType.CHOICE, "tap: a tap device on a bridge the run creates and removes (vhost-net under kvm; "
+                    + "the study's network), needs root; user: QEMU's slirp, a userland TCP/IP stack, with forwards on 127.0.0.1")
+                    .choices("user", "tap").defaultFrom(h -> tapAllowed() ? "tap" : "user",
+                            "tap where the host allows it (root, /dev/net/tun, ip), else user").build(),
             ParamSpec.of(VCPUS, ParamType.INT, "virtual CPUs").range(1, 64).defaultValue(2).build(),
             ParamSpec.of(MEMORY, ParamType.SIZE, "guest memory").range(256L << 20, 1L << 40).unit("bytes").defaultValue(2L << 30).build(),
             ParamSpec.of(IMAGE, ParamType.CHOICE, "guest image: full (Debian with redis, mariadb, OpenBLAS: every workload) or "
                     + "small (busybox: JVM-only workloads, builds in seconds)").choices("full", "small").defaultValue("full").build(),
             ParamSpec.of(DATA_SIZE, ParamType.SIZE, "size of the data disk where workloads keep their files (sparse)")
                     .range(64L << 20, 1L << 42).unit("bytes").defaultValue(8L << 30).build());
+
+    /**
+     * Whether this host can give a VM a tap device on a bridge: root (creating devices needs it),
+     * the tun device and iproute2. Decides the network default, so a VM reaches the study's path
+     * wherever it can and falls back to slirp (network=user, named in the facts) elsewhere.
+     */
+    static boolean tapAllowed() {
+        boolean root = false;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    root = line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        return root && java.nio.file.Files.exists(java.nio.file.Path.of("/dev/net/tun"))
+                && java.util.stream.Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")
+                        .anyMatch(p -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(p)));
+    }
 
     static VmSettings of(Variant v) {
         return new VmSettings(v.setting(ACCEL), v.setting(DISK), v.setting(CACHE), v.setting(AIO), v.setting(NETWORK),

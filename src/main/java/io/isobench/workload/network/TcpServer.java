@@ -28,6 +28,8 @@ abstract class TcpServer implements ServerSide {
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
+    /** The addresses connections came from: the client's own (DNAT, routed) or a relay's (docker-proxy, slirp). */
+    private final Set<String> peers = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     TcpServer(String workload, int port) throws IOException {
@@ -51,6 +53,13 @@ abstract class TcpServer implements ServerSide {
                 return;
             }
             open.add(c);
+            try {
+                if (c.getRemoteAddress() instanceof java.net.InetSocketAddress a) {
+                    peers.add(a.getAddress().getHostAddress());
+                }
+            } catch (IOException ignored) {
+                // the connection is gone already: serve() finds out
+            }
             Thread t = Thread.ofPlatform().daemon().name(workload + "-conn-" + port).unstarted(() -> {
                 try {
                     c.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
@@ -111,6 +120,11 @@ abstract class TcpServer implements ServerSide {
                 throw new IOException(workload + " server side on port " + port + ": " + String.join("; ", errors));
             }
         }
-        return result();
+        WorkloadResult r = result();
+        WorkloadResult.Builder b = WorkloadResult.builder();
+        r.measurements().forEach(b::add);
+        b.facts(r.metadata());
+        b.fact("inside_peers", new java.util.TreeSet<>(peers));
+        return b.build();
     }
 }

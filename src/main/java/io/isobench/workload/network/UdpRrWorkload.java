@@ -95,6 +95,8 @@ public final class UdpRrWorkload implements ServerWorkload {
         private final Thread thread;
         private final AtomicLong requests = new AtomicLong();
         private volatile String error;
+        /** Where datagrams came from: the client's own address, or a relay's. */
+        private final java.util.Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         UdpServer(String workload, int port, int respSize) throws IOException {
             this.port = port;
@@ -106,10 +108,15 @@ public final class UdpRrWorkload implements ServerWorkload {
         private void loop() {
             ByteBuffer in = ByteBuffer.allocateDirect(65_536);
             ByteBuffer out = TcpStreamWorkload.filledDirect(respSize);
+            SocketAddress last = null;
             try {
                 while (true) {
                     in.clear();
                     SocketAddress from = ch.receive(in);
+                    if (!from.equals(last) && from instanceof java.net.InetSocketAddress a) {
+                        peers.add(a.getAddress().getHostAddress());
+                        last = from;
+                    }
                     if (in.position() < 8) {
                         continue; // not one of ours
                     }
@@ -140,7 +147,7 @@ public final class UdpRrWorkload implements ServerWorkload {
             if (error != null) {
                 throw new IOException("udp_rr server side on port " + port + ": " + error);
             }
-            return WorkloadResult.builder().fact("inside_requests", requests.get()).build();
+            return WorkloadResult.builder().fact("inside_requests", requests.get()).fact("inside_peers", new java.util.TreeSet<>(peers)).build();
         }
     }
 

@@ -21,4 +21,17 @@ class DockerInstancePortsTest {
             }
         }
     }
+
+    @Test
+    void natPublishesWhereTheClientReachesTheHostAndProxyOnLoopback() {
+        // the client namespace's veth: the kernel's DNAT carries it
+        assertThat(DockerInstance.publishAddress(DockerSettings.Network.NAT, "10.214.0.1")).isEqualTo("10.214.0.1");
+        // load from the host's own stack: only 127.0.0.1 is there, and docker-proxy serves it
+        assertThat(DockerInstance.publishAddress(DockerSettings.Network.NAT, null)).isEqualTo("127.0.0.1");
+        assertThat(DockerInstance.publishAddress(DockerSettings.Network.PROXY, "10.214.0.1")).isEqualTo("127.0.0.1");
+        assertThat(DockerInstance.publishAddress(DockerSettings.Network.BRIDGE, "10.214.0.1")).isNull();
+        assertThat(DockerInstance.publishAddress(DockerSettings.Network.HOST, null)).isNull();
+        assertThat(DockerInstance.publishedPath("127.0.0.1")).contains("docker-proxy");
+        assertThat(DockerInstance.publishedPath("10.214.0.1")).contains("DNAT");
+    }
 }

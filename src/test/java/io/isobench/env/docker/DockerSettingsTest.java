@@ -75,7 +75,7 @@ class DockerSettingsTest {
 
     @Test
     void gvisorWithANetworkIsRefusedNamingTheCombinationAndTheFix() {
-        for (String net : List.of("nat", "bridge", "host")) {
+        for (String net : List.of("nat", "proxy", "bridge", "host")) {
             assertThatThrownBy(() -> DockerSettings.of(variant("runtime", "runsc", "network", net)))
                     .isInstanceOf(BadInputException.class)
                     .hasMessageContaining("runtime=runsc with network=" + net)
