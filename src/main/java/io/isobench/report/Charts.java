@@ -5,6 +5,7 @@ import io.isobench.report.chart.Chart.Anchor;
 import io.isobench.report.chart.Chart.Style;
 import io.isobench.report.chart.Chart.Text;
 import io.isobench.report.chart.Scale;
+import io.isobench.report.chart.TextWidth;
 import java.util.List;
 
 /**
@@ -21,7 +22,6 @@ public final class Charts {
     static final String EMULATED = "#9A9A9A";
     private static final String AXIS = "#444444";
     private static final String GRID = "#E3E3E3";
-    private static final int LABEL_CHARS = 46;
 
     private Charts() {
     }
@@ -34,43 +34,88 @@ public final class Charts {
     /**
      * One bar of the relative chart.
      *
-     * @param study the study's ratio for the same figure, NaN when none
+     * @param study  the study's ratio for the same figure, NaN when none
+     * @param detail a short text after the value, e.g. the figure's mean and unit; may be empty
+     * @param group  the heading of the bar's group (a trial's parameters), drawn on a line of its
+     *               own above the first bar of the group; empty for none
      */
-    public record RelativeBar(String label, String colour, double value, double low, double high, boolean significant,
-                              double study, String tip) {
+    public record RelativeBar(String group, String label, String colour, double value, double low, double high, boolean significant,
+                              double study, String detail, String tip) {
     }
 
-    /** Performance relative to the baseline: bars from 0, a whisker for the CI, a line at 1.0, "*" where significant. */
-    public static Chart relative(String name, String title, String baseline, List<RelativeBar> bars) {
-        int labelW = 300;
-        int valueW = 110;
-        int plotW = 420;
+    /**
+     * Performance relative to the baseline in the study's style: a bar per environment from 0, a
+     * whisker for the CI, a dashed line at 1, "*" where significant, the study's ratio as a diamond.
+     * The title is shortened to the room beside the legend; {@code tip} (the full title with every
+     * parameter) is its tooltip.
+     */
+    public static Chart relative(String name, String title, String tip, String baseline, List<RelativeBar> bars) {
         int rowH = 22;
         int top = 34;
-        int bottom = 46;
+        int plotW = 380;
+        int valueW = 170;
+        double widest = 0;
+        for (RelativeBar b : bars) {
+            widest = Math.max(widest, TextWidth.of(b.label(), 11, false));
+        }
+        int labelW = (int) Math.ceil(Math.min(270, Math.max(120, widest + 16)));
         int width = labelW + plotW + valueW;
-        int height = top + Math.max(1, bars.size()) * rowH + bottom;
-        Chart c = new Chart(name, title, width, height);
-        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        // each bar's row, and a heading line where a group starts
+        int groupH = 18;
+        double[] rowY = new double[bars.size()];
+        List<double[]> headings = new java.util.ArrayList<>(); // {y, index of the group's first bar}
+        double yy = top;
+        String group = "";
+        for (int i = 0; i < bars.size(); i++) {
+            String g = bars.get(i).group() == null ? "" : bars.get(i).group();
+            if (!g.isEmpty() && !g.equals(group)) {
+                headings.add(new double[] {yy, i});
+                yy += groupH;
+            }
+            group = g;
+            rowY[i] = yy;
+            yy += rowH;
+        }
+        int plotBottom = (int) Math.ceil(bars.isEmpty() ? top + rowH : yy);
+        int height = plotBottom + 58;
+        Chart c = new Chart(name, tip == null ? title : tip, width, height);
+        boolean anyStudy = bars.stream().anyMatch(b -> Double.isFinite(b.study()));
+        String studyKey = "study (2014)";
+        double keyW = anyStudy ? 18 + TextWidth.of(studyKey, 10, false) + 8 : 0;
+        c.add(new Text(8, 18, TextWidth.fit(title, 13, true, width - 16 - keyW - 12), 13, Anchor.START, true, "#111111", 0, tip == null ? title : tip));
+        if (anyStudy) {
+            double kx = width - keyW;
+            c.add(new Chart.Diamond(kx + 6, 14, 5, new Style("#FFFFFF", "#111111", 1.2, false), null));
+            c.add(Text.of(kx + 15, 18, studyKey, 10, Anchor.START));
+        }
         double max = 1.1;
         for (RelativeBar b : bars) {
             max = Math.max(max, finite(b.high(), b.value()));
             max = Math.max(max, finite(b.study(), 0));
         }
         Scale x = Scale.nice(0, max, labelW, labelW + plotW - 10);
-        double plotBottom = top + bars.size() * rowH;
         List<Double> xt = x.ticks(6);
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top - 4, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
+        }
+        for (double t : xt) {
             c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
+        }
+        c.add(new Chart.Line(x.at(1), top - 6, x.at(1), plotBottom + 2, Style.stroke("#111111", 1.5).withDash(), null));
+        for (double[] h : headings) {
+            // a white band so grid lines do not run through the heading
+            String g = bars.get((int) h[1]).group();
+            c.add(new Chart.Rect(4, h[0] + 1, width - 8, groupH - 2, Style.fill("#FFFFFF"), null));
+            c.add(new Text(8, h[0] + groupH - 5, TextWidth.fit(g, 11, true, width - 16), 11, Anchor.START, true, "#333333", 0, g));
         }
         for (int i = 0; i < bars.size(); i++) {
             RelativeBar b = bars.get(i);
-            double y = top + i * rowH;
+            double y = rowY[i];
             double cy = y + rowH / 2.0;
-            c.add(new Text(labelW - 8, cy + 4, shorten(b.label()), 11, Anchor.END, false, "#222222", 0, b.label()));
+            c.add(new Text(labelW - 8, cy + 4, TextWidth.fit(b.label(), 11, false, labelW - 16), 11, Anchor.END, false, "#222222", 0,
+                    b.label()));
             if (Double.isFinite(b.value())) {
-                c.add(new Chart.Rect(x.at(0), y + 4, x.at(b.value()) - x.at(0), rowH - 8, Style.fill(b.colour()), b.tip()));
+                c.add(new Chart.Rect(x.at(0), y + 4, x.at(Math.min(x.d1(), b.value())) - x.at(0), rowH - 8, Style.fill(b.colour()), b.tip()));
             }
             if (Double.isFinite(b.low()) && Double.isFinite(b.high())) {
                 double lo = x.at(Math.max(0, b.low()));
@@ -84,22 +129,24 @@ public final class Charts {
                         "study: " + Format.ratio(b.study())));
             }
             String v = Format.ratio(b.value()) + (b.significant() ? " *" : "");
+            double vw = TextWidth.of(v, 11, b.significant());
             c.add(new Text(labelW + plotW, cy + 4, v, 11, Anchor.START, b.significant(), "#222222", 0, null));
+            if (b.detail() != null && !b.detail().isEmpty()) {
+                double dx = labelW + plotW + vw + 8;
+                c.add(new Text(dx, cy + 4, TextWidth.fit(b.detail(), 10, false, width - dx - 4), 10, Anchor.START, false, "#666666", 0,
+                        b.detail()));
+            }
         }
         if (bars.isEmpty()) {
-            c.add(Text.of(labelW + plotW / 2.0, top + rowH / 2.0 + 4, "no variant to compare with " + baseline, 11, Anchor.MIDDLE));
+            c.add(Text.of(labelW + plotW / 2.0, top + rowH / 2.0 + 4, TextWidth.fit("no variant to compare with " + baseline, 11, false, plotW),
+                    11, Anchor.MIDDLE));
         }
-        c.add(new Chart.Line(x.at(1), top - 6, x.at(1), plotBottom + 2, Style.stroke("#111111", 1.5).withDash(), null));
         c.add(new Chart.Line(labelW, plotBottom, labelW + plotW - 10, plotBottom, Style.stroke(AXIS, 1), null));
-        c.add(Text.of(labelW + (plotW - 10) / 2.0, plotBottom + 30,
-                "performance relative to " + shorten(baseline) + " (1 = same; above 1 is better)", 11, Anchor.MIDDLE));
-        String legend = "whisker: 95% CI   * significant (CI excludes 1, p<0.05)";
-        c.add(Text.of(8, plotBottom + 30, legend, 10, Anchor.START));
-        boolean anyStudy = bars.stream().anyMatch(b -> Double.isFinite(b.study()));
-        if (anyStudy) {
-            c.add(new Chart.Diamond(labelW + plotW + 8, 14, 5, new Style("#FFFFFF", "#111111", 1.2, false), null));
-            c.add(Text.of(labelW + plotW + 17, 18, "study (2014)", 10, Anchor.START));
-        }
+        String axis = "performance relative to " + baseline + " (1 = same; above 1 is better)";
+        c.add(new Text(labelW + (plotW - 10) / 2.0, plotBottom + 30, TextWidth.fit(axis, 11, false, plotW - 10), 11, Anchor.MIDDLE, false,
+                "#222222", 0, axis));
+        String key = "whisker: 95% CI   * significant (CI excludes 1, p<0.05)";
+        c.add(new Text(8, plotBottom + 48, TextWidth.fit(key, 10, false, width - 16), 10, Anchor.START, false, "#222222", 0, null));
         return c;
     }
 
@@ -120,7 +167,7 @@ public final class Charts {
         int plotH = 260;
         int legendH = 18 * series.size() + 8;
         Chart c = new Chart(name, title, left + plotW + right, top + plotH + 48 + legendH);
-        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        title(c, title);
         double xmin = Double.POSITIVE_INFINITY;
         double xmax = Double.NEGATIVE_INFINITY;
         double ymax = 0;
@@ -157,8 +204,7 @@ public final class Charts {
             c.add(new Chart.Polyline(xs, ys, Style.stroke(s.colour(), 2), s.label()));
             for (int i = 0; i < xs.length; i++) {
                 Point p = s.points().get(i);
-                c.add(new Chart.Circle(xs[i], ys[i], 3.5, Style.fill(s.colour()),
-                        s.label() + ": " + Format.number(p.x()) + " -> " + Format.number(p.y())));
+                c.add(new Chart.Circle(xs[i], ys[i], 3.5, Style.fill(s.colour()), s.label() + " at " + count(p.x()) + ": " + Format.number(p.y())));
             }
         }
         legend(c, series, 8, top + plotH + 48);
@@ -175,7 +221,7 @@ public final class Charts {
         int plotH = 240;
         int legendH = 18 * series.size() + 8;
         Chart c = new Chart(name, title, left + plotW + right, top + plotH + 48 + legendH);
-        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        title(c, title);
         double ymax = 0;
         for (Series s : series) {
             for (Point p : s.points()) {
@@ -186,32 +232,40 @@ public final class Charts {
         List<Double> yt = y.ticks(5);
         for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
+        }
+        for (double t : yt) {
             c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
         double slot = (double) plotW / Math.max(1, groups.size());
         double barW = Math.min(24, (slot - 16) / Math.max(1, series.size()));
-        for (int g = 0; g < groups.size(); g++) {
-            double gx = left + g * slot + (slot - barW * series.size()) / 2;
-            for (int si = 0; si < series.size(); si++) {
-                Series s = series.get(si);
+        // a variant's bars, then every whisker, then the labels: marks alike in a row are written once (SvgRenderer)
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            for (int g = 0; g < groups.size(); g++) {
                 Point p = s.points().get(g);
-                if (!Double.isFinite(p.y())) {
-                    continue;
+                if (Double.isFinite(p.y())) {
+                    double bx = left + g * slot + (slot - barW * series.size()) / 2 + si * barW;
+                    c.add(new Chart.Rect(bx + 1, y.at(p.y()), barW - 2, y.at(0) - y.at(p.y()), Style.fill(s.colour()),
+                            s.label() + " " + groups.get(g) + ": " + Format.number(p.y())));
                 }
-                double bx = gx + si * barW;
-                c.add(new Chart.Rect(bx + 1, y.at(p.y()), barW - 2, y.at(0) - y.at(p.y()), Style.fill(s.colour()),
-                        s.label() + " " + groups.get(g) + ": " + Format.number(p.y())));
-                if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
-                    double mx = bx + barW / 2;
+            }
+        }
+        for (int si = 0; si < series.size(); si++) {
+            for (int g = 0; g < groups.size(); g++) {
+                Point p = series.get(si).points().get(g);
+                if (Double.isFinite(p.y()) && Double.isFinite(p.low()) && Double.isFinite(p.high())) {
+                    double mx = left + g * slot + (slot - barW * series.size()) / 2 + si * barW + barW / 2;
                     c.add(new Chart.Line(mx, y.at(Math.max(0, p.low())), mx, y.at(p.high()), Style.stroke("#111111", 1), null));
                 }
             }
-            c.add(new Text(left + g * slot + slot / 2, top + plotH + 16, shorten(groups.get(g), 18), 11, Anchor.MIDDLE, false,
-                    "#222222", 0, groups.get(g)));
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            c.add(new Text(left + g * slot + slot / 2, top + plotH + 16, TextWidth.fit(groups.get(g), 11, false, slot - 6), 11,
+                    Anchor.MIDDLE, false, "#222222", 0, groups.get(g)));
         }
         c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
         c.add(new Chart.Line(left, top, left, top + plotH, Style.stroke(AXIS, 1), null));
-        c.add(new Text(16, top + plotH / 2.0, shorten(yLabel, 40), 11, Anchor.MIDDLE, false, "#222222", 90, null));
+        c.add(new Text(16, top + plotH / 2.0, TextWidth.fit(yLabel, 11, false, plotH), 11, Anchor.MIDDLE, false, "#222222", 90, yLabel));
         legend(c, series, 8, top + plotH + 48);
         return c;
     }
@@ -229,7 +283,7 @@ public final class Charts {
         int width = labelW + plotW + 30;
         int height = top + Math.max(1, rows.size()) * rowH + 44;
         Chart c = new Chart(name, title, width, height);
-        c.add(new Text(8, 18, title, 13, Anchor.START, true, "#111111", 0, null));
+        title(c, title);
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Strip s : rows) {
@@ -243,27 +297,39 @@ public final class Charts {
         List<Double> xt = x.ticks(6);
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top, x.at(t), plotBottom, Style.stroke(GRID, 1), null));
+        }
+        for (double t : xt) {
             c.add(Text.of(x.at(t), plotBottom + 14, tick(t, xt), 10, Anchor.MIDDLE));
+        }
+        // labels, then each row's points, then the medians: marks alike in a row are written once (SvgRenderer)
+        for (int i = 0; i < rows.size(); i++) {
+            Strip s = rows.get(i);
+            double cy = top + i * rowH + rowH / 2.0;
+            c.add(new Text(labelW - 8, cy + 4, TextWidth.fit(s.label(), 11, false, labelW - 16), 11, Anchor.END, false, "#222222", 0, s.label()));
         }
         for (int i = 0; i < rows.size(); i++) {
             Strip s = rows.get(i);
             double cy = top + i * rowH + rowH / 2.0;
-            c.add(new Text(labelW - 8, cy + 4, shorten(s.label()), 11, Anchor.END, false, "#222222", 0, s.label()));
             double[] v = s.values();
             for (int k = 0; k < v.length; k++) {
                 // a small deterministic vertical jitter keeps equal values apart
                 double jitter = ((k * 7) % 9 - 4) * 1.5;
-                c.add(new Chart.Circle(x.at(v[k]), cy + jitter, 3.2, new Style(s.colour(), "#FFFFFF", 0.6, false),
-                        "#" + (k + 1) + ": " + Format.number(v[k])));
+                // no tooltip per point: each value is in the figures table, in iteration order
+                c.add(new Chart.Circle(x.at(v[k]), cy + jitter, 3.2, new Style(s.colour(), "#FFFFFF", 0.6, false), null));
             }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            Strip s = rows.get(i);
+            double cy = top + i * rowH + rowH / 2.0;
             if (Double.isFinite(s.median())) {
                 c.add(new Chart.Line(x.at(s.median()), cy - 9, x.at(s.median()), cy + 9, Style.stroke("#111111", 2), "median "
                         + Format.number(s.median())));
             }
         }
         c.add(new Chart.Line(labelW, plotBottom, labelW + plotW, plotBottom, Style.stroke(AXIS, 1), null));
-        c.add(Text.of(labelW + plotW / 2.0, plotBottom + 32, shorten(unit, 60) + "  (each point one iteration; bar: median)", 11,
-                Anchor.MIDDLE));
+        String caption = unit + "  (each point one iteration; bar: median)";
+        c.add(new Text(labelW + plotW / 2.0, plotBottom + 32, TextWidth.fit(caption, 11, false, plotW), 11, Anchor.MIDDLE, false, "#222222",
+                0, caption));
         return c;
     }
 
@@ -272,16 +338,21 @@ public final class Charts {
         List<Double> yt = y.ticks(5);
         for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
+        }
+        for (double t : yt) {
             c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
         for (double t : xt) {
             c.add(new Chart.Line(x.at(t), top + plotH, x.at(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
+        }
+        for (double t : xt) {
             c.add(Text.of(x.at(t), top + plotH + 16, tick(t, xt), 10, Anchor.MIDDLE));
         }
         c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
         c.add(new Chart.Line(left, top, left, top + plotH, Style.stroke(AXIS, 1), null));
-        c.add(Text.of(left + plotW / 2.0, top + plotH + 34, shorten(xLabel, 60), 11, Anchor.MIDDLE));
-        c.add(new Text(16, top + plotH / 2.0, shorten(yLabel, 40), 11, Anchor.MIDDLE, false, "#222222", 90, null));
+        c.add(new Text(left + plotW / 2.0, top + plotH + 34, TextWidth.fit(xLabel, 11, false, plotW), 11, Anchor.MIDDLE, false, "#222222", 0,
+                xLabel));
+        c.add(new Text(16, top + plotH / 2.0, TextWidth.fit(yLabel, 11, false, plotH), 11, Anchor.MIDDLE, false, "#222222", 90, yLabel));
     }
 
     private static void legend(Chart c, List<Series> series, double x, double y) {
@@ -289,8 +360,14 @@ public final class Charts {
             Series s = series.get(i);
             double ly = y + i * 18;
             c.add(new Chart.Rect(x, ly - 9, 12, 12, Style.fill(s.colour()), null));
-            c.add(new Text(x + 18, ly + 1, shorten(s.label(), 80), 11, Anchor.START, false, "#222222", 0, s.label()));
+            c.add(new Text(x + 18, ly + 1, TextWidth.fit(s.label(), 11, false, c.width() - x - 22), 11, Anchor.START, false, "#222222", 0,
+                    s.label()));
         }
+    }
+
+    /** A swept value as the reader typed it: 10, not 10.00. */
+    static String count(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : Format.number(v);
     }
 
     /** A tick label with as many decimals as the tick step needs: 0, 2.5, 5 rather than 0.000, 2.500. */
@@ -307,15 +384,9 @@ public final class Charts {
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    static String shorten(String s) {
-        return shorten(s, LABEL_CHARS);
-    }
-
-    static String shorten(String s, int max) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+    /** The chart's title, shortened to its width; the whole title is its tooltip. */
+    private static void title(Chart c, String title) {
+        c.add(new Text(8, 18, TextWidth.fit(title, 13, true, c.width() - 16), 13, Anchor.START, true, "#111111", 0, title));
     }
 
     private static double finite(double v, double fallback) {

@@ -14,6 +14,7 @@ import java.util.Map;
  * of the mean, n), the performance relative to the baseline with its CI, and whether the
  * difference is significant. Emulated environments are marked on every row. Where an interval is
  * missing, a line under the tables says why (one iteration, a tail percentile from few iterations).
+ * At its end, the findings in a few sentences ({@link Findings}).
  */
 public final class ConsoleReport {
 
@@ -98,6 +99,11 @@ public final class ConsoleReport {
         String nat = ReportData.dockerNatLegend(data.variants().values());
         if (nat != null) {
             out.append(nat).append('\n');
+        }
+        Findings findings = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+        if (!findings.sentences().isEmpty()) {
+            out.append("\nFindings (report.html has them as a table, with their evidence):\n");
+            findings.sentences().forEach(s -> out.append("- ").append(s.text()).append('\n'));
         }
         List<TrialRecord> failed = run.trials() == null ? List.of()
                 : run.trials().stream().filter(t -> t.status() == TrialStatus.FAILED).toList();

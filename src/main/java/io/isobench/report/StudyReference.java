@@ -138,6 +138,42 @@ public final class StudyReference {
         return Optional.empty();
     }
 
+    /** One of the study's findings: a setup's figure relative to the study's native one (above 1 is better). */
+    public record Finding(String benchmark, String metric, String unit, String setup, double performance) {
+        public String describe() {
+            return "Felter 2014: " + benchmark + " " + metric + ", " + setup + " vs native";
+        }
+    }
+
+    /** Every figure of the study relative to its native one, in the order the study's table lists them. */
+    public List<Finding> findings() {
+        List<Finding> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.setup.equals("native")) {
+                continue;
+            }
+            rows.stream().filter(n -> n.benchmark.equals(r.benchmark) && n.metric.equals(r.metric) && n.setup.equals("native")).findFirst()
+                    .ifPresent(n -> out.add(new Finding(r.benchmark, r.metric, r.unit, r.setup,
+                            r.direction == Direction.HIGHER ? r.value / n.value : n.value / r.value)));
+        }
+        return out;
+    }
+
+    /** The study's setup a variant is compared with for one of the study's figures, or empty when none applies. */
+    public Optional<String> setupFor(String benchmark, String studyMetric, String environment, Map<String, String> settings) {
+        for (String setup : setups(benchmark, environment, settings)) {
+            if (rows.stream().anyMatch(r -> r.benchmark.equals(benchmark) && r.metric.equals(studyMetric) && r.setup.equals(setup))) {
+                return Optional.of(setup);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The isobench workload that measures a benchmark of the study (fio is blockio). */
+    public static Optional<String> workloadOf(String benchmark) {
+        return BENCHMARKS.entrySet().stream().filter(e -> e.getValue().equals(benchmark)).map(Map.Entry::getKey).findFirst();
+    }
+
     /** The study's metric for an isobench figure of a benchmark, or null. */
     String studyMetric(String benchmark, String metric, Map<String, Object> labels, Map<String, Object> params) {
         for (Row r : rows) {
@@ -152,15 +188,18 @@ public final class StudyReference {
             case "stream" -> firstWord(d, "copy", "scale", "add", "triad");
             // the study's single-socket figure is the one comparable with a one-socket run
             case "randomaccess" -> has(d, "gups") ? "gups_one_socket" : null;
-            case "tcp_stream" -> has(d, "server_to_client", "receive", "reverse", "download") ? "server_to_client"
-                    : has(d, "throughput", "bandwidth", "gbit", "client_to_server", "send") ? "client_to_server" : null;
+            // only the bandwidth figures (not CPU per GB); env_to_host is isobench's server-to-client direction
+            case "tcp_stream" -> !has(metric.toLowerCase(Locale.ROOT), "throughput", "bandwidth", "gbit", "send", "receive") ? null
+                    : has(d, "server_to_client", "env_to_host", "receive", "reverse", "download") ? "server_to_client"
+                    : "client_to_server";
             // the study reports the mean round trip of 100-byte requests and 200-byte responses
             case "tcp_rr", "udp_rr" -> has(d, "p50", "p90", "p99", "p999", "max", "min") ? null
                     : has(d, "latency", "rtt", "round_trip", "mean") ? "latency_100_200B" : null;
             case "fio" -> fioMetric(d);
-            case "redis" -> has(d, "get") && clients != null
+            // by the metric's own name: the parameters list every command, and get_p50 is a latency
+            case "redis" -> metric.equalsIgnoreCase("get") && clients != null
                     ? clients == 1 ? "get_1_client" : clients == 10 ? "get_10_clients" : null : null;
-            case "mysql" -> has(d, "tps", "transactions", "tx", "oltp", "throughput") && clients != null && clients == 10
+            case "mysql" -> has(metric.toLowerCase(Locale.ROOT), "tps", "transactions", "tx", "oltp", "throughput") && clients != null && clients == 10
                     ? "oltp_ro_10_threads" : null;
             default -> null;
         };

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 class ChartRenderTest {
 
     private static Chart relative() {
-        return Charts.relative("t", "test", "native", List.of(
-                new Charts.RelativeBar("native (baseline)", Charts.colour(0, false), 1, Double.NaN, Double.NaN, false, Double.NaN, null),
-                new Charts.RelativeBar("vm EMULATED (TCG)", Charts.colour(1, true), 0.3, 0.28, 0.32, true, 0.97, null),
-                new Charts.RelativeBar("docker", Charts.colour(2, false), 0.95, 0.9, 1.0, false, Double.NaN, null)));
+        return Charts.relative("t", "test", "test (every parameter)", "native", List.of(
+                new Charts.RelativeBar("", "native (baseline)", Charts.colour(0, false), 1, Double.NaN, Double.NaN, false, Double.NaN, "10 GB/s", null),
+                new Charts.RelativeBar("", "vm EMULATED (TCG)", Charts.colour(1, true), 0.3, 0.28, 0.32, true, 0.97, "3 GB/s", null),
+                new Charts.RelativeBar("", "docker", Charts.colour(2, false), 0.95, 0.9, 1.0, false, Double.NaN, "", null)));
     }
 
     @Test
@@ -27,7 +27,13 @@ class ChartRenderTest {
         long lines = c.marks().stream().filter(m -> m instanceof Chart.Line).count();
         long texts = c.marks().stream().filter(m -> m instanceof Chart.Text).count();
         assertThat(HtmlReportTest.count(svg, "<rect ")).isEqualTo(rects + 1); // + the white background
-        assertThat(HtmlReportTest.count(svg, "<line ")).isEqualTo(lines);
+        // plain lines alike are written as one path of segments (M ... L ...), the others as line elements
+        int segments = 0;
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("<path d=\"([^\"]*)\"").matcher(svg);
+        while (d.find()) {
+            segments += HtmlReportTest.count(d.group(1), "M");
+        }
+        assertThat(HtmlReportTest.count(svg, "<line ") + segments).isEqualTo(lines);
         assertThat(HtmlReportTest.count(svg, "<text ")).isEqualTo(texts);
         assertThat(HtmlReportTest.count(svg, "<polygon ")).isEqualTo(2); // the one study diamond and its legend
         assertThat(svg).contains("0.300 *"); // significant

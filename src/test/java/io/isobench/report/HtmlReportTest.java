@@ -61,11 +61,15 @@ class HtmlReportTest {
         String html = page.html();
 
         assertThat(html).startsWith("<!DOCTYPE html>").contains("</html>");
-        for (String id : List.of("summary", "w-stream", "w-redis", "w-tcp-rr", "w-hash", "environments", "host", "trials")) {
+        for (String id : List.of("findings", "study", "w-stream", "w-redis", "w-tcp-rr", "w-hash", "environments", "host", "trials")) {
             assertThat(html).as("section " + id).contains("id=\"" + id + "\"");
         }
-        // one figures table per workload section (stream, redis, tcp_rr, three hash trials)
+        // the findings come before everything else measured, the study next, the workloads after them
+        assertThat(html.indexOf("id=\"findings\"")).isLessThan(html.indexOf("id=\"study\"")).isLessThan(html.indexOf("id=\"w-stream\""));
+        assertThat(count(html, "<table class=\"findings\">")).isEqualTo(1);
+        // one figures table per workload section (stream, redis, tcp_rr, three hash trials), folded under its headline chart
         assertThat(count(html, "<table class=\"figures\">")).isEqualTo(data.sections().size()).isEqualTo(6);
+        assertThat(count(html, "<details><summary>every figure of ")).isEqualTo(4);
         // every chart built is inline, well-formed SVG
         List<String> svgs = svgs(html);
         assertThat(svgs).hasSize(page.charts().size());
@@ -74,8 +78,13 @@ class HtmlReportTest {
         }
         List<String> names = page.charts().stream().map(c -> c.name()).toList();
         assertThat(names).doesNotHaveDuplicates();
-        // a summary chart per section, lines for the clients sweep and for the threads parameter, grouped latency bars
-        assertThat(names.stream().filter(n -> n.contains("-summary-"))).hasSize(data.sections().size());
+        // a headline chart per workload, placed before its details; lines for the clients sweep and the threads parameter, grouped latency bars
+        assertThat(names.stream().filter(n -> n.startsWith("headline-"))).containsExactly("headline-stream", "headline-redis", "headline-tcp-rr",
+                "headline-hash");
+        for (String w : List.of("stream", "redis", "tcp-rr", "hash")) {
+            String section = html.substring(html.indexOf("id=\"w-" + w + "\""));
+            assertThat(section.indexOf("aria-label=\"" + w.replace('-', '_'))).as(w).isLessThan(section.indexOf("<details>"));
+        }
         assertThat(names).anyMatch(n -> n.contains("redis-sweep-get"));
         assertThat(names).anyMatch(n -> n.startsWith("hash-by-threads"));
         assertThat(names).anyMatch(n -> n.contains("tcp-rr-latency"));
@@ -84,14 +93,24 @@ class HtmlReportTest {
         assertThat(latency.indexOf(">p50<")).isLessThan(latency.indexOf(">p99<"));
         String sweep = svgs.get(names.indexOf(names.stream().filter(n -> n.contains("redis-sweep-get")).findFirst().orElseThrow()));
         assertThat(count(sweep, "<polyline")).isEqualTo(3); // native, docker host, docker nat
-        // the strip plots draw every measured iteration as a point (warm-ups excluded)
+        // the headline figures' iterations are drawn as points; every measured value (warm-ups excluded) is in a table row
         int points = 0;
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i).contains("-iterations-")) {
                 points += count(svgs.get(i), "<circle");
             }
         }
-        assertThat(points).isEqualTo(data.samples().size());
+        long headlineSamples = data.samples().stream().filter(x -> x.metric().equals(Headlines.pick(x.workload(), x.params(),
+                data.summaries().stream().filter(m -> m.workload().equals(x.workload()) && m.params().equals(x.params())).toList())
+                .orElseThrow().metric())).count();
+        assertThat(points).isEqualTo(headlineSamples).isLessThan(data.samples().size());
+        int values = 0;
+        Matcher its = Pattern.compile("<td class=\"it\">([^<\n]*)").matcher(html);
+        while (its.find()) {
+            values += its.group(1).isBlank() ? 0 : its.group(1).trim().split(" ").length;
+        }
+        assertThat(values).isEqualTo(data.samples().size());
+        assertThat(html).contains("<a href=\"samples.jsonl\">samples.jsonl</a>");
     }
 
     @Test
@@ -107,9 +126,12 @@ class HtmlReportTest {
         }
         assertThat(n).isEqualTo(2); // stream copy and triad
         assertThat(html).containsPattern("<td>t\\d+</td><td>blockio</td><td>pattern=randread</td><td>vm\\[accel=tcg\\] <span class=\"emu\">EMULATED \\(TCG\\)</span>");
-        // bars, legends and strip rows label it too
-        String streamSummary = svgs(html).stream().filter(s -> s.contains("stream (size=1000000)")).findFirst().orElseThrow();
-        assertThat(streamSummary).contains("vm[accel=tcg] EMULATED (TCG)");
+        // the findings row, its cells, the study table, bars, legends and strip rows label it too
+        assertThat(html).contains("<tr><th>vm[<wbr>accel=tcg] <span class=\"emu\">EMULATED (TCG)</span></th>");
+        assertThat(html).containsPattern("<td class=\"f worse s3 emulated\"[^>]*>.*?<b class=\"mk\">TCG</b></td>");
+        assertThat(html).contains("here: vm[accel=tcg] <span class=\"emu\">EMULATED (TCG)</span>");
+        String streamHeadline = svgs(html).stream().filter(s -> s.contains("stream: triad relative to native")).findFirst().orElseThrow();
+        assertThat(streamHeadline).contains("vm[accel=tcg] EMULATED (TCG)").contains(Charts.EMULATED);
         assertThat(html).contains("<h3>vm[accel=tcg] <span class=\"emu\">EMULATED (TCG)</span>");
     }
 
@@ -118,12 +140,14 @@ class HtmlReportTest {
         ReportData data = rich();
         String html = HtmlReport.build(data, StudyReference.bundled()).html();
         // stream copy: the emulated VM at 0.3 of native is significant; the study's kvm figure is beside it
-        assertThat(html).containsPattern("vm\\[accel=tcg\\] <span class=\"emu\">EMULATED \\(TCG\\)</span></td><td>copy</td>.*?"
-                + "<td class=\"num sig\">0\\.[0-9]{3}</td>.*?<td class=\"sig\">yes.*?<td class=\"num\" title=\"Felter 2014: stream copy, kvm vs native\">");
+        assertThat(html).containsPattern("<th colspan=\"\\d+\">copy <small>GB/s [^<]*</small></th>\n(<tr[^\n]*\n)*?"
+                + "<tr class=\"emulated\"><td>vm\\[accel=tcg\\] <span class=\"emu\">EMULATED \\(TCG\\)</span><td>[^<]*<td>[^<]*"
+                + "<td class=\"sig\">0\\.[0-9]{3}<td>[^<]*<td class=\"sig\">yes[^<]*<td title=\"Felter 2014: stream copy, kvm vs native\">");
         // redis GET at 10 clients over NAT maps to the study's docker-nat figure
         assertThat(html).contains("title=\"Felter 2014: redis get_10_clients, docker-nat vs native\"");
-        // the summary chart draws a study diamond where there is one
-        assertThat(svgs(html).stream().filter(s -> s.contains("redis")).findFirst().orElseThrow()).contains("<polygon");
+        // the headline chart draws a study diamond where there is one
+        assertThat(svgs(html).stream().filter(s -> s.contains("redis: get clients=10 relative to native")).findFirst().orElseThrow())
+                .contains("<polygon");
     }
 
     @Test
@@ -148,11 +172,11 @@ class HtmlReportTest {
         String html = HtmlReport.build(rich(), StudyReference.bundled()).html();
         assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("<img").doesNotContain("@import")
                 .doesNotContain("url(");
-        // no src at all; hrefs only to fragments of the page itself
+        // no src at all; hrefs only to fragments of the page itself and to the samples file beside it (a link, never loaded)
         assertThat(html).doesNotContainPattern("\\ssrc\\s*=");
         Matcher href = Pattern.compile("href=\"([^\"]*)\"").matcher(html);
         while (href.find()) {
-            assertThat(href.group(1)).startsWith("#");
+            assertThat(href.group(1)).matches("#.*|" + Pattern.quote(HtmlReport.SAMPLES));
         }
         assertThat(html).contains("Content-Security-Policy\" content=\"default-src 'none'");
     }

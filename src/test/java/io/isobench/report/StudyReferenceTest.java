@@ -79,4 +79,36 @@ class StudyReferenceTest {
         assertThat(ratio("tcp_rr", "p99", Map.of(), "vm", Map.of())).isEmpty(); // the study reports the mean only
         assertThat(ratio("compress", "throughput", Map.of(), "vm", Map.of())).isEmpty();
     }
+
+    @Test
+    void redisAndTcpStreamMapByTheFiguresOwnName() {
+        // redis's parameters list every command: SET or GET's latency must not pass for the study's GET throughput
+        Map<String, Object> commands = Map.of("commands", "[PING, SET, GET]");
+        assertThat(study.ratio("redis", "get", Map.of("clients", 10), commands, "docker", Map.of("network", "nat"))).isPresent();
+        assertThat(study.ratio("redis", "set", Map.of("clients", 10), commands, "docker", Map.of("network", "nat"))).isEmpty();
+        assertThat(study.ratio("redis", "get_p50", Map.of("clients", 10), commands, "docker", Map.of("network", "nat"))).isEmpty();
+        // isobench's env_to_host is the study's server-to-client stream; CPU per GB is no throughput
+        assertThat(ratio("tcp_stream", "throughput", Map.of("direction", "env_to_host"), "vm", Map.of()).orElseThrow().metric())
+                .isEqualTo("server_to_client");
+        assertThat(ratio("tcp_stream", "throughput", Map.of("direction", "host_to_env"), "vm", Map.of()).orElseThrow().metric())
+                .isEqualTo("client_to_server");
+        assertThat(ratio("tcp_stream", "cpu_host", Map.of("direction", "host_to_env"), "vm", Map.of())).isEmpty();
+    }
+
+    @Test
+    void findingsAreEveryStudyFigureOverItsNative() throws Exception {
+        Map<String, Double> p = published();
+        var findings = study.findings();
+        assertThat(findings).noneMatch(f -> f.setup().equals("native"));
+        assertThat(findings).hasSize((int) p.keySet().stream().filter(k -> !k.endsWith("/native")).count());
+        var nat = findings.stream().filter(f -> f.benchmark().equals("redis") && f.metric().equals("get_10_clients")
+                && f.setup().equals("docker-nat")).findFirst().orElseThrow();
+        assertThat(nat.performance()).isCloseTo(p.get("redis/get_10_clients/docker-nat") / p.get("redis/get_10_clients/native"),
+                Offset.offset(1e-12));
+        // the setup a variant is compared with: the most specific one the study has for that figure
+        assertThat(study.setupFor("stream", "triad", "docker", Map.of("network", "host"))).contains("docker");
+        assertThat(study.setupFor("redis", "get_10_clients", "docker", Map.of("network", "host"))).contains("docker-host");
+        assertThat(study.setupFor("tcp_rr", "latency_100_200B", "docker", Map.of("network", "nat"))).isEmpty();
+        assertThat(StudyReference.workloadOf("fio")).contains("blockio");
+    }
 }

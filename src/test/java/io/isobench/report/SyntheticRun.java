@@ -90,8 +90,16 @@ final class SyntheticRun {
     private Map<String, Object> metadataOf(V v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("host", Map.of("hostname", hostname));
-        m.putAll(metadata.getOrDefault(v.label(), Map.of()));
+        m.putAll(copy(metadata.getOrDefault(v.label(), Map.of())));
         return m;
+    }
+
+    /** A deep copy, so a fact set later reaches only the samples added after it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> copy(Map<String, Object> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, x) -> out.put(k, x instanceof Map<?, ?> nested ? copy((Map<String, Object>) nested) : x));
+        return out;
     }
 
     /** Exactly these measured values of one metric (no warm-up), for figures a test needs to the digit. */

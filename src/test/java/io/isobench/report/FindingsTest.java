@@ -1,0 +1,210 @@
+package io.isobench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.isobench.result.Direction;
+import io.isobench.stats.GeometricMean;
+import io.isobench.workload.WorkloadFamily;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The findings generator on constructed runs with exact figures: every kind of cell (better,
+ * worse, ≈ native, not conclusive, confounded, emulated, missing because not run or failed) and
+ * the sentences they make.
+ */
+class FindingsTest {
+
+    @TempDir
+    Path tmp;
+
+    static final SyntheticRun.V NAT = SyntheticRun.DOCKER_NAT;
+    static final SyntheticRun.V HOST = SyntheticRun.DOCKER_HOST;
+    static final SyntheticRun.V VM = SyntheticRun.VM_TCG;
+    static final Map<String, Object> RAND_READ = Map.of("mode", "rand_read");
+
+    /**
+     * compute (linpack): ≈ native in docker nat; ≈ native but confounded in docker host (another
+     * JVM); far worse in the emulated VM. request/response (tcp_rr latency): worse over NAT, better
+     * on the host network, not run in the VM. block I/O: not conclusive over NAT (the CI holds 1 but
+     * is wide), failed on the host network, not run in the VM.
+     */
+    private ReportData run() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261201-100000-find", 1);
+        for (SyntheticRun.V v : List.of(SyntheticRun.NATIVE, NAT, HOST, VM)) {
+            r.fact(v, "inside.jvm", v == HOST ? "Temurin 21.0.5" : "Temurin 25.0.1");
+        }
+        r.values("linpack", Map.of(), SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 100, 101, 99, 100, 100);
+        r.values("linpack", Map.of(), NAT, "gflops", "GFLOPS", Direction.HIGHER, 100, 99, 101, 100, 100.5);
+        r.values("linpack", Map.of(), HOST, "gflops", "GFLOPS", Direction.HIGHER, 100, 100, 101, 99, 100);
+        r.values("linpack", Map.of(), VM, "gflops", "GFLOPS", Direction.HIGHER, 10, 10.5, 9.5, 10, 10.2);
+        // only linpack ran on another JVM in docker host
+        r.fact(HOST, "inside.jvm", "Temurin 25.0.1");
+        r.values("tcp_rr", Map.of(), SyntheticRun.NATIVE, "latency_mean", "us", Direction.LOWER, 50, 51, 49, 50, 50);
+        r.values("tcp_rr", Map.of(), NAT, "latency_mean", "us", Direction.LOWER, 95, 96, 94, 95, 95);
+        r.values("tcp_rr", Map.of(), HOST, "latency_mean", "us", Direction.LOWER, 45, 45.5, 44.5, 45, 45);
+        r.values("blockio", RAND_READ, SyntheticRun.NATIVE, "iops", "IOPS", Direction.HIGHER, 1000, 1100, 900, 1000, 1050);
+        r.values("blockio", RAND_READ, NAT, "iops", "IOPS", Direction.HIGHER, 1000, 1200, 850, 950, 1100);
+        r.failed("blockio", RAND_READ, HOST, "fio-like job failed: no space left on device");
+        return ReportData.load(r.write(tmp), null);
+    }
+
+    private static Findings.Cell cell(Findings f, String variant, WorkloadFamily family) {
+        Findings.Row row = f.rows().stream().filter(r -> r.variant().label().equals(variant)).findFirst().orElseThrow();
+        return row.cells().get(f.families().indexOf(family));
+    }
+
+    private static Findings.Sentence sentence(Findings f, String start) {
+        return f.sentences().stream().filter(s -> s.text().startsWith(start)).findFirst().orElseThrow(() -> new AssertionError(
+                "no sentence starts with '" + start + "': " + f.sentences().stream().map(Findings.Sentence::text).toList()));
+    }
+
+    @Test
+    void everyKindOfCell() throws Exception {
+        ReportData data = run();
+        Findings f = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+        assertThat(f.families()).containsExactly(WorkloadFamily.COMPUTE, WorkloadFamily.REQUEST_RESPONSE, WorkloadFamily.BLOCK_IO);
+        assertThat(f.rows()).extracting(r -> r.variant().label()).containsExactlyInAnyOrder(NAT.label(), HOST.label(), VM.label());
+
+        // ≈ native: the CI holds 1 and lies within ±5%
+        Findings.Cell near = cell(f, NAT.label(), WorkloadFamily.COMPUTE);
+        assertThat(near.state()).isEqualTo(Findings.State.NEAR);
+        assertThat(near.text()).isEqualTo("\u2248 native");
+        assertThat(near.low()).isLessThan(1).isGreaterThanOrEqualTo(0.95);
+        assertThat(near.high()).isGreaterThan(1).isLessThanOrEqualTo(1.05);
+        assertThat(near.interval()).matches("\\[0\\.9\\d, 1\\.0\\d\\]");
+        assertThat(near.confounded() || near.emulated() || near.questioned()).isFalse();
+
+        // worse: the latency 1.9 times native's is a performance of 0.53, significant, a large effect
+        Findings.Cell worse = cell(f, NAT.label(), WorkloadFamily.REQUEST_RESPONSE);
+        assertThat(worse.state()).isEqualTo(Findings.State.WORSE);
+        assertThat(worse.performance()).isCloseTo(50.0 / 95.0, within(1e-9));
+        assertThat(worse.text()).isEqualTo("0.53\u00d7");
+        assertThat(worse.significant()).isTrue();
+        assertThat(worse.high()).isLessThan(1);
+        assertThat(worse.strength()).isEqualTo(3);
+        assertThat(worse.anchor()).isEqualTo("w-tcp-rr");
+
+        // better: a lower latency on the host network, a moderate effect
+        Findings.Cell better = cell(f, HOST.label(), WorkloadFamily.REQUEST_RESPONSE);
+        assertThat(better.state()).isEqualTo(Findings.State.BETTER);
+        assertThat(better.performance()).isCloseTo(50.0 / 45.0, within(1e-9));
+        assertThat(better.low()).isGreaterThan(1);
+        assertThat(better.strength()).isEqualTo(2);
+
+        // not conclusive: the CI holds 1 but reaches beyond ±5%
+        Findings.Cell unclear = cell(f, NAT.label(), WorkloadFamily.BLOCK_IO);
+        assertThat(unclear.state()).isEqualTo(Findings.State.UNCLEAR);
+        assertThat(unclear.low()).isLessThan(0.95);
+        assertThat(unclear.high()).isGreaterThan(1);
+        assertThat(unclear.significant()).isFalse();
+
+        // confounded: within noise, but another JVM ran there, so the cell says so
+        Findings.Cell confounded = cell(f, HOST.label(), WorkloadFamily.COMPUTE);
+        assertThat(confounded.state()).isEqualTo(Findings.State.NEAR);
+        assertThat(confounded.confounded()).isTrue();
+        assertThat(confounded.explain("native")).contains("! confounded");
+
+        // emulated: the TCG VM's compute, a tenth of native, marked as the emulator's figure
+        Findings.Cell emulated = cell(f, VM.label(), WorkloadFamily.COMPUTE);
+        assertThat(emulated.state()).isEqualTo(Findings.State.WORSE);
+        assertThat(emulated.emulated()).isTrue();
+        assertThat(emulated.text()).isEqualTo("0.10\u00d7");
+        assertThat(emulated.explain("native")).contains("EMULATED (TCG)");
+
+        // missing: not run in the VM, failed on the host network; each says which
+        Findings.Cell notRun = cell(f, VM.label(), WorkloadFamily.REQUEST_RESPONSE);
+        assertThat(notRun.state()).isEqualTo(Findings.State.MISSING);
+        assertThat(notRun.text()).isEqualTo("\u2014");
+        assertThat(notRun.note()).isEqualTo("not run in this variant");
+        Findings.Cell failed = cell(f, HOST.label(), WorkloadFamily.BLOCK_IO);
+        assertThat(failed.state()).isEqualTo(Findings.State.MISSING);
+        assertThat(failed.note()).isEqualTo("failed: blockio");
+    }
+
+    @Test
+    void sentencesSayEachVariantsCostAndLinkTheirEvidence() throws Exception {
+        ReportData data = run();
+        Findings f = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+        assertThat(f.sentences()).hasSizeLessThanOrEqualTo(Findings.MAX_SENTENCES);
+
+        Findings.Sentence nat = sentence(f, NAT.label() + ": ");
+        assertThat(nat.text()).isEqualTo(NAT.label() + ": request/response latency 1.90\u00d7 native's; compute within 5% of native; "
+                + "block I/O not conclusive (the CI holds 1 but is wider than \u00b15%).");
+        assertThat(nat.spans()).filteredOn(s -> s.anchor() != null).extracting(Findings.Span::anchor)
+                .containsExactly("w-tcp-rr", "w-linpack", "w-blockio");
+
+        Findings.Sentence host = sentence(f, HOST.label() + ": ");
+        // a gain is said as one: a latency 0.90 times native's must not read as a cost
+        assertThat(host.text()).isEqualTo(HOST.label() + ": better: request/response latency 0.90\u00d7 native's; compute (confounded!) within 5% of native.");
+
+        Findings.Sentence vm = sentence(f, VM.label() + " (EMULATED");
+        assertThat(vm.text()).isEqualTo(VM.label() + " (EMULATED by TCG: it measures the emulator): compute GFLOPS 0.10\u00d7 native's.");
+        // measured variants come before the emulated one
+        assertThat(f.sentences().indexOf(vm)).isGreaterThan(f.sentences().indexOf(nat)).isGreaterThan(f.sentences().indexOf(host));
+
+        Findings.Sentence confound = sentence(f, "One comparison is confounded");
+        assertThat(confound.text()).contains("linpack in " + HOST.label()).contains("JVM: Temurin 25.0.1 vs Temurin 21.0.5");
+        assertThat(confound.spans()).anyMatch(s -> "w-linpack".equals(s.anchor()));
+
+        // the study: linpack in docker is the study's docker figure (1.0), reproduced by both Docker variants, and so is
+        // its random 4K read figure over NAT; the emulated VM's linpack is not a measurement of virtualization
+        Findings.Sentence study = sentence(f, "Against the study");
+        assertThat(study.text()).contains(": 3 findings reproduced, 0 differ, ").endsWith(" not measured here.");
+        assertThat(study.spans().get(0).anchor()).isEqualTo("study");
+    }
+
+    @Test
+    void aFamilyOfSeveralWorkloadsIsTheirGeometricMeanEachWorkloadWeighingTheSame() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261201-100000-gmea", 2);
+        r.values("linpack", Map.of(), SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 100, 102, 98, 100);
+        r.values("linpack", Map.of(), NAT, "gflops", "GFLOPS", Direction.HIGHER, 80, 82, 78, 80);
+        // hash in two trials: they share hash's weight
+        for (int threads : List.of(1, 2)) {
+            r.values("hash", Map.of("threads", threads), SyntheticRun.NATIVE, "throughput", "MB/s", Direction.HIGHER, 500, 510, 490, 500);
+            r.values("hash", Map.of("threads", threads), NAT, "throughput", "MB/s", Direction.HIGHER, 500, 505, 495, 500);
+        }
+        ReportData data = ReportData.load(r.write(tmp), null);
+        Findings f = Findings.of(data, List.of());
+        Findings.Cell compute = cell(f, NAT.label(), WorkloadFamily.COMPUTE);
+        assertThat(compute.parts()).hasSize(3);
+        assertThat(compute.parts()).extracting(Findings.Part::weight).containsExactly(1.0, 0.5, 0.5);
+        // linpack 0.8, hash 1.0 (twice at half weight): the mean is sqrt(0.8 * 1.0)
+        assertThat(compute.performance()).isCloseTo(Math.sqrt(0.8), within(1e-9));
+        GeometricMean.Result g = GeometricMean.of(compute.parts().stream().map(p -> new GeometricMean.Part(p.name(), p.variant().summary(),
+                p.baseline().summary(), p.variant().direction(), p.weight())).toList());
+        assertThat(compute.low()).isEqualTo(g.low());
+        assertThat(compute.high()).isEqualTo(g.high());
+        assertThat(compute.explain("native")).contains("geometric mean of:").contains("linpack gflops").contains("hash throughput");
+        // the cell points at the workload that moves it most
+        assertThat(compute.anchor()).isEqualTo("w-linpack");
+        assertThat(sentence(f, NAT.label()).text()).isEqualTo(NAT.label() + ": compute 0.89\u00d7 native's performance.");
+    }
+
+    @Test
+    void noComparisonNoFindings() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261201-100000-none", 3);
+        r.values("linpack", Map.of(), SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 100, 101);
+        ReportData data = ReportData.load(r.write(tmp), null);
+        Findings f = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+        assertThat(f.rows()).isEmpty();
+        assertThat(f.sentences()).noneMatch(s -> s.text().startsWith("native"));
+        String html = HtmlReport.build(data, StudyReference.bundled()).html();
+        assertThat(html).contains("Nothing to compare with native");
+    }
+
+    @Test
+    void theConsoleEndsWithTheSentences() throws Exception {
+        ReportData data = run();
+        String console = ConsoleReport.render(data);
+        Findings f = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+        assertThat(console).contains("\nFindings (");
+        for (Findings.Sentence s : f.sentences()) {
+            assertThat(console).contains("- " + s.text() + "\n");
+        }
+    }
+}
