@@ -39,6 +39,7 @@ public final class InsideFacts {
         m.put("page_size", pageSize());
         m.put("thp", SysFiles.firstLine(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).map(InsideFacts::bracketed).orElse("unknown"));
         m.put("agent_env", InfluentialVariables.of(System.getenv()));
+        m.put("packages", io.isobench.host.PackageVersions.installed(io.isobench.host.PackageVersions.REPORTED));
         m.put("virtualization", virtualization());
         return m;
     }

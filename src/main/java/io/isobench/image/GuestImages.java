@@ -5,6 +5,7 @@ import io.isobench.env.AgentLauncher;
 import io.isobench.env.ChildProcess;
 import io.isobench.env.Files2;
 import io.isobench.host.HostFacts.SysFiles;
+import io.isobench.host.PackageVersions;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.FileVisitResult;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -46,7 +48,7 @@ public final class GuestImages {
             "java.desktop", "java.scripting", "java.security.jgss", "jdk.zipfs", "jdk.net");
 
     /** Bumped when the way a base is built changes, so old caches are not reused. */
-    private static final String BUILDER_VERSION = "1";
+    private static final String BUILDER_VERSION = "2";
 
     /** A root filesystem folder. */
     public record Base(Flavor flavor, String hash, Path rootfs) {
@@ -88,7 +90,12 @@ public final class GuestImages {
     public Base base(Flavor flavor) throws IOException, InterruptedException {
         String release = hostRelease();
         String mirror = flavor == Flavor.FULL ? mirror() : "";
-        String hash = ImageCache.hash(BUILDER_VERSION, flavor, release, flavor.packages(), flavor == Flavor.SMALL ? busyboxPath() : "");
+        // the host's versions of the packages are part of the image's identity: a host that upgrades
+        // MariaDB gets a guest image with the same MariaDB, not a stale one
+        Map<String, String> versions = flavor == Flavor.FULL ? PackageVersions.installed(
+                java.util.stream.Stream.concat(flavor.packages().stream(), PackageVersions.REPORTED.stream()).distinct().toList()) : Map.of();
+        String hash = ImageCache.hash(BUILDER_VERSION, flavor, release, flavor.packages(), flavor == Flavor.SMALL ? busyboxPath() : "",
+                versions);
         Path dir = cache.images().resolve("base-" + flavor.lower() + "-" + hash);
         Path rootfs = dir.resolve("rootfs");
         if (Files.isDirectory(rootfs)) {
@@ -104,6 +111,7 @@ public final class GuestImages {
             try {
                 if (flavor == Flavor.FULL) {
                     debootstrap(release, mirror, flavor.packages(), tmp);
+                    matchHostVersions(tmp, versions);
                 } else {
                     assembleSmall(tmp);
                 }
@@ -203,6 +211,68 @@ public final class GuestImages {
             }
         }
         Files.createDirectories(target.resolve(GUEST_HOME.substring(1)));
+    }
+
+    /**
+     * Brings the packages the host has to the host's own versions. debootstrap takes one suite
+     * (bookworm), while a host gets its servers from the security and updates suites too: a guest
+     * built that way ran MariaDB 10.11.18 against the host's 10.11.19 and redis 7.0.15 deb12u7
+     * against deb12u10, and every mysql comparison was confounded. The host's own Debian sources
+     * go into the guest, apt installs exactly the host's versions, then the lists and caches go.
+     */
+    private void matchHostVersions(Path root, Map<String, String> versions) throws IOException, InterruptedException {
+        if (versions.isEmpty()) {
+            return;
+        }
+        Path sourcesDir = root.resolve("etc/apt/sources.list.d");
+        Files.createDirectories(sourcesDir);
+        int copied = 0;
+        for (Path src : PackageVersions.debianSources()) {
+            Files.copy(src, sourcesDir.resolve("host-" + src.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            copied++;
+        }
+        if (copied == 0) {
+            log.accept("the host has no Debian apt sources to copy: the guest keeps debootstrap's versions (confounds will name any difference)");
+            return;
+        }
+        Path policy = root.resolve("usr/sbin/policy-rc.d");
+        Files.writeString(policy, "#!/bin/sh\nexit 101\n"); // no service starts inside the chroot
+        policy.toFile().setExecutable(true);
+        List<String> pins = new ArrayList<>();
+        versions.forEach((pkg, v) -> pins.add(pkg + "=" + v));
+        log.accept("matching the guest's packages to the host's versions: " + String.join(" ", pins));
+        try {
+            exec(List.of("chroot", root.toString(), "apt-get", "-q", "update"), 600);
+            List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive",
+                    "apt-get", "-q", "-y", "--no-install-recommends", "--allow-downgrades", "install"));
+            install.addAll(pins);
+            exec(install, 1200);
+            exec(List.of("chroot", root.toString(), "apt-get", "clean"), 60);
+        } catch (IOException e) {
+            // a host whose versions the archive no longer serves (not upgraded since): the guest keeps
+            // what debootstrap gave it, and the run's confounds name every difference
+            log.accept("could not give the guest the host's package versions (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); upgrading the host's packages fixes it, and until then the confounds name what differs");
+        } finally {
+            Files.deleteIfExists(policy);
+            try (var s = Files.list(sourcesDir)) {
+                for (Path f : s.filter(f -> f.getFileName().toString().startsWith("host-")).toList()) {
+                    Files.delete(f);
+                }
+            }
+            Path lists = root.resolve("var/lib/apt/lists");
+            if (Files.isDirectory(lists)) {
+                try (var s = Files.list(lists)) {
+                    for (Path child : s.toList()) {
+                        Files2.deleteRecursively(child);
+                    }
+                }
+            }
+        }
+        Map<String, String> got = PackageVersions.installed(root.resolve("var/lib/dpkg/status"), versions.keySet());
+        if (!got.equals(versions)) {
+            log.accept("the guest image's packages " + got + " differ from the host's " + versions + ": comparisons that run them are marked confounded");
+        }
     }
 
     /** Busybox (static) and the host's C library for the JRE: a root filesystem in seconds. */

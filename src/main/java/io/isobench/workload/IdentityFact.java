@@ -55,7 +55,8 @@ public record IdentityFact(String path, Kind kind, List<String> dependsOn, Strin
             platform(CPUS, "CPU count"),
             // the agent's influential variables: the same everywhere unless the environment adapts one to its CPU
             derived("inside.agent_env.OPENBLAS_CORETYPE", "OPENBLAS_CORETYPE", CPU_MODEL, CPU_ISA),
-            software("inside.agent_env", "influential variables"));
+            software("inside.agent_env", "influential variables"),
+            software("inside.packages.libc6", "C library (libc6)"));
 
     /** What memory-bound kernels add: the page size and transparent huge pages change TLB reach. */
     public static final List<IdentityFact> MEMORY_PAGES = List.of(

@@ -57,7 +57,8 @@ public final class CompressWorkload implements Workload {
 
     @Override
     public List<IdentityFact> identityFacts() {
-        return List.of(IdentityFact.software("workload.implementation", "LZMA encoder"));
+        return List.of(IdentityFact.software("inside.packages.liblzma5", "liblzma package"),
+                IdentityFact.software("workload.implementation", "LZMA encoder"));
     }
 
     @Override

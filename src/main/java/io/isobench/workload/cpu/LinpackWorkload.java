@@ -55,7 +55,8 @@ public final class LinpackWorkload implements Workload {
     @Override
     public List<IdentityFact> identityFacts() {
         return List.of(
-                IdentityFact.software("workload.blas_kind", "BLAS kind"),
+IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"),
+                                IdentityFact.software("workload.blas_kind", "BLAS kind"),
                 IdentityFact.software("workload.lapack_implementation", "LAPACK implementation"),
                 IdentityFact.software("workload.openblas_library", "OpenBLAS library"),
                 IdentityFact.derived("workload.openblas_corename", "OpenBLAS kernels", IdentityFact.CPU_MODEL, IdentityFact.CPU_ISA),

@@ -62,7 +62,8 @@ public final class MysqlWorkload implements ServerWorkload {
 
     @Override
     public List<IdentityFact> identityFacts() {
-        return List.of(IdentityFact.software("workload.server.version", "MariaDB version"));
+        return List.of(IdentityFact.software("inside.packages.mariadb-server", "MariaDB package"),
+                IdentityFact.software("workload.server.version", "MariaDB version"));
     }
 
     @Override

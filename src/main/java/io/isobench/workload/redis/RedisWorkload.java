@@ -60,7 +60,8 @@ public final class RedisWorkload implements ServerWorkload {
 
     @Override
     public List<IdentityFact> identityFacts() {
-        return List.of(IdentityFact.software("workload.redis_version", "redis-server version"));
+        return List.of(IdentityFact.software("inside.packages.redis-server", "redis-server package"),
+                IdentityFact.software("workload.redis_version", "redis-server version"));
     }
 
     @Override

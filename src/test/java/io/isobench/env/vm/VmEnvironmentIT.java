@@ -66,7 +66,7 @@ class VmEnvironmentIT {
     void untunedUserNetworkRawDiskRunsTheAgentInsideTheGuest() throws Exception {
         VmEnvironment env = env(InitScript.PATH);
         assertThat(env.probe(HostFacts.read()).available()).isTrue();
-        Variant v = Variant.resolve(env, Map.of("image", "small", "vcpus", "1", "memory", "1G"), "test");
+        Variant v = Variant.resolve(env, Map.of("image", "small", "vcpus", "1", "memory", "1G", "network", "user"), "test");
         String runId = "it-untuned-" + ProcessHandle.current().pid();
         VmInstance vm;
         Map<String, Object> facts;
