@@ -95,10 +95,7 @@ public final class ConsoleReport {
         if (anyEmulated) {
             out.append("EMULATED (TCG): this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");
         }
-        String nat = ReportData.dockerNatLegend(data.variants().values());
-        if (nat != null) {
-            out.append(nat).append('\n');
-        }
+        ReportData.variantLegends(data.variants().values()).forEach(l -> out.append(l).append('\n'));
         List<TrialRecord> failed = run.trials() == null ? List.of()
                 : run.trials().stream().filter(t -> t.status() == TrialStatus.FAILED).toList();
         if (!failed.isEmpty()) {
