@@ -58,25 +58,63 @@ for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
 done
 [ "$jdk_ok" = 1 ] || { log "no JDK 21+ under /usr/lib/jvm: install one (e.g. Temurin 21+) and set JAVA_HOME"; exit 2; }
 
-# Docker: the gVisor runtime, then an engine if none answers. Debian 12's runsc refuses to start
-# a sandbox with networking on this kind of host ("cannot run with network enabled in root network
-# namespace"), so it is registered with --network=none: gVisor variants run without a network.
-runsc_entry='"runsc": {"path": "%s", "runtimeArgs": ["--network=none"]}'
+# Docker: the gVisor runtimes, then an engine if none answers. runsc's network mode is a flag of the
+# runtime, not of a container, so each mode is a runtime of its own:
+#   runsc          --network=none     no network (Debian 12's runsc, registered without a flag, sets one up
+#                                     anyway and, on kernels that give every namespace its own
+#                                     net.core.rmem_default, refuses to start)
+#   runsc-host     --network=host     the host-network passthrough: the Sentry hands sockets to the host
+#                                     kernel's stack in the container's own namespace
+#   runsc-sandbox  --network=sandbox  gVisor's own stack (netstack); refused on some hosts ("cannot run with
+#                                     network enabled in root network namespace"), which isobench reports
+runsc_modes=("runsc:none" "runsc-host:host" "runsc-sandbox:sandbox")
+runsc_entries() {  # the "runtimes" members, one per line, for the runsc at $1
+  local i=0 m
+  for m in "${runsc_modes[@]}"; do
+    i=$((i + 1))
+    printf '    "%s": {"path": "%s", "runtimeArgs": ["--network=%s"]}%s\n' "${m%%:*}" "$1" "${m#*:}" \
+      "$([ $i -lt ${#runsc_modes[@]} ] && echo ,)"
+  done
+}
+squeeze() { tr -d ' \n\t' < "$1"; }
 reload=0
-if command -v runsc >/dev/null && ! grep -qs -- '--network=none' /etc/docker/daemon.json; then
-  mkdir -p /etc/docker
-  # ours to (re)write when missing or when it is the registration an earlier version wrote
-  if [ ! -s /etc/docker/daemon.json ] || [ "$(tr -d ' \n' < /etc/docker/daemon.json)" = "{\"runtimes\":{\"runsc\":{\"path\":\"$(command -v runsc)\"}}}" ]; then
-    printf "{\n  \"runtimes\": {$runsc_entry}\n}\n" "$(command -v runsc)" > /etc/docker/daemon.json
-    reload=1
-  else
-    log "/etc/docker/daemon.json is not ours; for gVisor add to it: \"runtimes\": {$(printf "$runsc_entry" "$(command -v runsc)")}"
+daemon=/etc/docker/daemon.json
+if command -v runsc >/dev/null; then
+  runsc=$(command -v runsc)
+  want="{\n  \"runtimes\": {\n$(runsc_entries "$runsc")\n  }\n}\n"
+  have=$( [ -s "$daemon" ] && squeeze "$daemon" || true)
+  # earlier versions of this script wrote these; they are ours to rewrite, like a missing or empty file
+  ours=("" "{\"runtimes\":{\"runsc\":{\"path\":\"$runsc\"}}}"
+        "{\"runtimes\":{\"runsc\":{\"path\":\"$runsc\",\"runtimeArgs\":[\"--network=none\"]}}}")
+  if [ "$have" != "$(printf '%b' "$want" | tr -d ' \n\t')" ]; then
+    mine=0
+    for o in "${ours[@]}"; do [ "$have" = "$o" ] && mine=1; done
+    if [ "$mine" = 1 ]; then
+      mkdir -p /etc/docker
+      printf '%b' "$want" > "$daemon.isobench-new" && mv "$daemon.isobench-new" "$daemon"
+      log "registered the gVisor runtimes (runsc, runsc-host, runsc-sandbox) in $daemon"
+      reload=1
+    else
+      missing_rt=()
+      for m in "${runsc_modes[@]}"; do
+        squeeze "$daemon" | grep -qF "\"${m%%:*}\":{\"path\":\"$runsc\",\"runtimeArgs\":[\"--network=${m#*:}\"]}" \
+          || missing_rt+=("${m%%:*}")
+      done
+      if [ ${#missing_rt[@]} -gt 0 ]; then
+        log "$daemon is not ours: it lacks the gVisor runtime(s) ${missing_rt[*]}; add to its \"runtimes\":"
+        runsc_entries "$runsc" >&2
+        log "then reload dockerd: kill -HUP \$(pidof dockerd)"
+      fi
+    fi
+  elif info=$(docker info 2>/dev/null) && ! grep -q 'runsc-sandbox' <<<"$info"; then
+    reload=1  # registered, but the running engine has not read it yet
   fi
 fi
 if [ "$reload" = 1 ] && pid=$(pidof dockerd); then
-  log "reloading dockerd ($pid) for the runsc runtime"
+  # SIGHUP makes dockerd reload its runtimes; the containers running on it are left alone
+  log "reloading dockerd ($pid) for the gVisor runtimes"
   kill -HUP $pid
-  sleep 1
+  for _ in $(seq 1 20); do grep -q 'runsc-sandbox' <<<"$(docker info 2>/dev/null)" && break; sleep 0.25; done
 fi
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd (log: /var/log/isobench-dockerd.log)"

@@ -53,6 +53,16 @@ public interface Environment {
     }
 
     /**
+     * Why this host cannot run this variant at all although it is well formed (e.g. gVisor's own
+     * network stack, which runsc refuses on some hosts), in the words of what refused it, or null
+     * when it can (or when that cannot be told). The planner leaves such variants out and says
+     * why, so the rest of a suite runs; {@link #validate} is for input that can run nowhere.
+     */
+    default String unavailableReason(Variant variant) {
+        return null;
+    }
+
+    /**
      * The memory an instance of this variant has, in bytes (a VM's memory, a container's limit),
      * or -1 when it shares the host's without a limit. The agent's heap and the planner's check
      * that each workload fits follow from it ({@link AgentMemory}).

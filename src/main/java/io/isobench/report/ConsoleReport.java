@@ -96,10 +96,7 @@ public final class ConsoleReport {
         if (anyEmulated) {
             out.append("EMULATED (TCG): this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");
         }
-        String nat = ReportData.dockerNatLegend(data.variants().values());
-        if (nat != null) {
-            out.append(nat).append('\n');
-        }
+        ReportData.variantLegends(data.variants().values()).forEach(l -> out.append(l).append('\n'));
         Findings findings = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
         if (!findings.sentences().isEmpty()) {
             out.append("\nFindings (report.html has them as a table, with their evidence):\n");

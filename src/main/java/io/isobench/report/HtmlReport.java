@@ -277,9 +277,8 @@ public final class HtmlReport {
             out.append("<p class=\"note\"><span class=\"emu\">EMULATED (TCG)</span> marks a VM that ran under software emulation, ")
                     .append("not KVM: its figures measure the emulator, not the cost of virtualization.</p>\n");
         }
-        String nat = ReportData.dockerNatLegend(data.variants().values());
-        if (nat != null) {
-            out.append("<p class=\"note\">").append(e(nat)).append("</p>\n");
+        for (String legend : ReportData.variantLegends(data.variants().values())) {
+            out.append("<p class=\"note\">").append(e(legend)).append("</p>\n");
         }
         long confounded = data.confounds().stream().filter(io.isobench.confound.Confound::confounds)
                 .map(c -> List.of(c.workload(), c.params(), c.variant())).distinct().count();

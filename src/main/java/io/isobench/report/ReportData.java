@@ -200,6 +200,29 @@ public final class ReportData {
                 + "userland docker-proxy." : null;
     }
 
+    /**
+     * The one-line explanations of the variants a run has that are not what their environment's
+     * name suggests (Docker's two NATs, gVisor's passthrough, QEMU's microvm), in that order.
+     */
+    public static List<String> variantLegends(java.util.Collection<VariantInfo> variants) {
+        List<String> out = new java.util.ArrayList<>();
+        String nat = dockerNatLegend(variants);
+        if (nat != null) {
+            out.add(nat);
+        }
+        if (variants.stream().anyMatch(v -> v.environment().equals("docker") && "runsc".equals(v.settings().get("runtime"))
+                && "host".equals(v.settings().get("runsc_network")))) {
+            out.add("runsc_network=host: gVisor's host-network passthrough: the sandbox's system calls go to gVisor's kernel, but its "
+                    + "sockets are served by the host kernel's TCP/IP stack (in the container's namespace), faster and less isolated "
+                    + "than gVisor's own netstack (runsc_network=sandbox).");
+        }
+        if (variants.stream().anyMatch(v -> v.environment().equals("vm") && "microvm".equals(v.settings().get("machine")))) {
+            out.add("vm machine=microvm: QEMU's minimal machine (virtio-mmio devices, no PCI bus, minimal firmware, direct kernel "
+                    + "boot), the Firecracker class of VM, with the same kernel, disk and agent as the full VM.");
+        }
+        return out;
+    }
+
     public Map<String, VariantInfo> variants() {
         return variants;
     }

@@ -34,6 +34,7 @@ public final class Planner {
         }
         List<Variant> variants = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
+        List<String> skipped = new ArrayList<>();
         for (Suite.EnvironmentEntry e : suite.environments()) {
             Environment env = Environments.get(e.name(), e.where());
             List<Map<String, Object>> given = e.variants() == null || e.variants().isEmpty()
@@ -44,15 +45,22 @@ public final class Planner {
                     Map<String, String> settings = new LinkedHashMap<>();
                     one.forEach((k, val) -> settings.put(k, String.valueOf(val)));
                     Variant variant = Variant.resolve(env, settings, e.whereOfVariant(i));
-                    if (seen.add(variant.label())) {
-                        variants.add(variant);
+                    if (!seen.add(variant.label())) {
+                        continue;
                     }
+                    // well formed, but this host cannot run it (gVisor's own network stack where runsc refuses it):
+                    // left out with the reason, and the rest of the suite runs
+                    String unavailable = env.unavailableReason(variant);
+                    if (unavailable != null) {
+                        skipped.add("skipping " + variant.label() + ": " + unavailable);
+                        continue;
+                    }
+                    variants.add(variant);
                 }
             }
         }
         Variant baseline = baseline(suite.baseline(), variants);
         List<Trial> trials = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
         int n = 0;
         for (Suite.WorkloadEntry we : suite.workloads()) {
             Workload w = Workloads.get(we.name(), we.where());

@@ -33,7 +33,7 @@ public final class DockerEnvironment implements Environment {
     @Override
     public String description() {
         return "a Docker container on the local engine (network nat|proxy|bridge|host|none, storage overlay|volume|bind, runtime runc|runsc, "
-                + "cpus/cpuset/memory limits)";
+                + "runsc_network sandbox|host, cpus/cpuset/memory limits)";
     }
 
     @Override
@@ -112,6 +112,30 @@ public final class DockerEnvironment implements Environment {
     public String unreachableReason(Variant variant) {
         return DockerSettings.of(variant).network() == DockerSettings.Network.NONE
                 ? "network=none gives the host no path to a server inside" : null;
+    }
+
+    /**
+     * gVisor's own network stack where runsc refuses it: told by starting one sandbox with it
+     * ({@link GvisorProbe}), and said in runsc's words. Every other variant the engine's runtimes
+     * allow can start (what they lack is bad input, refused by {@link #validate}). Null when no
+     * engine answers: the run says so elsewhere.
+     */
+    @Override
+    public String unavailableReason(Variant variant) {
+        DockerSettings s = DockerSettings.of(variant);
+        if (!s.gvisor() || s.network() == DockerSettings.Network.NONE || s.gvisorNetwork() != DockerSettings.GvisorNetwork.SANDBOX) {
+            return null;
+        }
+        try (DockerEngine engine = DockerEngine.connect(Duration.ofSeconds(30))) {
+            String refusal = GvisorProbe.refusal(engine, s.engineRuntime());
+            return refusal == null ? null : "runsc refuses gVisor's own network stack (runsc_network=sandbox) on this host; runsc "
+                    + "said: " + refusal + " (runsc_network=host, the host-network passthrough, runs)";
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return null; // no engine, or the probe could not run: the start will say what is wrong
+        }
     }
 
     @Override

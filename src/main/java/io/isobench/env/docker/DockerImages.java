@@ -92,6 +92,24 @@ public final class DockerImages {
         return new GuestImage(tag, id, flavor, base.hash(), payload.hash());
     }
 
+    /**
+     * The base image of {@code flavor} alone (no JRE, no jar), imported now if missing: enough for
+     * a container that runs a shell command, such as a probe of a runtime.
+     */
+    @SuppressWarnings("try") // the lock is held by the try block, not used in it
+    String base(Flavor flavor) throws IOException, InterruptedException {
+        GuestImages.Base base = images.base(flavor);
+        String baseTag = baseTag(base);
+        if (imageId(baseTag) == null) {
+            synchronized (BUILDING) {
+                try (FileLock lock = images.cache().lock("docker-" + baseTag.replace(':', '-'))) {
+                    importBase(base, baseTag);
+                }
+            }
+        }
+        return baseTag;
+    }
+
     static String baseTag(GuestImages.Base base) {
         return BASE_REPO + ":" + base.flavor().lower() + "-" + base.hash();
     }

@@ -125,7 +125,7 @@ final class DockerInstance implements EnvironmentInstance {
             HostConfig hc = HostConfig.newHostConfig()
                     .withNetworkMode(s.network() == DockerSettings.Network.NAT || s.network() == DockerSettings.Network.PROXY
                             ? "bridge" : s.network().lower())
-                    .withRuntime(s.runtime());
+                    .withRuntime(s.engineRuntime());
             if (s.nanoCpus() > 0) {
                 hc.withNanoCPUs(s.nanoCpus());
             }
@@ -187,8 +187,16 @@ final class DockerInstance implements EnvironmentInstance {
                 create.withExposedPorts(exposed);
             }
             // registered before it exists: removal by name works whether or not creation got through
-            handles.add(ctx.cleanup().register("docker container " + name, () -> removeContainer(engine, name)));
+            java.util.concurrent.atomic.AtomicReference<String> created = new java.util.concurrent.atomic.AtomicReference<>();
+            handles.add(ctx.cleanup().register("docker container " + name, () -> {
+                removeContainer(engine, name);
+                if (s.gvisor()) {
+                    // a runsc that failed to start a sandbox leaves its shim, gofer and sandbox running after the removal
+                    GvisorProbe.stopLeftProcesses(created.get());
+                }
+            }));
             String id = create.exec().getId();
+            created.set(id);
             mark = phase(phases, "create", mark);
 
             Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
@@ -300,6 +308,10 @@ final class DockerInstance implements EnvironmentInstance {
         f.put("storage", s.storage().lower());
         f.put("storage_source", storageSource);
         f.put("data_dir", dataDir);
+        if (s.gvisor()) {
+            f.put("gvisor_network", s.gvisorNetworkFact());
+            f.put("engine_runtime", s.engineRuntime());
+        }
         f.put("container_ip", ip);
         f.put("server_ports", ports);
         HostConfig hc = c.getHostConfig();
@@ -525,7 +537,8 @@ final class DockerInstance implements EnvironmentInstance {
                         LOOPBACK.equals(on) ? "docker-proxy" : "docker-nat (kernel DNAT)");
             }
             case NONE -> throw new BadInputException(variant.label() + " has network=none: the host cannot reach a server inside; "
-                    + "run server workloads with docker network=nat, proxy, bridge or host (and runtime=runc)");
+                    + "run server workloads with docker network=nat, proxy, bridge or host (with runtime=runsc: runsc_network=host where "
+                    + "gVisor's own stack is refused)");
         };
     }
 

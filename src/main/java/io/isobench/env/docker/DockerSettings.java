@@ -10,32 +10,38 @@ import java.util.Locale;
 
 /**
  * A docker variant's settings, parsed and checked: which network path the host uses to reach the
- * container, where workloads keep their files, which OCI runtime runs it, its resource limits and
- * which guest image it starts from.
+ * container, where workloads keep their files, which OCI runtime runs it (and, for gVisor, which
+ * network stack serves it), its resource limits and which guest image it starts from.
  *
  * <p>Limits are kept as the text the user wrote ({@code memory=512M}, {@code cpus=1.5}) so variant
  * labels read as typed; {@link #nanoCpus()} and {@link #memoryBytes()} give the engine's units.
  *
- * @param cpusetCpus  {@code null} when not pinned
- * @param nanoCpus    {@code 0} when not limited
- * @param memoryBytes {@code 0} when not limited
+ * @param gvisorNetwork which network stack serves a gVisor sandbox (see {@link GvisorNetwork});
+ *                      meaningful with {@code runtime=runsc} only
+ * @param cpusetCpus    {@code null} when not pinned
+ * @param nanoCpus      {@code 0} when not limited
+ * @param memoryBytes   {@code 0} when not limited
  */
-public record DockerSettings(Network network, Storage storage, String runtime, long nanoCpus, String cpusetCpus,
-                             long memoryBytes, Flavor image) {
+public record DockerSettings(Network network, Storage storage, String runtime, GvisorNetwork gvisorNetwork, long nanoCpus,
+                             String cpusetCpus, long memoryBytes, Flavor image) {
 
     static final String NETWORK = "network";
     static final String STORAGE = "storage";
     static final String RUNTIME = "runtime";
+    static final String RUNSC_NETWORK = "runsc_network";
     static final String CPUS = "cpus";
     static final String CPUSET = "cpuset";
     static final String MEMORY = "memory";
     static final String IMAGE = "image";
     static final String NONE = "none";
 
-    /** The gVisor runtime: here it only runs without a network (see {@link #check}). */
+    /** The gVisor runtime as users name it; the engine knows it under one name per network mode ({@link #engineRuntime}). */
     static final String GVISOR = "runsc";
     /** The runtime argument that makes gVisor run without a network stack of its own. */
     static final String GVISOR_NO_NETWORK = "--network=none";
+    /** What {@code scripts/setup-host.sh} does for every gVisor registration. */
+    static final String GVISOR_FIX = "scripts/setup-host.sh registers runsc, runsc-host and runsc-sandbox in /etc/docker/daemon.json "
+            + "and reloads dockerd";
 
     /** How the host reaches a server inside the container. */
     public enum Network {
@@ -64,6 +70,40 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
         }
     }
 
+    /**
+     * Which network stack serves a gVisor sandbox. runsc takes it as a flag of the runtime
+     * ({@code --network=...}), not of a container, so each mode is an engine runtime of its own,
+     * registered by the host setup.
+     */
+    public enum GvisorNetwork {
+        /**
+         * gVisor's own TCP/IP stack (netstack) inside the Sentry: the sandbox's sockets never reach
+         * the host kernel's stack (runsc's default, the isolating one). Some hosts refuse it
+         * ("cannot run with network enabled in root network namespace"); isobench then reports the
+         * variant unavailable with runsc's words. With {@code network=none} it serves loopback only.
+         */
+        SANDBOX("runsc-sandbox", "--network=sandbox"),
+        /**
+         * runsc's host-network passthrough: the Sentry hands the sandbox's sockets to the host
+         * kernel's stack, in the container's own network namespace. Faster, and less isolated: the
+         * host kernel's network code is reachable from the sandbox.
+         */
+        HOST("runsc-host", "--network=host");
+
+        /** The engine runtime registered for this mode, and the argument it must carry. */
+        final String engineRuntime;
+        final String runtimeArg;
+
+        GvisorNetwork(String engineRuntime, String runtimeArg) {
+            this.engineRuntime = engineRuntime;
+            this.runtimeArg = runtimeArg;
+        }
+
+        public String lower() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** Where a workload's data directory lives. */
     public enum Storage {
         /** The container's own union filesystem (overlay2; the study's AUFS case). */
@@ -84,13 +124,18 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
                 ParamSpec.of(NETWORK, ParamType.CHOICE, "how the load reaches servers inside: nat = a published port carried by the "
                         + "kernel's DNAT from a client outside the host's stack (the study's NAT), proxy = a port published on "
                         + "127.0.0.1 reached from the host itself, relayed by docker-proxy, bridge = the container's own address on "
-                        + "docker0, host = the host's network namespace, none = no network (needed by runsc here; no server workloads)")
+                        + "docker0, host = the host's network namespace, none = no network (no server workloads)")
                         .choices("nat", "proxy", "bridge", "host", NONE).defaultValue("nat").build(),
                 ParamSpec.of(STORAGE, ParamType.CHOICE, "where workloads keep files: overlay = the container's union filesystem, "
                         + "volume = a named docker volume, bind = a host folder under /var/tmp")
                         .choices("overlay", "volume", "bind").defaultValue("overlay").build(),
-                ParamSpec.of(RUNTIME, ParamType.CHOICE, "OCI runtime: runc, or runsc (gVisor, only with network=none here)")
+                ParamSpec.of(RUNTIME, ParamType.CHOICE, "OCI runtime: runc, or runsc (gVisor: a kernel of its own in user space; "
+                        + "its network stack is runsc_network)")
                         .choices("runc", GVISOR).defaultValue("runc").build(),
+                ParamSpec.of(RUNSC_NETWORK, ParamType.CHOICE, "with runtime=runsc, which network stack serves the sandbox: sandbox = "
+                        + "gVisor's own (netstack; unavailable on hosts where runsc refuses it, said with runsc's words), host = runsc's "
+                        + "host-network passthrough (the host kernel's stack in the container's namespace: faster, less isolated)")
+                        .choices("sandbox", "host").defaultValue("sandbox").build(),
                 ParamSpec.of(CPUS, ParamType.STRING, "CPU quota in CPUs, e.g. 1.5 (docker --cpus); 'none' for no limit")
                         .defaultValue(NONE).build(),
                 ParamSpec.of(CPUSET, ParamType.STRING, "CPUs the container may use, e.g. 0 or 0-1 (docker --cpuset-cpus); 'none' for all")
@@ -104,50 +149,112 @@ public record DockerSettings(Network network, Storage storage, String runtime, l
 
     /**
      * Parses a resolved variant's settings; the engine's runtimes are checked later, by
-     * {@link #check(Set)}. Throws {@link BadInputException} naming the setting, the value and the fix.
+     * {@link #check}. Throws {@link BadInputException} naming the setting, the value and the fix.
      */
     public static DockerSettings of(Variant v) {
         Network network = Network.valueOf(v.setting(NETWORK).toUpperCase(Locale.ROOT));
         Storage storage = Storage.valueOf(v.setting(STORAGE).toUpperCase(Locale.ROOT));
         String runtime = v.setting(RUNTIME);
+        String mode = v.setting(RUNSC_NETWORK);
+        GvisorNetwork gvisor = GvisorNetwork.valueOf((mode == null ? "sandbox" : mode).toUpperCase(Locale.ROOT));
         long nano = parseCpus(v.setting(CPUS));
         String cpuset = parseCpuset(v.setting(CPUSET));
         long mem = parseMemory(v.setting(MEMORY));
         Flavor image = Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT));
-        DockerSettings s = new DockerSettings(network, storage, runtime, nano, cpuset, mem, image);
+        DockerSettings s = new DockerSettings(network, storage, runtime, gvisor, nano, cpuset, mem, image);
         s.checkCombination();
         return s;
     }
 
-    /** gVisor cannot share the host's network namespace, and on this kind of host it refuses any network. */
+    /** Whether gVisor runs this variant. */
+    public boolean gvisor() {
+        return runtime.equals(GVISOR);
+    }
+
+    /**
+     * The runtime the engine is asked for: runc; gVisor without a network ({@code runsc}, registered
+     * with {@code --network=none}); gVisor with its own stack or the passthrough (one registration
+     * per mode, see {@link GvisorNetwork}).
+     */
+    public String engineRuntime() {
+        if (!gvisor()) {
+            return runtime;
+        }
+        return network == Network.NONE ? GVISOR : gvisorNetwork.engineRuntime;
+    }
+
+    /** The argument the engine's registration of {@link #engineRuntime()} must carry, null for runc. */
+    String engineRuntimeArg() {
+        if (!gvisor()) {
+            return null;
+        }
+        return network == Network.NONE ? GVISOR_NO_NETWORK : gvisorNetwork.runtimeArg;
+    }
+
+    /**
+     * What gVisor's network mode means for this variant, for the record and the report (null for runc).
+     */
+    public String gvisorNetworkFact() {
+        if (!gvisor()) {
+            return null;
+        }
+        if (network == Network.NONE) {
+            return "none: gVisor's own stack with loopback only (runsc --network=none)";
+        }
+        return gvisorNetwork == GvisorNetwork.HOST
+                ? "host: runsc's host-network passthrough (--network=host): the host kernel's TCP/IP stack serves the sandbox's "
+                + "sockets, in the container's " + (network == Network.HOST ? "(the host's)" : "own") + " network namespace"
+                : "sandbox: gVisor's own TCP/IP stack (netstack, --network=sandbox) inside the Sentry";
+    }
+
+    /** Combinations that cannot run anywhere, refused with the fix. */
     private void checkCombination() {
-        if (runtime.equals(GVISOR) && network != Network.NONE) {
-            throw new BadInputException("docker setting runtime=runsc with network=" + network.lower()
-                    + " cannot run: gVisor here refuses a network (\"cannot run with network enabled in root network namespace\"); "
-                    + "use runtime=runsc with network=none (JVM-only workloads), or runtime=runc with network=" + network.lower());
+        boolean modeGiven = gvisorNetwork != GvisorNetwork.SANDBOX;
+        if (!gvisor() && modeGiven) {
+            throw new BadInputException("docker setting runsc_network=" + gvisorNetwork.lower() + " applies to runtime=runsc only; "
+                    + "add runtime=runsc, or drop runsc_network");
+        }
+        if (gvisor() && network == Network.NONE && modeGiven) {
+            throw new BadInputException("docker setting runsc_network=" + gvisorNetwork.lower() + " with network=none: there is no "
+                    + "network to serve; write network=nat (or bridge, proxy, host) to run gVisor with a network, or drop runsc_network");
+        }
+        if (gvisor() && network == Network.HOST && gvisorNetwork == GvisorNetwork.SANDBOX) {
+            throw new BadInputException("docker setting runtime=runsc with network=host: gVisor's own network stack cannot serve "
+                    + "the host's network namespace (runsc refuses it by design: \"cannot run with network enabled in root network "
+                    + "namespace\"); write runsc_network=host (the passthrough), or network=nat");
         }
     }
 
     /**
-     * Checks the runtime against the engine: it must list it, and gVisor must be registered to run
-     * without its network stack ({@code runtimeArgs: ["--network=none"]}). Without that flag the
-     * gVisor of Debian 12 sets up a network even for {@code --network none} and, on kernels that
-     * give every namespace its own {@code net.core.rmem_default}, takes the container's namespace
-     * for the root one and refuses to start - leaving its shim and sandbox processes behind.
+     * Checks the runtime against the engine: it must list the runtime this variant needs, registered
+     * with the network argument of its mode. Without {@code --network=none} the gVisor of Debian 12
+     * sets up a network even for {@code --network none} and, on kernels that give every namespace
+     * its own {@code net.core.rmem_default}, takes the container's namespace for the root one and
+     * refuses to start - leaving its shim and sandbox processes behind.
      */
     void check(DockerEngine.EngineInfo engine) {
         List<String> runtimes = engine.runtimes();
-        if (!runtimes.isEmpty() && !runtimes.contains(runtime)) {
-            throw new BadInputException("docker setting runtime=" + runtime + ": the engine has no such runtime (it lists "
-                    + String.join(", ", runtimes) + ")" + (runtime.equals(GVISOR)
-                    ? "; install gVisor and register it with dockerd (scripts/setup-host.sh does both), or use runtime=runc"
+        String wanted = engineRuntime();
+        if (!runtimes.isEmpty() && !runtimes.contains(wanted)) {
+            throw new BadInputException("docker setting runtime=" + runtime + (gvisor() && network != Network.NONE
+                    ? " with runsc_network=" + gvisorNetwork.lower() : "") + " needs the engine runtime '" + wanted
+                    + "', which the engine does not list (it lists " + String.join(", ", runtimes) + ")" + (gvisor()
+                    ? "; install gVisor and register it (" + GVISOR_FIX + "), or use runtime=runc"
                     : "; choose one of those"));
         }
-        if (runtime.equals(GVISOR) && !engine.runtimeArgs().getOrDefault(GVISOR, List.of()).contains(GVISOR_NO_NETWORK)) {
-            throw new BadInputException("docker setting runtime=runsc: the engine runs gVisor with its own network stack, which "
-                    + "fails to start here (\"cannot run with network enabled in root network namespace\"); register it with "
-                    + "\"runtimeArgs\": [\"" + GVISOR_NO_NETWORK + "\"] in /etc/docker/daemon.json and reload dockerd "
-                    + "(kill -HUP $(pidof dockerd)), or use runtime=runc");
+        String arg = engineRuntimeArg();
+        List<String> args = engine.runtimeArgs().getOrDefault(wanted, List.of());
+        // gVisor's default network mode is its own stack: a registration without --network serves that mode
+        boolean registered = arg == null || args.contains(arg)
+                || (gvisorNetwork == GvisorNetwork.SANDBOX && network != Network.NONE && args.stream().noneMatch(a -> a.startsWith("--network")));
+        if (!registered) {
+            throw new BadInputException("docker setting runtime=runsc" + (network == Network.NONE ? " with network=none"
+                    : " with runsc_network=" + gvisorNetwork.lower()) + ": the engine's runtime '" + wanted + "' is registered with "
+                    + (args.isEmpty() ? "no arguments" : String.join(" ", args)) + ", not " + arg + (network == Network.NONE
+                    ? " (without it gVisor sets up a network of its own, which fails to start here: \"cannot run with network "
+                    + "enabled in root network namespace\")" : "") + "; register it with \"runtimeArgs\": [\"" + arg
+                    + "\"] in /etc/docker/daemon.json and reload dockerd (kill -HUP $(pidof dockerd)), or run " + GVISOR_FIX
+                    + ", or use runtime=runc");
         }
     }
 

@@ -42,7 +42,14 @@ final class InitScript {
     /** The prefix of every line the init writes to the console. */
     static final String LOG_PREFIX = "isobench-init: ";
     /** Drivers the guest loads; the modules and their dependencies go onto the root disk. */
-    static final List<String> MODULES = List.of("virtio_pci", "virtio_blk", "virtio_net", "virtio_console");
+    /**
+     * Drivers the guest loads; the modules and their dependencies go onto the root disk and into
+     * the initrd. Both transports: virtio_pci for the pc and q35 machines, virtio_mmio for microvm
+     * (whose devices the ACPI tables describe); each binds only to devices of its own bus.
+     */
+    static final List<String> MODULES = List.of("virtio_pci", "virtio_mmio", "virtio_blk", "virtio_net", "virtio_console");
+    /** The console line that says which buses the guest's devices sit on, after {@link #LOG_PREFIX}. */
+    static final String DEVICES = "devices:";
 
     private InitScript() {
     }
@@ -71,6 +78,14 @@ final class InitScript {
                 $B mount -o remount,rw / 2>/dev/null
                 arg() { for w in $($B cat /proc/cmdline); do case "$w" in "$1="*) echo "${w#*=}";; esac; done; }
                 for m in %MODULES%; do $B modprobe "$m" 2>/dev/null || log "modprobe $m failed"; done
+                # which buses carry the devices, as the guest kernel sees them (a microvm has no PCI bus)
+                PCI=$($B ls /sys/bus/pci/devices 2>/dev/null | $B wc -l)
+                VPCI=0; VMMIO=0
+                for d in /sys/bus/virtio/devices/*; do
+                  [ -e "$d" ] || continue
+                  case "$($B readlink -f "$d")" in */pci*) VPCI=$((VPCI+1));; *) VMMIO=$((VMMIO+1));; esac
+                done
+                log "%DEVICES% pci=$PCI virtio-pci=$VPCI virtio-mmio=$VMMIO"
                 $B hostname isobench-guest
                 # programs that resolve their own host name (mariadb-install-db) need it in /etc/hosts
                 printf '127.0.0.1 localhost\\n127.0.1.1 isobench-guest\\n' > /etc/hosts
@@ -152,6 +167,7 @@ final class InitScript {
                 $B poweroff -f
                 """
                 .replace("%MODULES%", String.join(" ", MODULES))
+                .replace("%DEVICES%", DEVICES)
                 .replace("%DATA_SERIAL%", DATA_SERIAL)
                 .replace("%DATA_MOUNT%", DATA_MOUNT)
                 .replace("%PORT_NAME%", PORT_NAME)

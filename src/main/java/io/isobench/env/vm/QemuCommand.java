@@ -64,7 +64,7 @@ final class QemuCommand {
         // another vCPU may be writing it, and the agent's JIT patches its code while it runs (C1's patching stubs,
         // call sites): guests' JVMs died in C1-compiled code with SIGILL (ILL_ILLOPN) and SIGSEGV at address 0, 2 of
         // 5 boots in a loop here. One thread runs vCPUs in turn, so a translation never sees half-written code.
-        c.addAll(List.of("-machine", "pc", "-accel", accel.equals("tcg") ? "tcg,thread=single" : accel));
+        c.addAll(List.of("-machine", machine(s), "-accel", accel.equals("tcg") ? "tcg,thread=single" : accel));
         if (s.tuned()) {
             c.addAll(List.of("-cpu", accel.equals("kvm") ? "host" : "max"));
             c.addAll(List.of("-smp", s.vcpus() + ",sockets=1,cores=" + s.vcpus() + ",threads=1"));
@@ -97,8 +97,8 @@ final class QemuCommand {
             c.addAll(List.of("-netdev", "tap,id=net0,ifname=" + net.tap().tap() + ",script=no,downscript=no"
                     + (accel.equals("kvm") ? ",vhost=on" : "")));
         }
-        c.addAll(List.of("-device", "virtio-net-pci,netdev=net0,mac=" + net.mac()));
-        c.addAll(List.of("-device", "virtio-serial-pci,id=vser0",
+        c.addAll(List.of("-device", virtio(s, "virtio-net") + ",netdev=net0,mac=" + net.mac()));
+        c.addAll(List.of("-device", virtio(s, "virtio-serial") + ",id=vser0",
                 "-chardev", "socket,id=agent,path=" + p.agentSocket() + ",server=on,wait=off",
                 "-device", "virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME));
         c.addAll(List.of("-serial", "file:" + p.console()));
@@ -131,7 +131,26 @@ final class QemuCommand {
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {
         String format = file.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
         return List.of("-drive", "file=" + file + ",if=none,id=" + id + ",format=" + format + ",cache=" + s.cache() + ",aio=" + s.aio(),
-                "-device", "virtio-blk-pci,drive=" + id + (serial == null ? "" : ",serial=" + serial));
+                "-device", virtio(s, "virtio-blk") + ",drive=" + id + (serial == null ? "" : ",serial=" + serial));
+    }
+
+    /**
+     * QEMU's machine option. pc and q35 are PCI machines with QEMU's SeaBIOS; microvm has no PCI
+     * bus, no ACPI hardware beyond a generic event device, and minimal firmware (qboot), and boots
+     * the kernel directly. Its virtio-mmio devices must be described to the guest: Debian's cloud
+     * kernel cannot take them from its command line (CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES is off),
+     * so they come from the machine's ACPI tables ({@code acpi=on}: the virtio_mmio driver matches
+     * their LNRO0005 entries; the same tables power the guest off). Its legacy PIT, PIC and RTC
+     * stay: under TCG the guest kernel calibrates its TSC against the PIT (without it, boot stops
+     * at "Unable to calibrate against PIT").
+     */
+    static String machine(VmSettings s) {
+        return s.microvm() ? "microvm,acpi=on" : s.machine();
+    }
+
+    /** A virtio device of the machine's transport: PCI on pc and q35, MMIO on microvm ({@code virtio-blk-device}). */
+    static String virtio(VmSettings s, String device) {
+        return device + (s.microvm() ? "-device" : "-pci");
     }
 
     /** The QEMU binary on PATH (for messages and the probe's cache key). */

@@ -325,6 +325,13 @@ public final class VmEnvironment implements Environment {
             facts.put("guest_kernel", kernel.release());
             facts.put("image", base.flavor().lower() + " (base " + base.hash() + ", payload " + payload.hash() + ")");
             facts.put("root_image", rootImage.toString());
+            facts.put("machine", QemuCommand.machine(s));
+            facts.put("device_model", s.microvm() ? "virtio-mmio devices described by ACPI tables; no PCI bus; qboot firmware, direct kernel boot"
+                    : "virtio-pci devices on the " + (s.machine().equals("q35") ? "q35 PCIe" : "i440FX PCI") + " bus; SeaBIOS, direct kernel boot");
+            Map<String, Integer> seen = guestDevices(console);
+            if (seen != null) {
+                facts.put("guest_devices", seen);
+            }
             facts.put("tuning", s.tuned() ? "tuned" : "untuned");
             facts.put("cpu_model", s.tuned() ? (accel.equals("kvm") ? "host" : "max") : "qemu64 (QEMU default)");
             facts.put("vcpus", s.vcpus());
@@ -368,6 +375,36 @@ public final class VmEnvironment implements Environment {
             }
             throw e;
         }
+    }
+
+    /**
+     * What the guest's init counted on its buses ({@link InitScript#DEVICES} on the console): PCI
+     * devices, virtio devices on PCI and on MMIO. Null when the line is missing.
+     */
+    static Map<String, Integer> guestDevices(Path console) {
+        String prefix = InitScript.LOG_PREFIX + InitScript.DEVICES;
+        List<String> lines;
+        try {
+            // bytes as Latin-1: a console may carry bytes that are not UTF-8
+            lines = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1).lines().toList();
+        } catch (IOException e) {
+            return null;
+        }
+        for (String line : lines) {
+            int at = line.indexOf(prefix);
+            if (at < 0) {
+                continue;
+            }
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (String kv : line.substring(at + prefix.length()).trim().split("\\s+")) {
+                String[] f = kv.split("=", 2);
+                if (f.length == 2 && f[1].matches("\\d+")) {
+                    out.put(f[0].replace('-', '_'), Integer.parseInt(f[1]));
+                }
+            }
+            return out;
+        }
+        return null;
     }
 
     private static String diagnostics(Process q, Path qemuLog, Path console) {

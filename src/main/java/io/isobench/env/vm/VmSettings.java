@@ -22,9 +22,10 @@ import java.util.Locale;
  * @param memoryBytes guest memory
  * @param image       the guest image: full (Debian) or small (busybox)
  * @param dataBytes   size of the data disk (sparse: only what is written takes space)
+ * @param machine     QEMU's machine type: pc (i440FX, PCI), q35 (PCIe) or microvm (virtio-mmio, no PCI)
  */
 record VmSettings(String accel, String disk, String cache, String aio, String network, boolean tuned, int vcpus,
-                  long memoryBytes, Flavor image, long dataBytes) {
+                  long memoryBytes, Flavor image, long dataBytes, String machine) {
 
     static final String ACCEL = "accel";
     static final String DISK = "disk";
@@ -36,6 +37,9 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
     static final String MEMORY = "memory";
     static final String IMAGE = "image";
     static final String DATA_SIZE = "data_size";
+    static final String MACHINE = "machine";
+    /** QEMU's minimal machine: the Firecracker class of VM that QEMU offers. */
+    static final String MICROVM = "microvm";
 
     /** The environment's settings, with their choices and defaults (the study's disk configuration). */
     static final List<ParamSpec> SPECS = List.of(
@@ -55,6 +59,10 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
                     + "the study's network), needs root; user: QEMU's slirp, a userland TCP/IP stack, with forwards on 127.0.0.1")
                     .choices("user", "tap").defaultFrom(h -> tapAllowed() ? "tap" : "user",
                             "tap where the host allows it (root, /dev/net/tun, ip), else user").build(),
+            ParamSpec.of(MACHINE, ParamType.CHOICE, "QEMU machine type: pc = i440FX with PCI devices (QEMU's default), q35 = "
+                    + "PCIe chipset, microvm = QEMU's minimal machine (virtio-mmio devices described by ACPI, no PCI bus, minimal "
+                    + "firmware, direct kernel boot; the Firecracker class of VM); the same kernel, root disk, agent and workloads")
+                    .choices("pc", "q35", MICROVM).defaultValue("pc").build(),
             ParamSpec.of(VCPUS, ParamType.INT, "virtual CPUs").range(1, 64).defaultValue(2).build(),
             ParamSpec.of(MEMORY, ParamType.SIZE, "guest memory").range(256L << 20, 1L << 40).unit("bytes").defaultValue(2L << 30).build(),
             ParamSpec.of(IMAGE, ParamType.CHOICE, "guest image: full (Debian with redis, mariadb, OpenBLAS: every workload) or "
@@ -86,7 +94,8 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
     static VmSettings of(Variant v) {
         return new VmSettings(v.setting(ACCEL), v.setting(DISK), v.setting(CACHE), v.setting(AIO), v.setting(NETWORK),
                 v.setting(TUNING).equals("tuned"), Integer.parseInt(v.setting(VCPUS)), Long.parseLong(v.setting(MEMORY)),
-                Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT)), Long.parseLong(v.setting(DATA_SIZE)));
+                Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT)), Long.parseLong(v.setting(DATA_SIZE)),
+                v.setting(MACHINE) == null ? "pc" : v.setting(MACHINE));
     }
 
     /**
@@ -108,5 +117,10 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
             throw new BadInputException("vm setting memory=" + memoryBytes + " bytes is more than this host's " + hostMemory
                     + " bytes; write e.g. memory=" + Math.max(256, (hostMemory >> 20) / 2) + "M");
         }
+    }
+
+    /** Whether the machine has no PCI bus: its virtio devices sit on virtio-mmio. */
+    boolean microvm() {
+        return MICROVM.equals(machine);
     }
 }

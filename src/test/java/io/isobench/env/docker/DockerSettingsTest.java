@@ -74,18 +74,42 @@ class DockerSettingsTest {
     }
 
     @Test
-    void gvisorWithANetworkIsRefusedNamingTheCombinationAndTheFix() {
-        for (String net : List.of("nat", "proxy", "bridge", "host")) {
-            assertThatThrownBy(() -> DockerSettings.of(variant("runtime", "runsc", "network", net)))
-                    .isInstanceOf(BadInputException.class)
-                    .hasMessageContaining("runtime=runsc with network=" + net)
-                    .hasMessageContaining("network=none");
+    void eachGvisorNetworkModeIsAnEngineRuntimeOfItsOwn() {
+        DockerSettings none = DockerSettings.of(variant("runtime", "runsc", "network", "none"));
+        assertThat(none.reachable()).isFalse();
+        assertThat(none.engineRuntime()).isEqualTo("runsc");
+        assertThat(none.gvisorNetworkFact()).startsWith("none");
+        for (String net : List.of("nat", "proxy", "bridge")) {
+            DockerSettings netstack = DockerSettings.of(variant("runtime", "runsc", "network", net));
+            assertThat(netstack.gvisorNetwork()).isEqualTo(DockerSettings.GvisorNetwork.SANDBOX);
+            assertThat(netstack.engineRuntime()).isEqualTo("runsc-sandbox");
+            assertThat(netstack.reachable()).isTrue();
+            DockerSettings passthrough = DockerSettings.of(variant("runtime", "runsc", "network", net, "runsc_network", "host"));
+            assertThat(passthrough.engineRuntime()).isEqualTo("runsc-host");
+            assertThat(passthrough.gvisorNetworkFact()).contains("passthrough").contains("own network namespace");
         }
-        assertThat(DockerSettings.of(variant("runtime", "runsc", "network", "none")).reachable()).isFalse();
+        // the passthrough in the host's namespace: no network isolation at all, but it runs
+        assertThat(DockerSettings.of(variant("runtime", "runsc", "network", "host", "runsc_network", "host")).gvisorNetworkFact())
+                .contains("the host's");
+        DockerSettings runc = DockerSettings.of(variant());
+        assertThat(runc.engineRuntime()).isEqualTo("runc");
+        assertThat(runc.gvisorNetworkFact()).isNull();
     }
 
     @Test
-    void theDefaultVariantsNeverCombineGvisorWithANetwork() {
+    void gvisorNetworkModesThatCannotRunAnywhereAreRefusedWithTheFix() {
+        assertThatThrownBy(() -> DockerSettings.of(variant("runsc_network", "host"))).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("runsc_network=host applies to runtime=runsc only");
+        assertThatThrownBy(() -> DockerSettings.of(variant("runtime", "runsc", "network", "none", "runsc_network", "host")))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("network=none").hasMessageContaining("network=nat");
+        // gVisor's netstack refuses the host's namespace by design
+        assertThatThrownBy(() -> DockerSettings.of(variant("runtime", "runsc", "network", "host")))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("root network namespace")
+                .hasMessageContaining("runsc_network=host");
+    }
+
+    @Test
+    void theDefaultVariantsAreRunc() {
         DockerEnvironment env = new DockerEnvironment();
         assertThat(env.defaultVariants()).isNotEmpty();
         for (Map<String, String> given : env.defaultVariants()) {
@@ -94,8 +118,7 @@ class DockerSettingsTest {
                 all.put(s.name(), String.valueOf(s.defaultFor(null)));
             }
             all.putAll(given);
-            DockerSettings s = DockerSettings.of(Variant.of("docker", all));
-            assertThat(s.runtime().equals("runsc") && s.reachable()).isFalse();
+            assertThat(DockerSettings.of(Variant.of("docker", all)).gvisor()).isFalse();
         }
     }
 
@@ -105,10 +128,40 @@ class DockerSettingsTest {
         runc.check(engine(List.of("runc"), Map.of("runc", List.of())));
         DockerSettings gvisor = DockerSettings.of(variant("runtime", "runsc", "network", "none"));
         assertThatThrownBy(() -> gvisor.check(engine(List.of("runc"), Map.of("runc", List.of()))))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("no such runtime").hasMessageContaining("setup-host.sh");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("does not list").hasMessageContaining("setup-host.sh");
         // registered, but with gVisor's own network stack: it would fail to start and leave processes behind
         assertThatThrownBy(() -> gvisor.check(engine(List.of("runc", "runsc"), Map.of("runsc", List.of()))))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--network=none").hasMessageContaining("daemon.json");
         gvisor.check(engine(List.of("runc", "runsc"), Map.of("runsc", List.of("--network=none"))));
+    }
+
+    @Test
+    void eachGvisorModeNeedsItsRuntimeRegisteredWithItsNetworkArgument() {
+        DockerSettings passthrough = DockerSettings.of(variant("runtime", "runsc", "runsc_network", "host"));
+        Map<String, List<String>> setup = Map.of("runsc", List.of("--network=none"), "runsc-host", List.of("--network=host"),
+                "runsc-sandbox", List.of("--network=sandbox"));
+        List<String> all = List.of("runc", "runsc", "runsc-host", "runsc-sandbox");
+        passthrough.check(engine(all, setup));
+        assertThatThrownBy(() -> passthrough.check(engine(List.of("runc", "runsc"), Map.of("runsc", List.of("--network=none")))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("runsc-host").hasMessageContaining("setup-host.sh");
+        // a runsc-host that is not the passthrough would measure another mode under this label
+        assertThatThrownBy(() -> passthrough.check(engine(all, Map.of("runsc-host", List.of("--network=none")))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--network=host").hasMessageContaining("registered with --network=none");
+        DockerSettings netstack = DockerSettings.of(variant("runtime", "runsc"));
+        netstack.check(engine(all, setup));
+        // runsc's default mode is its own stack: a registration without --network serves it
+        netstack.check(engine(all, Map.of("runsc-sandbox", List.of("--platform=ptrace"))));
+        assertThatThrownBy(() -> netstack.check(engine(all, Map.of("runsc-sandbox", List.of("--network=host")))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--network=sandbox");
+    }
+
+    @Test
+    void runscsOwnWordsAreTakenFromTheEnginesMessage() {
+        String engine = "Status 500: {\"message\":\"OCI runtime start failed: starting container: setting up network: creating "
+                + "interfaces from net namespace \\\"/proc/16752/ns/net\\\": cannot run with network enabled in root network "
+                + "namespace: unknown\"}\n";
+        assertThat(GvisorProbe.runscWords(engine)).startsWith("starting container: setting up network")
+                .endsWith("cannot run with network enabled in root network namespace");
+        assertThat(GvisorProbe.runscWords("something else")).isEqualTo("something else");
     }
 }

@@ -100,6 +100,53 @@ class QemuCommandTest {
     }
 
     @Test
+    void theMachineTypeChoosesTheBusOfEveryVirtioDevice() {
+        for (String pci : List.of("pc", "q35")) {
+            List<String> c = QemuCommand.build(settings(Map.of("machine", pci)), "tcg", false, "vm1", PATHS, user());
+            assertThat(c.get(c.indexOf("-machine") + 1)).isEqualTo(pci);
+            assertThat(line(c)).contains("virtio-blk-pci,drive=root", "virtio-blk-pci,drive=data", "virtio-net-pci,netdev=net0",
+                    "virtio-serial-pci,id=vser0").doesNotContain("-device,");
+        }
+        VmSettings micro = settings(Map.of("machine", "microvm"));
+        assertThat(micro.microvm()).isTrue();
+        List<String> c = QemuCommand.build(micro, "tcg", false, "vm1", PATHS, user());
+        // no PCI: every virtio device on virtio-mmio, described to the guest by the machine's ACPI tables
+        assertThat(c.get(c.indexOf("-machine") + 1)).isEqualTo("microvm,acpi=on");
+        assertThat(line(c)).doesNotContain("-pci")
+                .contains("virtio-blk-device,drive=root", "virtio-blk-device,drive=data,serial=" + InitScript.DATA_SERIAL,
+                        "virtio-net-device,netdev=net0", "virtio-serial-device,id=vser0",
+                        "virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME)
+                // the same kernel, root disk, init and console as every other machine
+                .contains("-kernel /k", "-initrd /i", "root=/dev/vda", "init=" + InitScript.PATH, "-serial file:/l/console.log",
+                        "-accel tcg,thread=single");
+        // hugepages stay a memory backend on any machine
+        assertThat(line(QemuCommand.build(settings(Map.of("machine", "microvm", "tuning", "tuned")), "kvm", true, "vm1", PATHS, user())))
+                .contains("-machine microvm,acpi=on").contains("-machine memory-backend=mem0");
+        assertThat(Variant.resolve(ENV, Map.of("machine", "microvm"), "test").label()).isEqualTo("vm[machine=microvm]");
+        assertThat(Variant.resolve(ENV, Map.of(), "test").label()).isEqualTo("vm");
+    }
+
+    @Test
+    void theGuestLoadsBothVirtioTransportsAndCountsItsBuses() {
+        assertThat(InitScript.MODULES).contains("virtio_pci", "virtio_mmio");
+        String init = InitScript.text(List.of("/opt/java", "-jar", "x.jar", "agent"), Map.of());
+        assertThat(init).contains("modprobe").contains("/sys/bus/pci/devices").contains("/sys/bus/virtio/devices")
+                .contains(InitScript.DEVICES + " pci=$PCI virtio-pci=$VPCI virtio-mmio=$VMMIO");
+    }
+
+    @Test
+    void theBusesTheGuestCountedAreReadBackFromItsConsole(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path console = dir.resolve("console.log");
+        java.nio.file.Files.write(console, ("[    1.4] Run /init as init process\n\u00ff\u00fe\n"
+                + InitScript.LOG_PREFIX + InitScript.DEVICES + " pci=0 virtio-pci=0 virtio-mmio=4\n"
+                + InitScript.LOG_PREFIX + "agent started (pid 153)\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(VmEnvironment.guestDevices(console)).containsExactly(Map.entry("pci", 0), Map.entry("virtio_pci", 0),
+                Map.entry("virtio_mmio", 4));
+        java.nio.file.Files.writeString(console, "nothing of the init yet\n");
+        assertThat(VmEnvironment.guestDevices(console)).isNull();
+    }
+
+    @Test
     void quotingKeepsArgumentsWithSpacesTogether() {
         assertThat(QemuCommand.quoted(List.of("qemu", "-append", "console=ttyS0 root=/dev/vda", "it's")))
                 .isEqualTo("qemu -append 'console=ttyS0 root=/dev/vda' 'it'\\''s'");

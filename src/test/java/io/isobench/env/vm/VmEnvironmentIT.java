@@ -102,6 +102,12 @@ class VmEnvironmentIT {
                         Duration.ofSeconds(10)).asText();
                 assertThat(usernet).contains(String.valueOf(ep.port()));
 
+                // QEMU's default machine: every virtio device on the PCI bus, as the guest counted them
+                assertThat(facts.get("machine")).isEqualTo("pc");
+                assertThat(devices(facts)).containsEntry("virtio_mmio", 0);
+                assertThat(devices(facts).get("pci")).isPositive();
+                assertThat(devices(facts).get("virtio_pci")).isGreaterThanOrEqualTo(4); // root, data, net, serial
+
                 // a workload runs inside, on the data disk
                 WorkloadResult r = run(vm, "hash", Map.of("size", 1L << 20, "threads", 1, "passes", 1, "algorithm", "SHA-256"));
                 assertThat(r.measurements()).isNotEmpty();
@@ -185,6 +191,64 @@ class VmEnvironmentIT {
             }
         }
         assertNothingLeft(runId, vm.pid(), facts);
+    }
+
+    /**
+     * QEMU's microvm: the same kernel, initrd, root disk and agent boot with no PCI bus at all
+     * (the guest counts none), every virtio device on virtio-mmio found through the machine's ACPI
+     * tables, and the guest works: a workload on its data disk, a network to the host, a clean
+     * power-off.
+     */
+    @Test
+    void aMicrovmBootsWithoutAPciBusAndRunsAWorkload() throws Exception {
+        VmEnvironment env = env(InitScript.PATH);
+        String network = VmSettings.tapAllowed() ? "tap" : "user";
+        Variant v = Variant.resolve(env, Map.of("image", "small", "machine", "microvm", "disk", "qcow2", "memory", "1G",
+                "network", network), "test");
+        assertThat(v.label()).contains("machine=microvm");
+        String runId = "it-microvm-" + ProcessHandle.current().pid();
+        VmInstance vm;
+        Map<String, Object> facts;
+        try (Cleanup cleanup = new Cleanup()) {
+            vm = (VmInstance) env.start(v, ctx(runId, cleanup, Duration.ofSeconds(240)));
+            try {
+                facts = vm.facts();
+                assertThat(vm.insideFacts().get("kernel")).isEqualTo(guestKernel.release()).isNotEqualTo(HOST_KERNEL);
+                assertThat(vm.insideFacts().get("init_comm")).isEqualTo("isobench-init");
+                assertThat(facts.get("machine")).isEqualTo("microvm,acpi=on");
+                assertThat(facts.get("qemu_command")).asString().contains("-machine microvm,acpi=on").doesNotContain("-pci")
+                        .contains("virtio-blk-device").contains("virtio-net-device").contains("virtio-serial-device");
+                // from inside: no PCI device, and the root and data disks, the network and the agent's port on virtio-mmio
+                assertThat(devices(facts)).containsEntry("pci", 0).containsEntry("virtio_pci", 0);
+                assertThat(devices(facts).get("virtio_mmio")).isGreaterThanOrEqualTo(4);
+                String console = Files.readString(Path.of((String) facts.get("console_log")));
+                assertThat(console).contains("data disk /dev/vdb on " + InitScript.DATA_MOUNT);
+                assertThat(blockFormat(facts, "root")).isEqualTo("qcow2");
+
+                WorkloadResult r = run(vm, "hash", Map.of("size", 1L << 20, "threads", 1, "passes", 1, "algorithm", "SHA-256"));
+                assertThat(r.measurements()).isNotEmpty().allSatisfy(m -> assertThat(m.value()).isPositive());
+                if (network.equals("tap")) {
+                    // packets reach the guest's kernel over virtio-mmio: it refuses a port nothing listens on
+                    Endpoint ep = vm.endpoint(vm.serverPorts().get(0), Transport.TCP);
+                    assertThatThrownBy(() -> {
+                        try (Socket sock = new Socket()) {
+                            sock.connect(new InetSocketAddress(ep.host(), ep.port()), 20_000);
+                        }
+                    }).isInstanceOf(ConnectException.class).hasMessageContaining("refused");
+                }
+                assertThat(vm.hostMemoryBytes()).isPositive();
+            } finally {
+                vm.close();
+            }
+            assertThat(cleanup.pending()).isZero();
+        }
+        assertNothingLeft(runId, vm.pid(), facts);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Integer> devices(Map<String, Object> facts) {
+        assertThat(facts).containsKey("guest_devices");
+        return (Map<String, Integer>) facts.get("guest_devices");
     }
 
     @Test

@@ -55,16 +55,16 @@ class VmSettingsTest {
 
     @Test
     void aTunedVmCannotHaveMoreVcpusThanHostCpusToPinTo() {
-        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", true, 4, 1L << 30, Flavor.SMALL, 1L << 30);
+        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", true, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc");
         assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("vcpus=4").hasMessageContaining("vcpus=2");
         s.validate(4, 8L << 30);
-        new VmSettings("auto", "raw", "none", "native", "user", false, 4, 1L << 30, Flavor.SMALL, 1L << 30).validate(2, 8L << 30);
+        new VmSettings("auto", "raw", "none", "native", "user", false, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc").validate(2, 8L << 30);
     }
 
     @Test
     void moreMemoryThanTheHostHasIsRefused() {
-        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", false, 1, 16L << 30, Flavor.SMALL, 1L << 30);
+        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", false, 1, 16L << 30, Flavor.SMALL, 1L << 30, "pc");
         assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class).hasMessageContaining("memory=");
     }
 

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * namespaces and network stack; a runc container shares the kernel but none of the namespaces
  * (but the network one with network=host); gVisor and a VM answer with kernels of their own, so
  * every kernel-local identifier is theirs however it is numbered (a VM's initial PID namespace
- * carries the host's number). Also the startup workload on each, whose figures must exist and be
- * positive, and gVisor's host-network passthrough (runsc --network=host) run directly.
+ * carries the host's number), a microVM as much as a full one. gVisor's host-network passthrough
+ * (runsc_network=host, where the host setup registered it) is the host kernel's stack through
+ * gVisor in the container's own namespace, also when run directly (runsc --network=host do). Also
+ * the startup workload on each, whose figures must exist and be positive.
  */
 @Tag("integration")
 class IsolationIT {
@@ -114,10 +116,8 @@ class IsolationIT {
             List<String> security = engine.quick().infoCmd().exec().getSecurityOptions();
             usernsRemap = security != null && security.stream().anyMatch(o -> o.contains("userns"));
         }
-        // a gVisor runtime registered with a network of its own (passthrough), where the host has one
-        String passthrough = runtimeArgs.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("runsc") && !e.getKey().equals("runsc") && e.getValue().contains("--network=host"))
-                .map(Map.Entry::getKey).findFirst().orElse(null);
+        // gVisor with the host-network passthrough (runsc_network=host), where the host setup registered it
+        boolean passthrough = runtimeArgs.getOrDefault("runsc-host", List.of()).contains("--network=host");
         Path suite = tmp.resolve("iso.yaml");
         Files.writeString(suite, """
                 name: isolation-check
@@ -130,8 +130,8 @@ class IsolationIT {
                   - name: docker
                     variants: [{image: small}, {image: small, network: host}, {image: small, runtime: runsc, network: none}%s]
                   - name: vm
-                    variants: [{image: small}]
-                """.formatted(passthrough == null ? "" : ", {image: small, runtime: " + passthrough + "}"));
+                    variants: [{image: small}, {image: small, machine: microvm, disk: qcow2}]
+                """.formatted(passthrough ? ", {image: small, runtime: runsc, runsc_network: host}" : ""));
         List<String> interfacesBefore = Identity.interfaces();
         StringWriter out = new StringWriter();
         int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), "run", "--suite", suite.toString(),
@@ -151,7 +151,8 @@ class IsolationIT {
         V runcHostNet = new V("runc network=host", verdicts(samples, "docker[image=small,network=host]"));
         V runsc = new V("runsc", verdicts(samples, "docker[image=small,network=none,runtime=runsc]"));
         V vm = new V("vm", verdicts(samples, "vm[image=small]"));
-        for (V x : List.of(nat, runc, runcHostNet, runsc, vm)) {
+        V microvm = new V("microvm", verdicts(samples, "vm[disk=qcow2,image=small,machine=microvm]"));
+        for (V x : List.of(nat, runc, runcHostNet, runsc, vm, microvm)) {
             common(x);
         }
 
@@ -217,31 +218,40 @@ class IsolationIT {
         assertThat(runsc.n("proc_sys_exposure")).isZero();
         assertThat(runsc.v("escape_preconditions")).isEqualTo(0);
 
-        // the VM: a guest kernel whose initial namespaces carry the host's numbers, and are its own
-        assertThat(vm.v("kernel_shared_with_host")).isEqualTo(false);
-        assertThat(vm.ev("kernel_shared_with_host")).contains("a guest's").contains(hostBoot);
-        assertThat(vm.v("network_stack")).isIn(NetworkStack.GUEST_KERNEL, NetworkStack.GUEST_KERNEL + NetworkStack.LOOPBACK_ONLY);
-        for (String probe : List.of("host_pids_visible", "host_network_namespace", "host_pid_namespace", "host_mount_namespace",
-                "user_namespace")) {
-            assertThat(vm.v(probe)).as("vm " + probe).isEqualTo(OWN);
-            assertThat(vm.ev(probe)).as("vm " + probe).contains("a guest's").contains(hostBoot);
+        // the VMs, full and micro: a guest kernel whose initial namespaces carry the host's numbers, and are its own
+        for (V x : List.of(vm, microvm)) {
+            assertThat(x.v("kernel_shared_with_host")).as(x.variant()).isEqualTo(false);
+            assertThat(x.ev("kernel_shared_with_host")).as(x.variant()).contains("a guest's").contains(hostBoot);
+            // the guest has its network device (tap or slirp), so its own stack serves more than loopback
+            assertThat(x.v("network_stack")).as(x.variant()).isEqualTo(NetworkStack.GUEST_KERNEL);
+            assertThat(x.ev("network_interfaces")).as(x.variant()).contains("eth0");
+            for (String probe : List.of("host_pids_visible", "host_network_namespace", "host_pid_namespace", "host_mount_namespace",
+                    "user_namespace")) {
+                assertThat(x.v(probe)).as(x.variant() + " " + probe).isEqualTo(OWN);
+                assertThat(x.ev(probe)).as(x.variant() + " " + probe).contains("a guest's").contains(hostBoot);
+            }
+            for (String probe : List.of("devices", "capabilities", "proc_sys_exposure")) {
+                assertThat(x.ev(probe)).as(x.variant() + " " + probe).contains("of its own kernel");
+            }
+            assertThat(x.v("seccomp")).as(x.variant()).isEqualTo("0"); // the guest's init starts the agent unfiltered
+            // root of the guest's kernel is no way into the host's
+            assertThat(x.v("escape_preconditions")).as(x.variant()).isEqualTo(0);
         }
-        for (String probe : List.of("devices", "capabilities", "proc_sys_exposure")) {
-            assertThat(vm.ev(probe)).as("vm " + probe).contains("of its own kernel");
-        }
-        assertThat(vm.v("seccomp")).isEqualTo("0"); // the guest's init starts the agent unfiltered
-        // root of the guest's kernel is no way into the host's
-        assertThat(vm.v("escape_preconditions")).isEqualTo(0);
 
-        if (passthrough != null) {
-            V p = new V(passthrough, verdicts(samples, "docker[image=small,runtime=" + passthrough + "]"));
+        if (passthrough) {
+            // gVisor's kernel answers the system calls, the host kernel's stack serves the sockets, in the container's namespace
+            V p = new V("runsc_network=host", verdicts(samples, "docker[image=small,runsc_network=host,runtime=runsc]"));
             common(p);
             assertThat(p.v("kernel_shared_with_host")).isEqualTo(false);
+            assertThat(p.ev("kernel_shared_with_host")).contains("gVisor's Sentry");
             assertThat(p.v("network_stack")).isEqualTo(NetworkStack.PASSTHROUGH + NetworkStack.OWN_NAMESPACE);
+            assertThat(p.ev("network_stack")).contains("are the host kernel's");
             assertThat(p.v("host_network_namespace")).isEqualTo(false);
+            assertThat(p.ev("network_interfaces")).contains("eth0");
         }
 
-        for (String variant : List.of("native", "docker[image=small]", "docker[image=small,network=none,runtime=runsc]", "vm[image=small]")) {
+        for (String variant : List.of("native", "docker[image=small]", "docker[image=small,network=none,runtime=runsc]", "vm[image=small]",
+                "vm[disk=qcow2,image=small,machine=microvm]")) {
             assertThat(samples).filteredOn(s -> s.variant().equals(variant) && s.workload().equals("startup"))
                     .extracting(Sample::metric).contains("cold_start", "warm_start", "request_rtt", "density_start");
             assertThat(samples).filteredOn(s -> s.variant().equals(variant) && s.workload().equals("startup"))
@@ -249,7 +259,7 @@ class IsolationIT {
         }
         // memory per instance where the environment can tell: every one here can
         assertThat(samples).filteredOn(s -> s.metric().equals("memory_per_instance")).extracting(Sample::variant)
-                .contains("native", "docker[image=small]", "vm[image=small]");
+                .contains("native", "docker[image=small]", "vm[image=small]", "vm[disk=qcow2,image=small,machine=microvm]");
     }
 
     /**
