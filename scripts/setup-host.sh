@@ -118,7 +118,16 @@ if [ "$reload" = 1 ] && pid=$(pidof dockerd); then
 fi
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd (log: /var/log/isobench-dockerd.log)"
-  nohup dockerd >/var/log/isobench-dockerd.log 2>&1 &
+  # the daemon outlives this script: it gets a session of its own and none of the caller's open
+  # descriptors beyond stdio (a lock or a pipe of the caller's, inherited, would be held for as long
+  # as dockerd runs: a CI step waiting on its pipe, or a lock, would never see it closed)
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid dockerd </dev/null >/var/log/isobench-dockerd.log 2>&1
+  ) &
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   docker info >/dev/null 2>&1 || { log "dockerd did not come up; see /var/log/isobench-dockerd.log"; exit 1; }
 fi

@@ -150,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
             ClientSpec.Resolved rc = s.client().resolve(servers ? NetnsClient.unavailableReason() : null,
                     client != null || clientLink != null ? "--client" : "client");
             s = s.withClient(rc.spec());
-            plan = new Plan(s, plan.trials(), plan.baseline(), plan.skipped());
+            plan = plan.withSuite(s);
             if (servers && rc.note() != null) {
                 notes.add(rc.note());
             }
@@ -161,6 +161,7 @@ final class RunCommand implements Callable<Integer> {
                 : AgentEnvironment.of(AgentEnvironment.invokingShell(), s.passEnv(), "--pass-env / pass_env");
         if (resume == null) {
             notes.addAll(plan.skipped());
+            notes.addAll(plan.scaled());
             if (agentEnv.warning() != null) {
                 notes.add(agentEnv.warning());
             }

@@ -63,6 +63,16 @@ public interface Environment {
     }
 
     /**
+     * Whether an instance of this variant will run under emulation (a VM under TCG where KVM does
+     * not work), known before it starts: the planner gives such variants the workloads' emulation
+     * sizes ({@link io.isobench.workload.Workload#scaledForEmulation}). The instance itself says
+     * for certain ({@link EnvironmentInstance#emulated()}).
+     */
+    default boolean emulated(Variant variant) {
+        return false;
+    }
+
+    /**
      * The memory an instance of this variant has, in bytes (a VM's memory, a container's limit),
      * or -1 when it shares the host's without a limit. The agent's heap and the planner's check
      * that each workload fits follow from it ({@link AgentMemory}).

@@ -64,7 +64,7 @@ public final class HtmlReport {
             .note{background:#fff8e1;border-left:4px solid #f0b400;padding:6px 10px;margin:.6em 0}
             summary{cursor:pointer}header h1{margin:.5em 0 .1em}p.meta{margin:0;color:#555;font-size:.88em}
             #findings h2{margin-top:.6em}table.findings{font-size:.86em;margin-bottom:.3em}table.findings th,td.f{padding:3px 5px}table.findings th small,td.f small{display:block;font-weight:normal;font-size:.8em;color:#444}
-            table.findings th{overflow-wrap:normal}table.findings thead th{vertical-align:bottom}td.f{text-align:center;white-space:nowrap;min-width:5.4em}td.f a{color:inherit;text-decoration:none;display:inline-block}
+            table.findings th{overflow-wrap:normal}table.findings thead th{vertical-align:bottom}td.f{text-align:center;min-width:5em}td.f b{white-space:nowrap}td.f a{color:inherit;text-decoration:none;display:inline-block}
             .f.near{background:#e6f2e6}.f.unclear{background:#efefef}.f.missing{background:#fff;color:#777}
             .f.worse.s1{background:#fbe3dc}.f.worse.s2{background:#f4ae98}.f.worse.s3{background:#e0684b}
             .f.better.s1{background:#e1ecf8}.f.better.s2{background:#a9c9ee}.f.better.s3{background:#5d97d8}

@@ -9,15 +9,21 @@ import java.util.Random;
 /**
  * The expanded matrix of a suite and how to order its iterations; {@code skipped} says which
  * workload and variant pairs were left out and why (a server workload where the host cannot reach
- * a server). Iterations are run in rounds:
+ * a server); {@code scaled} says which workloads an emulated variant runs at smaller sizes (with
+ * the baseline at the same sizes). Iterations are run in rounds:
  * every round holds one iteration of each trial that still needs one, shuffled with a seeded
  * random order, so environments interleave (never all-native-then-all-VM) and a run can be
  * repeated in the same order.
  */
-public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<String> skipped) {
+public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<String> skipped, List<String> scaled) {
 
     public Plan(Suite suite, List<Trial> trials, Variant baseline) {
-        this(suite, trials, baseline, List.of());
+        this(suite, trials, baseline, List.of(), List.of());
+    }
+
+    /** This plan with another suite (e.g. the client place resolved), the same trials. */
+    public Plan withSuite(Suite other) {
+        return new Plan(other, trials, baseline, skipped, scaled);
     }
 
     /** The variants in the order they first appear. */

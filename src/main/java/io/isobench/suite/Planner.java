@@ -26,6 +26,14 @@ public final class Planner {
     }
 
     public static Plan plan(Suite suite, HostFacts host) {
+        return plan(suite, host, v -> Environments.get(v.environment(), "environment '" + v.environment() + "'").emulated(v));
+    }
+
+    /**
+     * @param emulated whether a variant will run under emulation (its environment knows: a VM where
+     *                 KVM does not work); such variants get the workloads' emulation sizes
+     */
+    public static Plan plan(Suite suite, HostFacts host, java.util.function.Predicate<Variant> emulatedVariant) {
         if (suite.workloads().isEmpty()) {
             throw new BadInputException("the suite '" + suite.name() + "' names no workload: add one (see: isobench list workloads)");
         }
@@ -60,13 +68,32 @@ public final class Planner {
             }
         }
         Variant baseline = baseline(suite.baseline(), variants);
+        Map<String, Boolean> emulated = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            emulated.put(v.label(), emulatedVariant.test(v));
+        }
         List<Trial> trials = new ArrayList<>();
+        List<String> scaled = new ArrayList<>();
         int n = 0;
         for (Suite.WorkloadEntry we : suite.workloads()) {
             Workload w = Workloads.get(we.name(), we.where());
             for (Map<String, Object> combo : expandParams(w, we.params())) {
                 Params p = Params.resolve(w.params(), combo, host, "workload '" + w.name() + "'", we::whereOf);
                 w.validate(p, host);
+                // an emulated variant runs the workload at its emulation size, and the baseline runs that
+                // size too (once), so the emulated variant is compared like for like
+                Map<Params, List<String>> emulatedAt = new LinkedHashMap<>();
+                for (Variant v : variants) {
+                    Params pv = emulated.get(v.label()) ? w.scaledForEmulation(p) : p;
+                    if (!pv.equals(p)) {
+                        emulatedAt.computeIfAbsent(pv, k -> new ArrayList<>()).add(v.label());
+                    }
+                }
+                boolean baselineNative = baseline != null && !emulated.get(baseline.label());
+                Set<Params> baselineAt = baselineNative ? emulatedAt.keySet() : Set.of();
+                emulatedAt.forEach((pv, labels) -> scaled.add(String.join(", ", labels) + (labels.size() == 1 ? " runs" : " run")
+                        + " under emulation: " + w.name() + " at " + changed(p, pv)
+                        + (baselineNative ? ", and " + baseline.label() + " at the same size for the comparison" : "")));
                 for (Variant v : variants) {
                     String unreachable = w instanceof io.isobench.workload.ServerWorkload
                             ? Environments.get(v.environment(), we.where()).unreachableReason(v) : null;
@@ -77,12 +104,30 @@ public final class Planner {
                         }
                         continue;
                     }
-                    checkFits(w, p, v, we.where());
-                    trials.add(new Trial(String.format("t%03d", ++n), w, p, v));
+                    Params pv = emulated.get(v.label()) ? w.scaledForEmulation(p) : p;
+                    checkFits(w, pv, v, we.where());
+                    trials.add(new Trial(String.format("t%03d", ++n), w, pv, v));
+                    if (v.equals(baseline)) {
+                        for (Params small : baselineAt) {
+                            trials.add(new Trial(String.format("t%03d", ++n), w, small, v));
+                        }
+                    }
                 }
             }
         }
-        return new Plan(suite, trials, baseline, List.copyOf(skipped));
+        return new Plan(suite, trials, baseline, List.copyOf(skipped), List.copyOf(new LinkedHashSet<>(scaled)));
+    }
+
+    /** "n=3000 -> 1200" for the parameters that differ. */
+    private static String changed(Params from, Params to) {
+        List<String> out = new ArrayList<>();
+        from.asMap().forEach((k, v) -> {
+            Object t = to.asMap().get(k);
+            if (!java.util.Objects.equals(v, t)) {
+                out.add(k + "=" + v + " -> " + t);
+            }
+        });
+        return String.join(", ", out);
     }
 
     /**

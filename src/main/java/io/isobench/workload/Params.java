@@ -225,6 +225,16 @@ public final class Params {
         return getList(name).stream().map(o -> ((Number) o).intValue()).toList();
     }
 
+    /** A copy with one value replaced (typed as the parameter's getters expect it). */
+    public Params with(String name, Object typedValue) {
+        if (!values.containsKey(name)) {
+            throw new IllegalArgumentException("no parameter " + name + " in " + label());
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(values);
+        copy.put(name, typedValue);
+        return new Params(copy);
+    }
+
     /** A compact label for tables: "n=2000 threads=2". */
     public String label() {
         return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));

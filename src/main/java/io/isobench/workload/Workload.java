@@ -46,6 +46,17 @@ public interface Workload {
     }
 
     /**
+     * The parameters to run in an emulated environment (a VM under TCG, where code runs 5 to 50
+     * times slower than natively): the same work at a size the emulator gets through in about the
+     * time a native iteration takes. The planner runs the baseline at these parameters too, so the
+     * emulated variant is still compared like for like, and says what it scaled. Workloads whose
+     * iterations are bounded by time (network, block I/O) keep their parameters.
+     */
+    default Params scaledForEmulation(Params params) {
+        return params;
+    }
+
+    /**
      * The memory one iteration needs inside the environment outside the agent's Java heap, for
      * these parameters: direct and native allocations (STREAM's arrays, liblzma's encoders, I/O
      * buffers) and server processes it starts there. The agent's heap is sized so that it, this

@@ -134,4 +134,37 @@ class PlannerTest {
         assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))),
                 List.of(new Suite.EnvironmentEntry("native", List.of(), "test")), 1), HOST).trials()).hasSize(1);
     }
+
+    @Test
+    void anEmulatedVariantRunsTheEmulationSizeAndTheBaselineRunsItTooForALikeForLikeComparison() {
+        Suite s = suite(List.of(w("linpack", Map.of("n", 3000)), w("tcp_rr", Map.of())), List.of(native4()), 1);
+        Plan plan = Planner.plan(s, HOST, v -> v.label().equals("native[pin=1]"));
+        Map<String, List<Integer>> nByVariant = new LinkedHashMap<>();
+        plan.trials().stream().filter(t -> t.workload().name().equals("linpack"))
+                .forEach(t -> nByVariant.computeIfAbsent(t.variant().label(), k -> new ArrayList<>()).add(t.params().getInt("n")));
+        // the emulated variant at the smaller order, the baseline at both, the others as asked
+        assertThat(nByVariant).containsEntry("native[pin=1]", List.of(1500)).containsEntry("native", List.of(3000, 1500))
+                .containsEntry("native[pin=0]", List.of(3000)).containsEntry("native[pin=0-1]", List.of(3000));
+        // a workload bounded by time keeps its parameters everywhere: no extra baseline trial
+        assertThat(plan.trials().stream().filter(t -> t.workload().name().equals("tcp_rr"))).hasSize(4);
+        assertThat(plan.scaled()).singleElement().asString().contains("native[pin=1]").contains("n=3000 -> 1500")
+                .contains("native at the same size");
+        assertThat(plan.trials().stream().map(Trial::id).distinct()).hasSize(plan.trials().size());
+    }
+
+    @Test
+    void anEmulatedBaselineAddsNoTrialOfItsOwn() {
+        Suite s = suite(List.of(w("linpack", Map.of("n", 3000))), List.of(native4()), 1);
+        Plan plan = Planner.plan(s, HOST, v -> true);
+        assertThat(plan.trials()).hasSize(4).allSatisfy(t -> assertThat(t.params().getInt("n")).isEqualTo(1500));
+        assertThat(plan.scaled()).singleElement().asString().doesNotContain("same size");
+    }
+
+    @Test
+    void noVariantEmulatedMeansThePlanAsWritten() {
+        Suite s = suite(List.of(w("linpack", Map.of("n", 3000))), List.of(native4()), 1);
+        Plan plan = Planner.plan(s, HOST, v -> false);
+        assertThat(plan.trials()).hasSize(4).allSatisfy(t -> assertThat(t.params().getInt("n")).isEqualTo(3000));
+        assertThat(plan.scaled()).isEmpty();
+    }
 }

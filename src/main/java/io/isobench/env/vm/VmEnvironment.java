@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -178,19 +179,43 @@ public final class VmEnvironment implements Environment {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
         if (s.accel().equals("kvm")) {
-            GuestKernel k = GuestKernel.find().orElseThrow(() -> new BadInputException(
-                    "vm: no guest kernel under /boot; fix: " + GuestKernel.FIX));
-            KvmProbe.Result r = kvm(k);
-            if (!r.works()) {
-                throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + r.detail()
-                        + "); write accel=tcg (emulation) or accel=auto");
-            }
+            accel(s, GuestKernel.find().orElseThrow(() -> new BadInputException(
+                    "vm: no guest kernel under /boot; fix: " + GuestKernel.FIX)));
         }
     }
 
     @Override
     public long memoryBytes(Variant variant) {
         return VmSettings.of(variant).memoryBytes();
+    }
+
+    /** The accelerator an instance of these settings gets: kvm or tcg (auto: KVM where it works). */
+    private String accel(VmSettings s, GuestKernel kernel) {
+        return switch (s.accel()) {
+            case "kvm" -> {
+                KvmProbe.Result kvm = kvm(kernel);
+                if (!kvm.works()) {
+                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
+                            + "); write accel=tcg or accel=auto");
+                }
+                yield "kvm";
+            }
+            case "tcg" -> "tcg";
+            default -> kvm(kernel).works() ? "kvm" : "tcg";
+        };
+    }
+
+    @Override
+    public boolean emulated(Variant variant) {
+        Optional<GuestKernel> kernel = GuestKernel.find();
+        if (kernel.isEmpty()) {
+            return false; // it cannot start at all; start() says why
+        }
+        try {
+            return accel(VmSettings.of(variant), kernel.get()).equals("tcg");
+        } catch (BadInputException e) {
+            return false; // accel=kvm where KVM does not work: validate() refuses it
+        }
     }
 
     private KvmProbe.Result kvm(GuestKernel k) {
@@ -203,18 +228,7 @@ public final class VmEnvironment implements Environment {
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
         GuestKernel kernel = GuestKernel.find().orElseThrow(() -> new BadInputException(
                 "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
-        KvmProbe.Result kvm = kvm(kernel);
-        String accel = switch (s.accel()) {
-            case "kvm" -> {
-                if (!kvm.works()) {
-                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
-                            + "); write accel=tcg or accel=auto");
-                }
-                yield "kvm";
-            }
-            case "tcg" -> "tcg";
-            default -> kvm.works() ? "kvm" : "tcg";
-        };
+        String accel = accel(s, kernel);
 
         // the disks' contents: the same base and payload every environment runs, plus our init
         GuestImages images = new GuestImages(cache, log);
@@ -224,7 +238,7 @@ public final class VmEnvironment implements Environment {
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
         // one boot: a guest that fails to start is started again by the runner, the one place that retries starts
-        return boot(variant, ctx, s, accel, kvm, kernel, base, payload, rootImage, initrd);
+        return boot(variant, ctx, s, accel, kvm(kernel), kernel, base, payload, rootImage, initrd);
     }
 
     /**

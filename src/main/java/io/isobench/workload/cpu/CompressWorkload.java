@@ -119,6 +119,12 @@ public final class CompressWorkload implements Workload {
     }
 
     @Override
+    public Params scaledForEmulation(Params p) {
+        // a quarter of the generated corpus; a given file is compressed whole
+        return p.getString("file").isEmpty() ? p.with("size", Math.min(p.getBytes("size"), Math.max(256L << 10, p.getBytes("size") / 4))) : p;
+    }
+
+    @Override
     public Duration estimate(Params p) {
         // xz -6 manages a few MB/s per thread on text
         return Duration.ofMillis(500 + p.getBytes("size") / (1500L * p.getInt("threads")));

@@ -114,6 +114,13 @@ IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"
     }
 
     @Override
+    public Params scaledForEmulation(Params p) {
+        // half the order, an eighth of the floating-point work (GFLOPS grow with N: the baseline runs
+        // this N too)
+        return p.with("n", Math.min(p.getInt("n"), Math.max(500, p.getInt("n") / 2)));
+    }
+
+    @Override
     public Duration estimate(Params p) {
         double n = p.getInt("n");
         return Duration.ofMillis(300 + (long) (flops(n) / (ASSUMED_FLOPS_PER_CPU * p.getInt("threads")) * 1000));

@@ -121,6 +121,13 @@ public final class StreamWorkload implements Workload {
     }
 
     @Override
+    public Params scaledForEmulation(Params p) {
+        // the arrays keep their size (they must stay far larger than the caches); fewer passes (the
+        // first is discarded, the best of the rest counts, so two is the least that measures)
+        return p.with("passes", Math.min(p.getInt("passes"), 2));
+    }
+
+    @Override
     public Duration estimate(Params p) {
         // ten bytes moved per element and kernel on average, at a pessimistic 5 GB/s
         long bytes = p.getBytes("size") * 10L * p.getInt("passes");

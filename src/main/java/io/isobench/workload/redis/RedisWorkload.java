@@ -135,6 +135,13 @@ public final class RedisWorkload implements ServerWorkload {
     }
 
     @Override
+    public Params scaledForEmulation(Params p) {
+        // a fifth of the requests per command and client count: an emulated redis-server serves a
+        // few thousand a second
+        return p.with(REQUESTS, Math.min(p.getLong(REQUESTS), Math.max(1000L, p.getLong(REQUESTS) / 5)));
+    }
+
+    @Override
     public Duration estimate(Params p) {
         // a few tens of thousands of requests per second on a small host
         long total = p.getLong(REQUESTS) * p.getIntList(CLIENTS).size() * commands(p).size();
