@@ -186,16 +186,22 @@ public final class Charts {
         java.util.TreeSet<Double> xs0 = new java.util.TreeSet<>();
         series.forEach(s -> s.points().forEach(p -> xs0.add(p.x())));
         boolean counts = xs0.size() <= 10 && xs0.stream().allMatch(v -> v == Math.rint(v));
+        java.util.function.DoubleUnaryOperator at = x::at;
         if (counts && !xs0.isEmpty()) {
-            x = new Scale(xs0.first(), xs0.last(), left, left + plotW);
+            // counts that span more than a factor of 16 (sizes 512K to 16M, clients 1 to 256) on a log
+            // axis: on a linear one the small ones crowd into the corner and their labels overprint
+            boolean log = xs0.first() > 0 && xs0.last() / xs0.first() >= 16;
+            Scale xl = log ? new Scale(Math.log(xs0.first()), Math.log(xs0.last()), left, left + plotW)
+                    : new Scale(xs0.first(), xs0.last(), left, left + plotW);
+            at = log ? v -> xl.at(Math.log(v)) : xl::at;
         }
-        axes(c, x, y, left, top, plotW, plotH, xLabel, yLabel, counts ? List.copyOf(xs0) : x.ticks(6));
+        axes(c, at, y, left, top, plotW, plotH, xLabel, yLabel, counts ? List.copyOf(xs0) : x.ticks(6));
         for (Series s : series) {
             double[] xs = new double[s.points().size()];
             double[] ys = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
                 Point p = s.points().get(i);
-                xs[i] = x.at(p.x());
+                xs[i] = at.applyAsDouble(p.x());
                 ys[i] = y.at(p.y());
                 if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
                     c.add(new Chart.Line(xs[i], y.at(p.low()), xs[i], y.at(p.high()), Style.stroke(s.colour(), 1), null));
@@ -333,8 +339,8 @@ public final class Charts {
         return c;
     }
 
-    private static void axes(Chart c, Scale x, Scale y, int left, int top, int plotW, int plotH, String xLabel, String yLabel,
-                             List<Double> xt) {
+    private static void axes(Chart c, java.util.function.DoubleUnaryOperator xAt, Scale y, int left, int top, int plotW, int plotH,
+                             String xLabel, String yLabel, List<Double> xt) {
         List<Double> yt = y.ticks(5);
         for (double t : yt) {
             c.add(new Chart.Line(left, y.at(t), left + plotW, y.at(t), Style.stroke(GRID, 1), null));
@@ -343,10 +349,19 @@ public final class Charts {
             c.add(Text.of(left - 6, y.at(t) + 4, tick(t, yt), 10, Anchor.END));
         }
         for (double t : xt) {
-            c.add(new Chart.Line(x.at(t), top + plotH, x.at(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
+            c.add(new Chart.Line(xAt.applyAsDouble(t), top + plotH, xAt.applyAsDouble(t), top + plotH + 4, Style.stroke(AXIS, 1), null));
         }
+        // a label that would touch the one before it is left out (its tick stays; the points' tooltips say the value)
+        double lastRight = Double.NEGATIVE_INFINITY;
         for (double t : xt) {
-            c.add(Text.of(x.at(t), top + plotH + 16, tick(t, xt), 10, Anchor.MIDDLE));
+            String label = tick(t, xt);
+            double w = io.isobench.report.chart.TextWidth.of(label, 10, false);
+            double mid = xAt.applyAsDouble(t);
+            if (mid - w / 2 < lastRight + 4) {
+                continue;
+            }
+            c.add(Text.of(mid, top + plotH + 16, label, 10, Anchor.MIDDLE));
+            lastRight = mid + w / 2;
         }
         c.add(new Chart.Line(left, top + plotH, left + plotW, top + plotH, Style.stroke(AXIS, 1), null));
         c.add(new Chart.Line(left, top, left, top + plotH, Style.stroke(AXIS, 1), null));

@@ -95,6 +95,10 @@ public final class ConsoleReport {
         }
         if (anyEmulated) {
             out.append("EMULATED (TCG): this VM ran under TCG software emulation, not KVM: its figures measure the emulator, not virtualization overhead.\n");
+            String sizes = data.emulationSizesLegend();
+            if (sizes != null) {
+                out.append(sizes).append('\n');
+            }
         }
         ReportData.variantLegends(data.variants().values()).forEach(l -> out.append(l).append('\n'));
         Findings findings = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));

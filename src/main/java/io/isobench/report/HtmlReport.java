@@ -275,7 +275,8 @@ public final class HtmlReport {
         var rec = data.record();
         if (data.anyEmulated()) {
             out.append("<p class=\"note\"><span class=\"emu\">EMULATED (TCG)</span> marks a VM that ran under software emulation, ")
-                    .append("not KVM: its figures measure the emulator, not the cost of virtualization.</p>\n");
+                    .append("not KVM: its figures measure the emulator, not the cost of virtualization.")
+                    .append(data.emulationSizesLegend() == null ? "" : " " + e(data.emulationSizesLegend())).append("</p>\n");
         }
         for (String legend : ReportData.variantLegends(data.variants().values())) {
             out.append("<p class=\"note\">").append(e(legend)).append("</p>\n");

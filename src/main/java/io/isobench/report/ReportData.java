@@ -192,6 +192,33 @@ public final class ReportData {
      * The one line that tells Docker's two NATs apart, when a run has either (null otherwise):
      * they differ in what carries the traffic, not in Docker's configuration.
      */
+    /**
+     * The sections an emulated variant ran at its emulation size: those where it appears and no
+     * variant other than the baseline and emulated ones does, while another section of the same
+     * workload holds the rest (the planner's {@code scaledForEmulation}). Empty when nothing was scaled.
+     */
+    public List<String> emulationSizes() {
+        List<String> out = new java.util.ArrayList<>();
+        for (Section s : sections) {
+            java.util.Set<String> in = new java.util.LinkedHashSet<>();
+            s.summaries().forEach(m -> in.add(m.variant()));
+            boolean onlyEmulated = in.stream().filter(v -> !v.equals(baseline)).allMatch(v -> variants.containsKey(v) && variants.get(v).emulated())
+                    && in.stream().anyMatch(v -> variants.containsKey(v) && variants.get(v).emulated());
+            boolean others = sections.stream().anyMatch(o -> o != s && o.workload().equals(s.workload()));
+            if (onlyEmulated && others) {
+                out.add(s.title());
+            }
+        }
+        return out;
+    }
+
+    /** One sentence on {@link #emulationSizes()}, or null. */
+    public String emulationSizesLegend() {
+        List<String> sizes = emulationSizes();
+        return sizes.isEmpty() ? null : "To fit the time, the emulated VM ran smaller sizes, and " + baseline
+                + " ran them too for its comparison: " + String.join("; ", sizes) + ".";
+    }
+
     public static String dockerNatLegend(java.util.Collection<VariantInfo> variants) {
         boolean any = variants.stream().anyMatch(v -> v.environment().equals("docker")
                 && List.of("nat", "proxy").contains(v.settings().getOrDefault("network", "")));

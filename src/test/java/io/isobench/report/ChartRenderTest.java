@@ -60,4 +60,27 @@ class ChartRenderTest {
         // the emulated bar is grey, never a variant colour
         assertThat(bars.get(1).style().fill()).isEqualTo(Charts.EMULATED);
     }
+
+    @Test
+    void aSweepOverSizesThatSpanManyTimesIsSpreadOnALogAxisAndItsLabelsNeverTouch() {
+        List<Double> sizes = List.of(524288.0, 1048576.0, 2097152.0, 16777216.0);
+        List<Charts.Point> pts = sizes.stream().map(x -> new Charts.Point(x, 10, 9, 11)).toList();
+        Chart c = Charts.lines("s", "compress throughput by size", "size", "MB/s", List.of(
+                new Charts.Series("native", Charts.colour(0, false), pts)));
+        List<Chart.Circle> dots = c.marks().stream().filter(m -> m instanceof Chart.Circle).map(m -> (Chart.Circle) m).toList();
+        // equal ratios, equal steps: 512K -> 1M -> 2M are as far apart as each other, 2M -> 16M three times that
+        double step = dots.get(1).cx() - dots.get(0).cx();
+        assertThat(dots.get(2).cx() - dots.get(1).cx()).isCloseTo(step, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(dots.get(3).cx() - dots.get(2).cx()).isCloseTo(3 * step, org.assertj.core.api.Assertions.within(0.01));
+        // the labels under the axis: none overlaps the next
+        double axisY = dots.get(0).cy();
+        List<Chart.Text> labels = c.marks().stream().filter(m -> m instanceof Chart.Text t && t.y() > axisY && t.rotate() == 0
+                && t.anchor() == io.isobench.report.chart.Chart.Anchor.MIDDLE && t.text().matches("[0-9.e+]+[KMG]?")).map(m -> (Chart.Text) m).sorted(java.util.Comparator.comparingDouble(Chart.Text::x)).toList();
+        assertThat(labels).isNotEmpty();
+        for (int i = 1; i < labels.size(); i++) {
+            double prevRight = labels.get(i - 1).x() + io.isobench.report.chart.TextWidth.of(labels.get(i - 1).text(), 10, false) / 2;
+            double left = labels.get(i).x() - io.isobench.report.chart.TextWidth.of(labels.get(i).text(), 10, false) / 2;
+            assertThat(left).as(labels.get(i - 1).text() + " then " + labels.get(i).text()).isGreaterThan(prevRight);
+        }
+    }
 }

@@ -207,4 +207,32 @@ class FindingsTest {
             assertThat(console).contains("- " + s.text() + "\n");
         }
     }
+
+    @Test
+    void anEmulatedVmAtItsEmulationSizeIsComparedWithNativeAtThatSizeAndTheReportSaysSo() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261201-100000-emus", 1);
+        Map<String, Object> full = Map.of("n", 3000);
+        Map<String, Object> small = Map.of("n", 1500);
+        r.values("linpack", full, SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 100, 101, 99, 100, 100);
+        r.values("linpack", full, NAT, "gflops", "GFLOPS", Direction.HIGHER, 100, 99, 101, 100, 100.5);
+        // natively the smaller order runs slower: the VM is compared with this, not with 100
+        r.values("linpack", small, SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 80, 81, 79, 80, 80);
+        r.values("linpack", small, VM, "gflops", "GFLOPS", Direction.HIGHER, 8, 8.1, 7.9, 8, 8);
+        ReportData data = ReportData.load(r.write(tmp), null);
+        assertThat(data.emulationSizes()).containsExactly("linpack (n=1500)");
+        assertThat(data.emulationSizesLegend()).contains("linpack (n=1500)").contains("native ran them too");
+        Findings f = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+        Findings.Cell vm = cell(f, VM.label(), WorkloadFamily.COMPUTE);
+        assertThat(vm.emulated()).isTrue();
+        assertThat(vm.performance()).isCloseTo(0.1, within(0.002));
+        assertThat(cell(f, NAT.label(), WorkloadFamily.COMPUTE).state()).isEqualTo(Findings.State.NEAR);
+        assertThat(ConsoleReport.render(data)).contains("To fit the time, the emulated VM ran smaller sizes");
+    }
+
+    @Test
+    void aRunWithoutScalingHasNoEmulationSizeLegend() throws Exception {
+        ReportData data = run();
+        assertThat(data.emulationSizes()).isEmpty();
+        assertThat(data.emulationSizesLegend()).isNull();
+    }
 }
