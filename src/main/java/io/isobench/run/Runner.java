@@ -313,7 +313,10 @@ public final class Runner {
         if (s.warmups < rep.warmup() || s.iterations < rep.iterations()) {
             return true;
         }
-        if (rep.adaptive() && s.iterations < rep.maxIterations()) {
+        // adaptive mode extends native and isolated variants until their CIs are tight; an emulated
+        // one stops at the minimum: its figures measure the emulator, and each of its iterations costs
+        // as much as many native ones
+        if (rep.adaptive() && s.iterations < rep.maxIterations() && !plan.emulated(s.trial.variant())) {
             double w = Summarizer.worstRelativeHalfWidth(s.samples);
             if (Double.isNaN(w) || w > rep.target()) {
                 return true;
@@ -334,7 +337,7 @@ public final class Runner {
             long planned = rep.warmup() + rep.iterations();
             if (s.status == TrialStatus.FAILED) {
                 t += s.warmups + s.iterations;
-            } else if (rep.adaptive() && s.iterations >= rep.iterations() && s.status != TrialStatus.DONE) {
+            } else if (rep.adaptive() && s.iterations >= rep.iterations() && s.status != TrialStatus.DONE && !plan.emulated(s.trial.variant())) {
                 t += Math.max(planned, s.warmups + s.iterations + 1);
             } else {
                 t += Math.max(planned, s.warmups + s.iterations);

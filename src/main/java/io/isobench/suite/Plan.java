@@ -15,15 +15,24 @@ import java.util.Random;
  * random order, so environments interleave (never all-native-then-all-VM) and a run can be
  * repeated in the same order.
  */
-public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<String> skipped, List<String> scaled) {
+public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<String> skipped, List<String> scaled,
+                   java.util.Set<String> emulatedVariants) {
+
+    /** How many times slower than natively an emulated variant runs an iteration at its emulation size, roughly, for estimates. */
+    static final int EMULATION_SLOWDOWN = 8;
 
     public Plan(Suite suite, List<Trial> trials, Variant baseline) {
-        this(suite, trials, baseline, List.of(), List.of());
+        this(suite, trials, baseline, List.of(), List.of(), java.util.Set.of());
     }
 
     /** This plan with another suite (e.g. the client place resolved), the same trials. */
     public Plan withSuite(Suite other) {
-        return new Plan(other, trials, baseline, skipped, scaled);
+        return new Plan(other, trials, baseline, skipped, scaled, emulatedVariants);
+    }
+
+    /** Whether the planner expects this variant to run under emulation (a VM under TCG). */
+    public boolean emulated(Variant v) {
+        return emulatedVariants.contains(v.label());
     }
 
     /** The variants in the order they first appear. */
@@ -48,12 +57,15 @@ public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<Strin
         return trials.size() * (suite.repetition().warmup() + suite.repetition().maxIterations());
     }
 
-    /** A rough duration: iterations times each workload's native estimate (start-up not included). */
+    /**
+     * A rough duration: iterations times each workload's native estimate, several times that in an
+     * emulated variant (start-up not included).
+     */
     public Duration estimate() {
         Duration d = Duration.ZERO;
         int per = suite.repetition().warmup() + suite.repetition().iterations();
         for (Trial t : trials) {
-            d = d.plus(t.workload().estimate(t.params()).multipliedBy(per));
+            d = d.plus(t.workload().estimate(t.params()).multipliedBy((long) per * (emulated(t.variant()) ? EMULATION_SLOWDOWN : 1)));
         }
         return d;
     }

@@ -115,7 +115,13 @@ public final class Planner {
                 }
             }
         }
-        return new Plan(suite, trials, baseline, List.copyOf(skipped), List.copyOf(new LinkedHashSet<>(scaled)));
+        Set<String> emulatedLabels = new LinkedHashSet<>();
+        emulated.forEach((label, yes) -> {
+            if (yes) {
+                emulatedLabels.add(label);
+            }
+        });
+        return new Plan(suite, trials, baseline, List.copyOf(skipped), List.copyOf(new LinkedHashSet<>(scaled)), Set.copyOf(emulatedLabels));
     }
 
     /** "n=3000 -> 1200" for the parameters that differ. */

@@ -115,9 +115,9 @@ class PlannerTest {
 
     @Test
     void aTrialThatCannotFitItsVariantsMemoryIsRefusedBeforeAnythingRunsNamingTheParameterAndTheLimit() {
-        // stream's three arrays of 256 MiB live outside the heap: they cannot fit a 512 MiB VM beside the agent's JVM
+        // (as under KVM: no emulation sizes) stream's three arrays of 256 MiB live outside the heap: they cannot fit a 512 MiB VM beside the agent's JVM
         var vm = new Suite.EnvironmentEntry("vm", List.of(Map.of("memory", "512M")), "test");
-        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))), List.of(vm), 1), HOST))
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))), List.of(vm), 1), HOST, v -> false))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageContaining("stream does not fit vm[memory=536870912]")
                 .hasMessageContaining("size=268435456")
@@ -125,14 +125,14 @@ class PlannerTest {
                 .hasMessageContaining("vm.memory=");
         // the same arrays fit a 2 GiB VM, and a small array fits the small VM
         assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))),
-                List.of(new Suite.EnvironmentEntry("vm", List.of(Map.of("memory", "2G")), "test")), 1), HOST).trials()).hasSize(1);
-        assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "16M", "threads", 1))), List.of(vm), 1), HOST).trials()).hasSize(1);
+                List.of(new Suite.EnvironmentEntry("vm", List.of(Map.of("memory", "2G")), "test")), 1), HOST, v -> false).trials()).hasSize(1);
+        assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "16M", "threads", 1))), List.of(vm), 1), HOST, v -> false).trials()).hasSize(1);
         // a container's memory limit is a limit too; without one (and natively) the host's memory is the only bound
         var docker = new Suite.EnvironmentEntry("docker", List.of(Map.of("memory", "512M")), "test");
-        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))), List.of(docker), 1), HOST))
+        assertThatThrownBy(() -> Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))), List.of(docker), 1), HOST, v -> false))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("docker.memory=");
         assertThat(Planner.plan(suite(List.of(w("stream", Map.of("size", "256M", "threads", 1))),
-                List.of(new Suite.EnvironmentEntry("native", List.of(), "test")), 1), HOST).trials()).hasSize(1);
+                List.of(new Suite.EnvironmentEntry("native", List.of(), "test")), 1), HOST, v -> false).trials()).hasSize(1);
     }
 
     @Test
@@ -143,11 +143,11 @@ class PlannerTest {
         plan.trials().stream().filter(t -> t.workload().name().equals("linpack"))
                 .forEach(t -> nByVariant.computeIfAbsent(t.variant().label(), k -> new ArrayList<>()).add(t.params().getInt("n")));
         // the emulated variant at the smaller order, the baseline at both, the others as asked
-        assertThat(nByVariant).containsEntry("native[pin=1]", List.of(1500)).containsEntry("native", List.of(3000, 1500))
+        assertThat(nByVariant).containsEntry("native[pin=1]", List.of(750)).containsEntry("native", List.of(3000, 750))
                 .containsEntry("native[pin=0]", List.of(3000)).containsEntry("native[pin=0-1]", List.of(3000));
         // a workload bounded by time keeps its parameters everywhere: no extra baseline trial
         assertThat(plan.trials().stream().filter(t -> t.workload().name().equals("tcp_rr"))).hasSize(4);
-        assertThat(plan.scaled()).singleElement().asString().contains("native[pin=1]").contains("n=3000 -> 1500")
+        assertThat(plan.scaled()).singleElement().asString().contains("native[pin=1]").contains("n=3000 -> 750")
                 .contains("native at the same size");
         assertThat(plan.trials().stream().map(Trial::id).distinct()).hasSize(plan.trials().size());
     }
@@ -156,7 +156,7 @@ class PlannerTest {
     void anEmulatedBaselineAddsNoTrialOfItsOwn() {
         Suite s = suite(List.of(w("linpack", Map.of("n", 3000))), List.of(native4()), 1);
         Plan plan = Planner.plan(s, HOST, v -> true);
-        assertThat(plan.trials()).hasSize(4).allSatisfy(t -> assertThat(t.params().getInt("n")).isEqualTo(1500));
+        assertThat(plan.trials()).hasSize(4).allSatisfy(t -> assertThat(t.params().getInt("n")).isEqualTo(750));
         assertThat(plan.scaled()).singleElement().asString().doesNotContain("same size");
     }
 

@@ -94,9 +94,8 @@ public final class RandomAccessWorkload implements Workload {
 
     @Override
     public Params scaledForEmulation(Params p) {
-        // a quarter of the table and of the updates (HPCC does four updates per word); still far
-        // larger than the caches, so every update still misses
-        return p.with("log2_size", Math.min(p.getInt("log2_size"), Math.max(20, p.getInt("log2_size") - 2)));
+        // an eighth of the table and of the updates (HPCC does four updates per word)
+        return p.with("log2_size", Math.min(p.getInt("log2_size"), Math.max(20, p.getInt("log2_size") - 3)));
     }
 
     @Override

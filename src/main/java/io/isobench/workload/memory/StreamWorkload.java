@@ -122,9 +122,10 @@ public final class StreamWorkload implements Workload {
 
     @Override
     public Params scaledForEmulation(Params p) {
-        // the arrays keep their size (they must stay far larger than the caches); fewer passes (the
-        // first is discarded, the best of the rest counts, so two is the least that measures)
-        return p.with("passes", Math.min(p.getInt("passes"), 2));
+        // fewer passes (the first is discarded, the best of the rest counts, so two is the least that
+        // measures) over arrays half as large, still far larger than the caches (at least 32 MiB each)
+        long size = p.getBytes("size");
+        return p.with("passes", Math.min(p.getInt("passes"), 2)).with("size", Math.min(size, Math.max(32L << 20, size / 2)));
     }
 
     @Override
