@@ -4,13 +4,17 @@
 # measurement (from run.json "timing"), trials passed and failed, and the widest 95% CI of a ratio
 # to native: over every figure, and over the CPU- and memory-bound workloads in docker (the issue's
 # bar: within +-10%). The guest image is built before the first timed run, outside the timing.
-#   REPS=3 bench/quick-suite.sh [extra isobench run flags]
+#   REPS=3 [KEEP=DIR] bench/quick-suite.sh [extra isobench run flags]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 reps=${REPS:-1}
-results=$(mktemp -d /tmp/isobench-quick.XXXXXX)
-trap 'rm -rf "$results"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  results=$KEEP; mkdir -p "$results"   # the run folders stay there, with each run's console.txt
+else
+  results=$(mktemp -d /tmp/isobench-quick.XXXXXX)
+  trap 'rm -rf "$results"' EXIT
+fi
 ./isobench --version >/dev/null    # build outside the timed part
 ./isobench image build >/dev/null  # one-time image build outside the timed part
 for i in $(seq 1 "$reps"); do
