@@ -50,6 +50,8 @@ final class InitScript {
     static final List<String> MODULES = List.of("virtio_pci", "virtio_mmio", "virtio_blk", "virtio_net", "virtio_console");
     /** The console line that says which buses the guest's devices sit on, after {@link #LOG_PREFIX}. */
     static final String DEVICES = "devices:";
+    /** The console line that names the guest kernel's clock source, after {@link #LOG_PREFIX}. */
+    static final String CLOCKSOURCE = "clocksource:";
 
     private InitScript() {
     }
@@ -86,6 +88,8 @@ final class InitScript {
                   case "$($B readlink -f "$d")" in */pci*) VPCI=$((VPCI+1));; *) VMMIO=$((VMMIO+1));; esac
                 done
                 log "%DEVICES% pci=$PCI virtio-pci=$VPCI virtio-mmio=$VMMIO"
+                # the clock the guest's time comes from (a microvm under TCG has no HPET: its TSC, or 4 ms jiffies)
+                log "%CLOCKSOURCE% $($B cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
                 $B hostname isobench-guest
                 # programs that resolve their own host name (mariadb-install-db) need it in /etc/hosts
                 printf '127.0.0.1 localhost\\n127.0.1.1 isobench-guest\\n' > /etc/hosts
@@ -168,6 +172,7 @@ final class InitScript {
                 """
                 .replace("%MODULES%", String.join(" ", MODULES))
                 .replace("%DEVICES%", DEVICES)
+                .replace("%CLOCKSOURCE%", CLOCKSOURCE)
                 .replace("%DATA_SERIAL%", DATA_SERIAL)
                 .replace("%DATA_MOUNT%", DATA_MOUNT)
                 .replace("%PORT_NAME%", PORT_NAME)

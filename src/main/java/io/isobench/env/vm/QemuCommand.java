@@ -48,15 +48,17 @@ final class QemuCommand {
      * @param name      the VM's name (shows in ps and in QEMU's thread names)
      */
     static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net) {
-        return build(s, accel, hugepages, name, p, net, InitScript.PATH, 0);
+        return build(s, accel, hugepages, name, p, net, InitScript.PATH, 0, new HostTsc(0, "not given"));
     }
 
     /**
      * As above, with the guest's init program given (tests boot a guest that cannot start) and the
      * agent's maximum heap in MiB (0: the JVM's default), which the init reads from the kernel's
-     * command line: the init, and so the cached root disk, stays the same whatever the heap.
+     * command line: the init, and so the cached root disk, stays the same whatever the heap. And the
+     * host's TSC rate, which a microVM under TCG needs ({@link #timerArgs}).
      */
-    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init, long heapMib) {
+    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init, long heapMib,
+                              HostTsc tsc) {
         List<String> c = new ArrayList<>();
         c.add(QEMU);
         c.addAll(List.of("-name", "guest=" + name + ",debug-threads=on"));
@@ -79,7 +81,8 @@ final class QemuCommand {
         }
         c.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         c.addAll(List.of("-kernel", p.kernel().toString(), "-initrd", p.initrd().toString()));
-        c.addAll(List.of("-append", kernelArgs(net, init) + (heapMib > 0 ? " " + InitScript.HEAP_ARG + "=" + heapMib + "m" : "")));
+        c.addAll(List.of("-append", kernelArgs(net, init) + timerArgs(s, accel, tsc)
+                + (heapMib > 0 ? " " + InitScript.HEAP_ARG + "=" + heapMib + "m" : "")));
         c.addAll(drive("root", p.rootDisk(), s, null));
         if (p.dataDisk() != null) {
             c.addAll(drive("data", p.dataDisk(), s, InitScript.DATA_SERIAL));
@@ -128,6 +131,22 @@ final class QemuCommand {
                 + net.guestConfig();
     }
 
+    /**
+     * What a microVM's kernel is told about its clock under TCG ("" otherwise). The microvm machine
+     * has no HPET and no ACPI PM timer, so a kernel whose PIT calibration fails (a busy host) has
+     * nothing else to calibrate its TSC against and stops booting ({@link HostTsc}). Under TCG the
+     * guest's TSC is the host's counter, so its rate is the host's ({@code tsc_early_khz}), and it
+     * is one counter for every vCPU, monotonic, ticking at a constant rate (the host's
+     * constant_tsc and nonstop_tsc, which {@link HostTsc} requires): {@code tsc=reliable} skips the
+     * boot-time synchronization check, which a TSC read by vCPUs that run in turn fails, so the
+     * guest keeps the TSC as its clock instead of 4 ms jiffies (a microvm has no other clock
+     * source under TCG). The pc and q35 machines calibrate against their HPET and keep it as their
+     * clock source; under KVM every machine has kvm-clock.
+     */
+    static String timerArgs(VmSettings s, String accel, HostTsc tsc) {
+        return s.microvm() && accel.equals("tcg") && tsc.known() ? " tsc_early_khz=" + tsc.khz() + " tsc=reliable" : "";
+    }
+
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {
         String format = file.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
         return List.of("-drive", "file=" + file + ",if=none,id=" + id + ",format=" + format + ",cache=" + s.cache() + ",aio=" + s.aio(),
@@ -142,7 +161,8 @@ final class QemuCommand {
      * so they come from the machine's ACPI tables ({@code acpi=on}: the virtio_mmio driver matches
      * their LNRO0005 entries; the same tables power the guest off). Its legacy PIT, PIC and RTC
      * stay: under TCG the guest kernel calibrates its TSC against the PIT (without it, boot stops
-     * at "Unable to calibrate against PIT").
+     * at "Unable to calibrate against PIT"), and where that calibration fails it is given the rate
+     * ({@link #timerArgs}).
      */
     static String machine(VmSettings s) {
         return s.microvm() ? "microvm,acpi=on" : s.machine();

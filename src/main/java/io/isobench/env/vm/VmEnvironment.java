@@ -291,7 +291,9 @@ public final class VmEnvironment implements Environment {
             QemuCommand.Net net = new QemuCommand.Net(forwards, tap, mac);
             // the agent's heap leaves room in the guest's memory for what its workloads allocate outside it
             long heapMib = AgentMemory.heapBytes(s.memoryBytes(), ctx.offHeap()) >> 20;
-            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit, heapMib);
+            HostTsc tsc = HostTsc.read();
+            List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit, heapMib,
+                    tsc);
 
             qemu = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()));
             Process q = qemu;
@@ -346,6 +348,17 @@ public final class VmEnvironment implements Environment {
             if (seen != null) {
                 facts.put("guest_devices", seen);
             }
+            String clock = consoleValue(console, InitScript.CLOCKSOURCE);
+            if (clock != null) {
+                facts.put("guest_clocksource", clock);
+            }
+            if (!QemuCommand.timerArgs(s, accel, tsc).isEmpty()) {
+                facts.put("guest_tsc", "the host's counter at " + tsc.khz() + " kHz, " + tsc.source()
+                        + ", given to the kernel (tsc_early_khz, tsc=reliable): a microvm has no HPET or ACPI PM timer to calibrate against");
+            } else if (s.microvm() && accel.equals("tcg")) {
+                facts.put("guest_tsc", "calibrated by the guest against the PIT (the host's rate is " + tsc.source()
+                        + "); on a busy host that calibration can fail and the boot stop");
+            }
             facts.put("tuning", s.tuned() ? "tuned" : "untuned");
             facts.put("cpu_model", s.tuned() ? (accel.equals("kvm") ? "host" : "max") : "qemu64 (QEMU default)");
             facts.put("vcpus", s.vcpus());
@@ -391,34 +404,41 @@ public final class VmEnvironment implements Environment {
         }
     }
 
+    /** The rest of the guest init's console line that starts with {@code key}; null when there is none. */
+    static String consoleValue(Path console, String key) {
+        String prefix = InitScript.LOG_PREFIX + key;
+        try {
+            // bytes as Latin-1: a console may carry bytes that are not UTF-8
+            for (String line : new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1).lines().toList()) {
+                int at = line.indexOf(prefix);
+                if (at >= 0) {
+                    String v = line.substring(at + prefix.length()).strip();
+                    return v.isEmpty() ? null : v;
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
     /**
      * What the guest's init counted on its buses ({@link InitScript#DEVICES} on the console): PCI
      * devices, virtio devices on PCI and on MMIO. Null when the line is missing.
      */
     static Map<String, Integer> guestDevices(Path console) {
-        String prefix = InitScript.LOG_PREFIX + InitScript.DEVICES;
-        List<String> lines;
-        try {
-            // bytes as Latin-1: a console may carry bytes that are not UTF-8
-            lines = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1).lines().toList();
-        } catch (IOException e) {
+        String line = consoleValue(console, InitScript.DEVICES);
+        if (line == null) {
             return null;
         }
-        for (String line : lines) {
-            int at = line.indexOf(prefix);
-            if (at < 0) {
-                continue;
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String kv : line.split("\\s+")) {
+            String[] f = kv.split("=", 2);
+            if (f.length == 2 && f[1].matches("\\d+")) {
+                out.put(f[0].replace('-', '_'), Integer.parseInt(f[1]));
             }
-            Map<String, Integer> out = new LinkedHashMap<>();
-            for (String kv : line.substring(at + prefix.length()).trim().split("\\s+")) {
-                String[] f = kv.split("=", 2);
-                if (f.length == 2 && f[1].matches("\\d+")) {
-                    out.put(f[0].replace('-', '_'), Integer.parseInt(f[1]));
-                }
-            }
-            return out;
         }
-        return null;
+        return out;
     }
 
     private static String diagnostics(Process q, Path qemuLog, Path console) {

@@ -147,6 +147,54 @@ class QemuCommandTest {
     }
 
     @Test
+    void aMicrovmUnderTcgIsToldTheHostsTscRateAndNoOtherMachineIs() {
+        HostTsc known = new HostTsc(2_096_000, "test");
+        HostTsc unknown = new HostTsc(0, "unknown: test");
+        VmSettings micro = settings(Map.of("machine", "microvm"));
+        String tcg = line(QemuCommand.build(micro, "tcg", false, "vm1", PATHS, user(), InitScript.PATH, 512, known));
+        // on the kernel's command line, before the heap the init reads
+        assertThat(tcg).contains("no_timer_check sysrq_always_enabled isobench.net=10.0.2.15/24,10.0.2.2 tsc_early_khz=2096000 tsc=reliable "
+                + InitScript.HEAP_ARG + "=512m");
+        // a rate the host cannot tell is not guessed
+        assertThat(line(QemuCommand.build(micro, "tcg", false, "vm1", PATHS, user(), InitScript.PATH, 0, unknown))).doesNotContain("tsc");
+        // KVM gives every machine kvm-clock, and the PCI machines calibrate against their HPET: nothing to tell them
+        assertThat(line(QemuCommand.build(micro, "kvm", false, "vm1", PATHS, user(), InitScript.PATH, 0, known))).doesNotContain("tsc");
+        for (String pci : List.of("pc", "q35")) {
+            assertThat(QemuCommand.timerArgs(settings(Map.of("machine", pci)), "tcg", known)).isEmpty();
+        }
+    }
+
+    @Test
+    void theHostsTscRateIsReadOnlyWhereCpuinfoGivesTheKernelsCalibratedFigure() {
+        String flags = "flags\t\t: fpu tsc msr constant_tsc rep_good nopl tsc_reliable nonstop_tsc cpuid tsc_known_freq hypervisor\n";
+        String cpu0 = "processor\t: 0\nmodel name\t: AMD EPYC\ncpu MHz\t\t: 2095.999\n" + flags + "\n";
+        String cpu1 = "processor\t: 1\nmodel name\t: AMD EPYC\ncpu MHz\t\t: 1400.000\n" + flags + "\n";
+        HostTsc tsc = HostTsc.parse(cpu0 + cpu1, false);
+        assertThat(tsc.known()).isTrue();
+        assertThat(tsc.khz()).isEqualTo(2_095_999); // the first CPU's figure, to the kHz
+        assertThat(tsc.source()).contains("2095.999");
+        // a cpufreq driver or APERF/MPERF make "cpu MHz" the core's current frequency, not the TSC's
+        assertThat(HostTsc.parse(cpu0, true).known()).isFalse();
+        assertThat(HostTsc.parse(cpu0.replace("cpuid", "cpuid aperfmperf"), false).source()).contains("current core frequency");
+        // a TSC that changes rate with the core, or stops in idle, has no one rate to give
+        assertThat(HostTsc.parse(cpu0.replace(" nonstop_tsc", ""), false).source()).contains("constant rate");
+        assertThat(HostTsc.parse(cpu0.replace(" constant_tsc", ""), false).known()).isFalse();
+        assertThat(HostTsc.parse("processor\t: 0\n", false).source()).contains("no flags or cpu MHz");
+    }
+
+    @Test
+    void theGuestsClockSourceIsReadBackFromItsConsole(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThat(InitScript.text(List.of("/opt/java", "-jar", "x.jar", "agent"), Map.of()))
+                .contains(InitScript.CLOCKSOURCE + " $($B cat /sys/devices/system/clocksource/clocksource0/current_clocksource");
+        Path console = dir.resolve("console.log");
+        java.nio.file.Files.writeString(console, "[    1.9] clocksource: Switched to clocksource tsc\n"
+                + InitScript.LOG_PREFIX + InitScript.CLOCKSOURCE + " tsc\n");
+        assertThat(VmEnvironment.consoleValue(console, InitScript.CLOCKSOURCE)).isEqualTo("tsc");
+        java.nio.file.Files.writeString(console, InitScript.LOG_PREFIX + InitScript.CLOCKSOURCE + " \n");
+        assertThat(VmEnvironment.consoleValue(console, InitScript.CLOCKSOURCE)).isNull();
+    }
+
+    @Test
     void quotingKeepsArgumentsWithSpacesTogether() {
         assertThat(QemuCommand.quoted(List.of("qemu", "-append", "console=ttyS0 root=/dev/vda", "it's")))
                 .isEqualTo("qemu -append 'console=ttyS0 root=/dev/vda' 'it'\\''s'");
