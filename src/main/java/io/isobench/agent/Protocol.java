@@ -1,5 +1,6 @@
 package io.isobench.agent;
 
+import io.isobench.host.InsideFacts;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
@@ -19,6 +20,13 @@ import java.util.Map;
 public final class Protocol {
 
     public static final int VERSION = 1;
+
+    /**
+     * System property of the agent's JVM: a file (a FIFO) to write responses to instead of
+     * stdout, so that nothing else the process writes (a native library, the JVM) lands on the
+     * protocol. A guest's init gives the agent such a channel to its virtio port.
+     */
+    public static final String CHANNEL_PROPERTY = "isobench.agent.protocol";
 
     /** Facts and greeting; args: {@code dataDir}. Result: {@code {protocol, facts}}. */
     public static final String HELLO = "hello";

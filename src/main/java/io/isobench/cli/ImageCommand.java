@@ -1,8 +1,8 @@
 package io.isobench.cli;
 
 import io.isobench.BadInputException;
-import io.isobench.env.AgentLauncher;
-import io.isobench.env.Files2;
+import io.isobench.agent.AgentLauncher;
+import io.isobench.core.Files2;
 import io.isobench.env.docker.DockerEngine;
 import io.isobench.env.docker.DockerImages;
 import io.isobench.image.Flavor;

@@ -1,5 +1,6 @@
 package io.isobench.report;
 
+import io.isobench.report.chart.Html;
 import io.isobench.report.chart.Chart;
 import io.isobench.report.chart.SvgRenderer;
 import io.isobench.result.Json;

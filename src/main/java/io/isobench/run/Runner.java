@@ -7,7 +7,7 @@ import io.isobench.client.ClientPlace;
 import io.isobench.client.ClientSpec;
 import io.isobench.client.LocalClient;
 import io.isobench.client.NetnsClient;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
@@ -28,11 +28,11 @@ import io.isobench.result.WorkloadResult;
 import io.isobench.stats.Summarizer;
 import io.isobench.suite.Plan;
 import io.isobench.suite.Trial;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.HostWorkload;
 import io.isobench.workload.ServerWorkload;
-import io.isobench.workload.Transport;
+import io.isobench.core.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +62,7 @@ public final class Runner {
     private final Map<Variant, String> startRetries = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> environmentFacts = new LinkedHashMap<>();
     private RunRecord record;
-    private final Map<String, Object> hostIdentity = io.isobench.agent.InsideFacts.hostIdentity();
+    private final Map<String, Object> hostIdentity = io.isobench.host.InsideFacts.hostIdentity();
     private volatile boolean stopping;
     /** Who stopped the run (Ctrl-C, a signal), for the record and the console. */
     private volatile String interruptedBy;
@@ -439,6 +439,26 @@ public final class Runner {
         return null;
     }
 
+    /** An environment's instance as a host workload sees it (workloads know nothing of environments). */
+    private static HostWorkload.Instance forHostWorkload(EnvironmentInstance i) {
+        return new HostWorkload.Instance() {
+            @Override
+            public void ping() throws Exception {
+                i.agent().call(Protocol.PING, Map.of(), Duration.ofSeconds(30));
+            }
+
+            @Override
+            public long hostMemoryBytes() {
+                return i.hostMemoryBytes();
+            }
+
+            @Override
+            public void close() {
+                i.close();
+            }
+        };
+    }
+
     /** One iteration: inside the environment, or a server inside driven from the host. */
     private WorkloadResult execute(Trial t, EnvironmentInstance inst, Cleanup cleanup) throws Exception {
         Map<String, Object> params = t.params().toWire(t.workload().params());
@@ -448,7 +468,7 @@ public final class Runner {
             // fresh instances, while the shared one is paused so it does not compete
             inst.pause();
             try {
-                return hw.runOnHost(t.params(), () -> startWithRetry(env, t.variant(), cleanup), new HostContext(host, dir.logs()));
+                return hw.runOnHost(t.params(), () -> forHostWorkload(startWithRetry(env, t.variant(), cleanup)), new HostContext(host, dir.logs()));
             } finally {
                 inst.resume();
             }

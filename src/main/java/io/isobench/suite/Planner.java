@@ -5,8 +5,8 @@ import io.isobench.env.Environment;
 import io.isobench.env.Environments;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import io.isobench.workload.Workloads;
 import java.util.ArrayList;
@@ -96,7 +96,7 @@ public final class Planner {
             return;
         }
         Workload.OffHeap need = w.offHeap(p, memory);
-        String misfit = io.isobench.env.AgentMemory.misfit(memory, need);
+        String misfit = io.isobench.env.AgentMemory.misfit(memory, need.bytes(), need.what());
         if (misfit != null) {
             throw new BadInputException(where + ": " + w.name() + " does not fit " + v.label() + ": " + misfit
                     + "; lower the workload's parameters (-p " + w.name() + ".PARAM=...) or give the variant more memory (--variant "

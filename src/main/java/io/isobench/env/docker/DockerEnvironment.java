@@ -6,7 +6,7 @@ import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ public final class DockerEnvironment implements Environment {
         try (DockerEngine engine = DockerEngine.connect(java.time.Duration.ofSeconds(5))) {
             DockerLeftovers finder = new DockerLeftovers(engine);
             for (DockerLeftovers.Leftover l : finder.find(null)) {
-                long bytes = l.kind().equals("folder") ? io.isobench.env.Files2.diskUsage(java.nio.file.Path.of(l.name())) : -1;
+                long bytes = l.kind().equals("folder") ? io.isobench.core.Files2.diskUsage(java.nio.file.Path.of(l.name())) : -1;
                 out.add(new io.isobench.env.Leftover(l.runId(), l.kind(), l.name(), bytes, l.state() == null ? "" : l.state(), () -> {
                     // a fresh connection: the one that found it is closed by then
                     try (DockerEngine e = DockerEngine.connect(java.time.Duration.ofSeconds(10))) {
@@ -76,7 +76,7 @@ public final class DockerEnvironment implements Environment {
         String cpus = settings.getOrDefault(DockerSettings.CPUS, DockerSettings.NONE);
         String cpuset = settings.getOrDefault(DockerSettings.CPUSET, DockerSettings.NONE);
         if (!cpus.equals(DockerSettings.NONE) || !cpuset.equals(DockerSettings.NONE)) {
-            m.put(io.isobench.workload.IdentityFact.CPUS, "the container's CPU limit (cpus=" + cpus + ", cpuset=" + cpuset + ")");
+            m.put(io.isobench.core.IdentityFact.CPUS, "the container's CPU limit (cpus=" + cpus + ", cpuset=" + cpuset + ")");
         }
         if (DockerSettings.GVISOR.equals(settings.get(DockerSettings.RUNTIME))) {
             String why = "gVisor's kernel (the Sentry) manages the sandbox's memory itself";

@@ -3,7 +3,7 @@ package io.isobench.env.docker;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

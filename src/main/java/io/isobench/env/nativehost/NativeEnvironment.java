@@ -5,21 +5,21 @@ import io.isobench.agent.AgentClient;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
-import io.isobench.env.ChildProcess;
+import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Json;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Transport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ public final class NativeEnvironment implements Environment {
     @Override
     public Map<String, String> shapedFacts(Map<String, String> settings) {
         String pin = settings.getOrDefault(PIN, "none");
-        return pin.equals("none") ? Map.of() : Map.of(io.isobench.workload.IdentityFact.CPUS, "pinned to CPUs " + pin);
+        return pin.equals("none") ? Map.of() : Map.of(io.isobench.core.IdentityFact.CPUS, "pinned to CPUs " + pin);
     }
 
     @Override

@@ -2,24 +2,23 @@ package io.isobench.env.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.BadInputException;
-import io.isobench.agent.Agent;
 import io.isobench.agent.AgentClient;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.AgentMemory;
 import io.isobench.env.Availability;
-import io.isobench.env.ChildProcess;
+import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
 import io.isobench.result.Json;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -108,9 +107,9 @@ public final class VmEnvironment implements Environment {
                 : "an untuned VM presents QEMU's generic CPU model (qemu64: SSE3 and no wider), so native libraries pick older"
                 + " kernels: the study's untuned-KVM effect";
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(io.isobench.workload.IdentityFact.CPU_MODEL, model);
-        m.put(io.isobench.workload.IdentityFact.CPU_ISA, model);
-        m.put(io.isobench.workload.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + settings.getOrDefault(VmSettings.VCPUS, "2") + ")");
+        m.put(io.isobench.core.IdentityFact.CPU_MODEL, model);
+        m.put(io.isobench.core.IdentityFact.CPU_ISA, model);
+        m.put(io.isobench.core.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + settings.getOrDefault(VmSettings.VCPUS, "2") + ")");
         String kernel = "the guest kernel manages the guest's memory";
         m.put("inside.page_size", kernel);
         m.put("inside.thp", kernel);
@@ -235,7 +234,7 @@ public final class VmEnvironment implements Environment {
     static List<String> agentJvmOptions() {
         List<String> jvm = new ArrayList<>(AgentLauncher.defaultJvmOptions());
         jvm.add(InitScript.ERROR_FILE_OPTION);
-        jvm.add("-D" + Agent.PROTOCOL_CHANNEL + "=" + InitScript.PROTOCOL_FIFO);
+        jvm.add("-D" + Protocol.CHANNEL_PROPERTY + "=" + InitScript.PROTOCOL_FIFO);
         return jvm;
     }
 

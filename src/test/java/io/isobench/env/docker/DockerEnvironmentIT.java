@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

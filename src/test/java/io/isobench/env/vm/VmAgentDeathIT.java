@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.cli.Main;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;

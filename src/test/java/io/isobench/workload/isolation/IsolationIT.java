@@ -1,14 +1,15 @@
 package io.isobench.workload.isolation;
 
+import io.isobench.host.Identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentClient;
-import io.isobench.agent.InsideFacts;
+import io.isobench.host.InsideFacts;
 import io.isobench.agent.Protocol;
 import io.isobench.cli.Main;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.docker.DockerEngine;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.Json;

@@ -9,7 +9,7 @@ import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.result.Json;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import java.net.ConnectException;
 import java.net.ServerSocket;

@@ -1,15 +1,17 @@
-package io.isobench.agent;
+package io.isobench.inside;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isobench.BadInputException;
+import io.isobench.agent.Protocol;
+import io.isobench.host.InsideFacts;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Json;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
 import io.isobench.workload.Workload;
@@ -34,9 +36,6 @@ import java.util.Map;
  */
 public final class Agent {
 
-    /** System property: a file (a FIFO) to write responses to instead of stdout. */
-    public static final String PROTOCOL_CHANNEL = "isobench.agent.protocol";
-
     private final ObjectMapper json = Json.mapper();
     private final Map<String, ServerSide> servers = new LinkedHashMap<>();
     private Path dataDir = Path.of(System.getProperty("java.io.tmpdir"));
@@ -49,7 +48,7 @@ public final class Agent {
     public static void runOnStdio() throws IOException {
         // a guest's init gives the protocol its own channel (a FIFO to the virtio port), so that nothing else the
         // process writes on its stdout (a native library, the JVM itself) can land on the protocol
-        String channel = System.getProperty(PROTOCOL_CHANNEL);
+        String channel = System.getProperty(Protocol.CHANNEL_PROPERTY);
         PrintStream protocolOut = new PrintStream(channel == null ? new java.io.FileOutputStream(java.io.FileDescriptor.out)
                 : new java.io.FileOutputStream(channel), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
