@@ -1,13 +1,10 @@
 package io.isobench.inside;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.isobench.BadInputException;
 import io.isobench.agent.Protocol;
+import io.isobench.core.Errors;
 import io.isobench.host.InsideFacts;
 import io.isobench.host.HostFacts;
-import io.isobench.result.Json;
-import io.isobench.result.WorkloadResult;
 import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
@@ -36,7 +33,6 @@ import java.util.Map;
  */
 public final class Agent {
 
-    private final ObjectMapper json = Json.mapper();
     private final Map<String, ServerSide> servers = new LinkedHashMap<>();
     private Path dataDir = Path.of(System.getProperty("java.io.tmpdir"));
     private int nextServer = 1;
@@ -62,11 +58,11 @@ public final class Agent {
                 if (line.isBlank()) {
                     continue;
                 }
-                Protocol.Response resp = handle(line);
-                out.write(json.writeValueAsBytes(resp));
+                Reply reply = handle(line);
+                out.write(reply.line().getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
                 out.flush();
-                if (resp.ok() && resp.result() != null && resp.result().path("bye").asBoolean(false)) {
+                if (reply.answer() instanceof Protocol.Bye) {
                     return;
                 }
             }
@@ -75,109 +71,91 @@ public final class Agent {
         }
     }
 
-    Protocol.Response handle(String line) {
-        Protocol.Request req;
-        try {
-            req = json.readValue(line, Protocol.Request.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Protocol.Response.error(0, "not a protocol request: " + e.getOriginalMessage());
+    /** An answer line, with the answer it carries (null for an error). */
+    record Reply(String line, Object answer) {
+    }
+
+    Reply handle(String line) {
+        Protocol.Received req = Protocol.decodeRequest(line);
+        if (req.error() != null) {
+            return new Reply(Protocol.encodeError(req.id(), req.error()), null);
         }
-        if (req.v() != Protocol.VERSION) {
-            return Protocol.Response.error(req.id(), "this agent speaks protocol version " + Protocol.VERSION
-                    + ", the request is version " + req.v());
-        }
-        Map<String, Object> args = req.args() == null ? Map.of() : req.args();
         try {
-            return Protocol.Response.ok(req.id(), dispatch(req.op(), args));
+            Object answer = dispatch(req.request());
+            return new Reply(Protocol.encodeAnswer(req.id(), answer), answer);
         } catch (BadInputException e) {
-            return Protocol.Response.error(req.id(), e.getMessage());
+            return new Reply(Protocol.encodeError(req.id(), e.getMessage()), null);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            return Protocol.Response.error(req.id(), describe(e));
+            return new Reply(Protocol.encodeError(req.id(), Errors.describe(e)), null);
         }
     }
 
-    private JsonNode dispatch(String op, Map<String, Object> args) throws Exception {
-        switch (op == null ? "" : op) {
-            case Protocol.HELLO -> {
-                Object dir = args.get("dataDir");
-                if (dir != null) {
-                    dataDir = Path.of(dir.toString());
+    private Object dispatch(Protocol.Request<?> request) throws Exception {
+        return switch (request) {
+            case Protocol.Hello h -> {
+                if (h.dataDir() != null) {
+                    dataDir = Path.of(h.dataDir());
                     Files.createDirectories(dataDir);
                 }
-                return json.valueToTree(Map.of("protocol", Protocol.VERSION, "dataDir", dataDir.toString(), "facts", InsideFacts.read()));
+                yield new Protocol.Greeting(Protocol.VERSION, dataDir.toString(), InsideFacts.read());
             }
-            case Protocol.PING -> {
-                return json.createObjectNode();
+            case Protocol.Ping p -> new Protocol.Pong();
+            case Protocol.ReadFacts f -> new Protocol.Facts(InsideFacts.read());
+            case Protocol.Run r -> {
+                Workload w = workload(r.workload());
+                yield w.runInside(params(w, r.params()), context(r.host()));
             }
-            case Protocol.FACTS -> {
-                return json.valueToTree(Map.of("facts", InsideFacts.read()));
-            }
-            case Protocol.RUN -> {
-                Workload w = workload(args);
-                Params p = params(w, args);
-                WorkloadResult r = w.runInside(p, context(args));
-                return json.valueToTree(r);
-            }
-            case Protocol.SERVER_START -> {
-                Workload w = workload(args);
+            case Protocol.StartServer r -> {
+                Workload w = workload(r.workload());
                 if (!(w instanceof ServerWorkload sw)) {
                     throw new BadInputException(w.name() + " has no server side");
                 }
-                int port = ((Number) args.get("port")).intValue();
-                ServerSide s = sw.startServer(params(w, args), context(args), port);
+                ServerSide s = sw.startServer(params(w, r.params()), context(r.host()), r.port());
                 String id = "s" + nextServer++;
                 servers.put(id, s);
-                return json.valueToTree(Map.of("server", id, "facts", s.facts()));
+                yield new Protocol.ServerStarted(id, s.facts());
             }
-            case Protocol.SERVER_STOP -> {
-                ServerSide s = servers.remove(String.valueOf(args.get("server")));
+            case Protocol.StopServer r -> {
+                ServerSide s = servers.remove(r.server());
                 if (s == null) {
-                    throw new BadInputException("no server '" + args.get("server") + "' is running");
+                    throw new BadInputException("no server '" + r.server() + "' is running");
                 }
-                return json.valueToTree(s.stop());
+                yield s.stop();
             }
-            case Protocol.DRIVE -> {
-                Workload w = workload(args);
+            case Protocol.Drive r -> {
+                Workload w = workload(r.workload());
                 if (!(w instanceof ServerWorkload sw)) {
                     throw new BadInputException(w.name() + " has no load side to drive: it runs inside with 'run'");
                 }
-                return json.valueToTree(sw.drive(params(w, args), endpoint(args), new HostContext(HostFacts.read(), dataDir)));
+                Endpoint e = r.endpoint();
+                if (e == null || e.host() == null || e.port() <= 0) {
+                    throw new BadInputException("a 'drive' request needs endpoint: {host, port, path}");
+                }
+                yield sw.drive(params(w, r.params()), e.path() == null ? new Endpoint(e.host(), e.port(), "") : e,
+                        new HostContext(HostFacts.read(), dataDir));
             }
-            case Protocol.SHUTDOWN -> {
+            case Protocol.Shutdown s -> {
                 stopAll();
-                return json.valueToTree(Map.of("bye", true));
+                yield new Protocol.Bye(true);
             }
-            default -> throw new BadInputException("unknown operation '" + op + "'");
-        }
+        };
     }
 
-    @SuppressWarnings("unchecked")
-    private InsideContext context(Map<String, Object> args) {
-        Object host = args.get("host");
-        return new InsideContext(dataDir, HostFacts.read(), host instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    private InsideContext context(Map<String, Object> host) {
+        return new InsideContext(dataDir, HostFacts.read(), host == null ? Map.of() : host);
     }
 
-    /** The server's address as the client reaches it: {@code endpoint: {host, port, path}}. */
-    private static Endpoint endpoint(Map<String, Object> args) {
-        if (!(args.get("endpoint") instanceof Map<?, ?> e) || e.get("host") == null || !(e.get("port") instanceof Number port)) {
-            throw new BadInputException("a 'drive' request needs endpoint: {host, port, path}");
-        }
-        return new Endpoint(String.valueOf(e.get("host")), port.intValue(), e.get("path") == null ? "" : String.valueOf(e.get("path")));
-    }
-
-    private static Workload workload(Map<String, Object> args) {
-        return Workloads.get(String.valueOf(args.get("workload")), "agent request");
+    private static Workload workload(String name) {
+        return Workloads.get(String.valueOf(name), "agent request");
     }
 
     /**
      * The request's parameters, validated again inside. The host resolves every parameter, so
      * defaults are filled here only for requests made by hand (from the inside's own facts).
      */
-    @SuppressWarnings("unchecked")
-    private static Params params(Workload w, Map<String, Object> args) {
-        Object p = args.get("params");
-        return Params.resolve(w.params(), p instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), HostFacts.read(),
-                "workload '" + w.name() + "'", "agent request");
+    private static Params params(Workload w, Map<String, Object> given) {
+        return Params.resolve(w.params(), given == null ? Map.of() : given, HostFacts.read(), "workload '" + w.name() + "'",
+                "agent request");
     }
 
     private void stopAll() {
@@ -185,22 +163,9 @@ public final class Agent {
             try {
                 s.stop();
             } catch (Exception e) {
-                System.err.println("agent: stopping a server failed: " + describe(e));
+                System.err.println("agent: stopping a server failed: " + Errors.describe(e));
             }
         }
         servers.clear();
-    }
-
-    static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (!sb.isEmpty()) {
-                sb.append(": ");
-            }
-            String msg = t.getMessage();
-            sb.append(msg == null || t instanceof OutOfMemoryError || t instanceof NullPointerException
-                    ? t.getClass().getSimpleName() + (msg == null ? "" : " " + msg) : msg);
-        }
-        return sb.toString();
     }
 }

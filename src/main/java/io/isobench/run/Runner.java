@@ -1,6 +1,5 @@
 package io.isobench.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.client.ClientPlace;
@@ -444,7 +443,7 @@ public final class Runner {
         return new HostWorkload.Instance() {
             @Override
             public void ping() throws Exception {
-                i.agent().call(Protocol.PING, Map.of(), Duration.ofSeconds(30));
+                i.agent().call(new Protocol.Ping(), Duration.ofSeconds(30));
             }
 
             @Override
@@ -474,17 +473,14 @@ public final class Runner {
             }
         }
         if (!(t.workload() instanceof ServerWorkload sw)) {
-            JsonNode r = inst.agent().call(Protocol.RUN, Map.of("workload", t.workload().name(), "params", params, "host", hostIdentity),
-                    deadline);
-            return Json.mapper().treeToValue(r, WorkloadResult.class);
+            return inst.agent().call(new Protocol.Run(t.workload().name(), params, hostIdentity), deadline);
         }
         int port = inst.serverPorts().get(0);
-        JsonNode started = inst.agent().call(Protocol.SERVER_START,
-                Map.of("workload", t.workload().name(), "params", params, "port", port, "host", hostIdentity), deadline);
-        String server = started.path("server").asText();
+        Protocol.ServerStarted started = inst.agent().call(new Protocol.StartServer(t.workload().name(), params, port, hostIdentity),
+                deadline);
         Transport transport = sw.transports().contains(Transport.TCP) ? Transport.TCP : Transport.UDP;
         Endpoint ep = inst.endpoint(port, transport);
-        Map<String, Object> stopArgs = Map.of("server", server);
+        Protocol.StopServer stop = new Protocol.StopServer(started.server());
         WorkloadResult driven;
         ClientPlace place;
         Endpoint reached;
@@ -505,14 +501,13 @@ public final class Runner {
             driven = place.drive(sw, t.params(), params, reached, deadline);
         } catch (Exception e) {
             try {
-                inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1));
+                inst.agent().call(stop, Duration.ofMinutes(1));
             } catch (AgentException stopFailed) {
                 e.addSuppressed(stopFailed);
             }
             throw e;
         }
-        WorkloadResult serverResult = Json.mapper().treeToValue(
-                inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1)), WorkloadResult.class);
+        WorkloadResult serverResult = inst.agent().call(stop, Duration.ofMinutes(1));
         WorkloadResult.Builder b = WorkloadResult.builder();
         driven.measurements().forEach(b::add);
         serverResult.measurements().forEach(b::add);
@@ -527,7 +522,7 @@ public final class Runner {
         if (!reached.equals(ep)) {
             b.fact("endpoint_from_host", ep.toString());
         }
-        b.facts(Map.of("server", Json.mapper().convertValue(started.path("facts"), Map.class)));
+        b.facts(Map.of("server", started.facts() == null ? Map.of() : started.facts()));
         // run.json: which place drove each variant's servers
         Map<String, Object> variantFacts = environmentFacts.get(t.variant().label());
         if (variantFacts != null && !clientFacts.equals(variantFacts.get("client"))) {

@@ -3,8 +3,6 @@ package io.isobench.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.isobench.result.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -15,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProtocolTest {
+
+    private static final Protocol.Run RUN = new Protocol.Run("test_constant", Map.of(), null);
 
     /** A fake agent on the other end of a pipe, to show how the client treats a misbehaving one. */
     private static final class Peer implements AutoCloseable {
@@ -44,9 +44,9 @@ class ProtocolTest {
     void clientReturnsTheResultOfItsOwnRequestAndSkipsLateAnswers() throws Exception {
         try (Peer p = new Peer()) {
             p.say("{\"v\":1,\"id\":0,\"ok\":true,\"result\":{\"late\":true}}");
-            p.say("{\"v\":1,\"id\":1,\"ok\":true,\"result\":{\"x\":5}}");
-            JsonNode r = p.client.call("facts", Map.of(), Duration.ofSeconds(5));
-            assertThat(r.get("x").asInt()).isEqualTo(5);
+            p.say("{\"v\":1,\"id\":1,\"ok\":true,\"result\":{\"facts\":{\"x\":5}}}");
+            Protocol.Facts r = p.client.call(new Protocol.ReadFacts(), Duration.ofSeconds(5));
+            assertThat(r.facts().get("x")).isEqualTo(5);
             assertThat(p.requests.toString(StandardCharsets.UTF_8)).contains("\"op\":\"facts\"").contains("\"v\":1");
         }
     }
@@ -55,7 +55,7 @@ class ProtocolTest {
     void garbageFromTheAgentBreaksItWithTheLineAndDiagnostics() throws Exception {
         try (Peer p = new Peer()) {
             p.say("Segmentation fault (core dumped)");
-            assertThatThrownBy(() -> p.client.call("run", Map.of(), Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> p.client.call(RUN, Duration.ofSeconds(5)))
                     .isInstanceOf(AgentException.class)
                     .hasMessageContaining("not the protocol")
                     .hasMessageContaining("Segmentation fault")
@@ -69,7 +69,7 @@ class ProtocolTest {
     void anAgentThatExitsIsReportedNotWaitedFor() throws Exception {
         try (Peer p = new Peer()) {
             p.toClient.close();
-            assertThatThrownBy(() -> p.client.call("run", Map.of(), Duration.ofSeconds(30)))
+            assertThatThrownBy(() -> p.client.call(RUN, Duration.ofSeconds(30)))
                     .isInstanceOf(AgentException.class).hasMessageContaining("exited");
         }
     }
@@ -95,7 +95,7 @@ class ProtocolTest {
                 agent.destroyForcibly();
             });
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> client.call("run", Map.of(), Duration.ofSeconds(600)))
+            assertThatThrownBy(() -> client.call(RUN, Duration.ofSeconds(600)))
                     .isInstanceOf(AgentException.class)
                     .hasMessageContaining("died while answering 'run'")
                     .hasMessageContaining("killed by SIGKILL (status 137)")
@@ -112,7 +112,7 @@ class ProtocolTest {
     @Test
     void aHangIsNotADeath() throws Exception {
         try (Peer p = new Peer()) {
-            assertThatThrownBy(() -> p.client.call("run", Map.of(), Duration.ofMillis(300)))
+            assertThatThrownBy(() -> p.client.call(RUN, Duration.ofMillis(300)))
                     .isInstanceOf(AgentException.class).hasMessageContaining("hangs")
                     .satisfies(e -> assertThat(((AgentException) e).death()).isNull());
         }
@@ -121,10 +121,10 @@ class ProtocolTest {
     @Test
     void anAgentThatHangsFailsAtTheDeadline() throws Exception {
         try (Peer p = new Peer()) {
-            assertThatThrownBy(() -> p.client.call("run", Map.of(), Duration.ofMillis(200)))
+            assertThatThrownBy(() -> p.client.call(RUN, Duration.ofMillis(200)))
                     .isInstanceOf(AgentException.class).hasMessageContaining("hangs");
             // a broken agent is not asked again
-            assertThatThrownBy(() -> p.client.call("facts", Map.of(), Duration.ofSeconds(1)))
+            assertThatThrownBy(() -> p.client.call(new Protocol.ReadFacts(), Duration.ofSeconds(1)))
                     .hasMessageContaining("no longer usable");
         }
     }
@@ -133,11 +133,11 @@ class ProtocolTest {
     void anErrorResponseLeavesTheAgentUsable() throws Exception {
         try (Peer p = new Peer()) {
             p.say("{\"v\":1,\"id\":1,\"ok\":false,\"error\":\"stream: validation failed\"}");
-            assertThatThrownBy(() -> p.client.call("run", Map.of(), Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> p.client.call(RUN, Duration.ofSeconds(5)))
                     .isInstanceOf(AgentException.class).hasMessageContaining("validation failed")
                     .satisfies(e -> assertThat(((AgentException) e).broken()).isFalse());
             p.say("{\"v\":1,\"id\":2,\"ok\":true,\"result\":{}}");
-            assertThat(p.client.call("facts", Map.of(), Duration.ofSeconds(5))).isNotNull();
+            assertThat(p.client.call(new Protocol.ReadFacts(), Duration.ofSeconds(5))).isNotNull();
         }
     }
 
@@ -145,7 +145,7 @@ class ProtocolTest {
     void anAgentOfAnotherVersionIsBroken() throws Exception {
         try (Peer p = new Peer()) {
             p.say("{\"v\":2,\"id\":1,\"ok\":true,\"result\":{}}");
-            assertThatThrownBy(() -> p.client.call("hello", Map.of(), Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> p.client.call(new Protocol.Hello(null), Duration.ofSeconds(5)))
                     .hasMessageContaining("protocol version 2").hasMessageContaining("rebuild the guest image");
         }
     }

@@ -87,13 +87,13 @@ class DockerNatPathIT {
         Params p = Params.resolve(rr.params(), Map.of("duration", "500ms"), HostFacts.read(), "tcp_rr", "test");
         Map<String, Object> wire = p.toWire(rr.params());
         int port = i.serverPorts().get(0);
-        var started = i.agent().call(Protocol.SERVER_START, Map.of("workload", "tcp_rr", "params", wire, "port", port), Duration.ofMinutes(1));
+        var started = i.agent().call(new Protocol.StartServer("tcp_rr", wire, port, null), Duration.ofMinutes(1));
         Endpoint ep = i.endpoint(port, Transport.TCP);
         Endpoint driven = place.reach(ep).orElse(null);
         WorkloadResult load = driven == null ? host.drive(rr, p, wire, ep, Duration.ofMinutes(1))
                 : place.drive(rr, p, wire, driven, Duration.ofMinutes(1));
-        var stopped = i.agent().call(Protocol.SERVER_STOP, Map.of("server", started.path("server").asText()), Duration.ofMinutes(1));
-        List<String> peers = Json.mapper().convertValue(stopped.path("metadata").path("inside_peers"),
+        var stopped = i.agent().call(new Protocol.StopServer(started.server()), Duration.ofMinutes(1));
+        List<String> peers = Json.mapper().convertValue(stopped.metadata().get("inside_peers"),
                 Json.mapper().getTypeFactory().constructCollectionType(List.class, String.class));
         return new Trial(ep, driven, load, peers);
     }

@@ -24,7 +24,6 @@ import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
-import io.isobench.result.Json;
 import io.isobench.core.Endpoint;
 import io.isobench.core.Transport;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -209,10 +208,8 @@ final class DockerInstance implements EnvironmentInstance {
             agent = new AgentClient("agent in " + variant.label(), stdio.fromAgent(), stdio.toAgent(),
                     () -> diagnostics(engine, id, io, log), watch);
 
-            var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir), ctx.bootTimeout());
+            Map<String, Object> inside = agent.call(new Protocol.Hello(dataDir), ctx.bootTimeout()).facts();
             mark = phase(phases, "agent_hello", mark);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
 
             InspectContainerResponse c = engine.quick().inspectContainerCmd(id).exec();
             String ip = containerIp(c);
@@ -635,7 +632,7 @@ final class DockerInstance implements EnvironmentInstance {
                 resume();
             }
             if (!agent.broken() && !stdio.ended()) {
-                agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
                 // the agent exits after its goodbye; give the container a moment to stop by itself
                 engine.quick().waitContainerCmd(containerId).start().awaitCompletion(5, TimeUnit.SECONDS);
             }

@@ -15,7 +15,6 @@ import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.result.Json;
 import io.isobench.core.Endpoint;
 import io.isobench.core.ParamSpec;
 import io.isobench.core.ParamType;
@@ -135,9 +134,7 @@ public final class NativeEnvironment implements Environment {
                         + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000),
                 () -> death(p, log, crashReport));
         try {
-            var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir.toString()), ctx.bootTimeout());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+            Map<String, Object> inside = agent.call(new Protocol.Hello(dataDir.toString()), ctx.bootTimeout()).facts();
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("pid", p.pid());
             facts.put("command", String.join(" ", cmd));
@@ -217,7 +214,7 @@ public final class NativeEnvironment implements Environment {
         public void close() {
             if (process.isAlive() && !agent.broken()) {
                 try {
-                    agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                    agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
                     process.waitFor(5, TimeUnit.SECONDS);
                 } catch (Exception ignored) {
                     // it is stopped by force below

@@ -17,7 +17,6 @@ import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
-import io.isobench.result.Json;
 import io.isobench.core.ParamSpec;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -309,9 +308,7 @@ public final class VmEnvironment implements Environment {
                 }
             }
 
-            JsonNode hello = agent.call(Protocol.HELLO, Map.of("dataDir", InitScript.DATA_MOUNT + "/isobench"), ctx.bootTimeout());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+            Map<String, Object> inside = agent.call(new Protocol.Hello(InitScript.DATA_MOUNT + "/isobench"), ctx.bootTimeout()).facts();
 
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("accel", accel);

@@ -136,7 +136,7 @@ final class VmInstance implements EnvironmentInstance {
         boolean died = agent.broken() || !qemu.isAlive();
         if (qemu.isAlive() && !agent.broken()) {
             try {
-                agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(10));
+                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(10));
             } catch (Exception ignored) {
                 // QEMU is stopped below whatever the agent says
             }

@@ -109,7 +109,7 @@ class DockerEnvironmentIT {
             i.pause();
             assertThat(engine.quick().inspectContainerCmd(id).exec().getState().getPaused()).isTrue();
             i.resume();
-            assertThat(i.agent().call(Protocol.FACTS, Map.of(), Duration.ofSeconds(30)).path("facts").path("hostname").asText())
+            assertThat(String.valueOf(i.agent().call(new Protocol.ReadFacts(), Duration.ofSeconds(30)).facts().get("hostname")))
                     .isEqualTo(id.substring(0, 12));
             assertThat(i.alive()).isTrue();
         }
