@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.archfixture.KnowsWorkloads;
@@ -39,8 +38,7 @@ class ArchitectureRulesTest {
 
     @Test
     void theMainClassesKeepTheRules() {
-        JavaClasses main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.isobench");
+        JavaClasses main = new ClassFileImporter().importLocations(java.util.Set.of(ArchitectureTest.MainClasses.location()));
         assertThat(main.size()).isGreaterThan(100);
         assertThat(ArchitectureTest.layers().evaluate(main).getFailureReport().getDetails()).isEmpty();
     }

@@ -174,7 +174,7 @@ public final class Runner {
             try {
                 finishIfInterrupted();
             } catch (IOException e) {
-                System.err.println("isobench: could not write " + dir.runJson() + ": " + e.getMessage());
+                io.isobench.core.Console.say("isobench: could not write " + dir.runJson() + ": " + e.getMessage());
             }
         }, "isobench-interrupt");
         Runtime.getRuntime().addShutdownHook(onSignal);
@@ -678,8 +678,7 @@ public final class Runner {
     }
 
     static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return io.isobench.core.Errors.describe(e);
     }
 
     private List<TrialRecord> trialRecords() {

@@ -1,6 +1,7 @@
 package io.isobench.suite;
 
 import io.isobench.BadInputException;
+import io.isobench.result.Baseline;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
 import io.isobench.env.Variant;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -109,18 +111,11 @@ public final class Planner {
      * environment of that name. A run without it has no ratios, which is allowed but said.
      */
     static Variant baseline(String spec, List<Variant> variants) {
-        String want = spec == null || spec.isBlank() ? "native" : spec;
-        for (Variant v : variants) {
-            if (v.label().equals(want)) {
-                return v;
-            }
+        Optional<Variant> found = Baseline.find(spec, variants, Variant::label, Variant::environment);
+        if (found.isPresent()) {
+            return found.get();
         }
-        for (Variant v : variants) {
-            if (v.environment().equals(want)) {
-                return v;
-            }
-        }
-        if (spec != null && !spec.isBlank() && !spec.equals("native")) {
+        if (!Baseline.wanted(spec).equals(Baseline.DEFAULT)) {
             throw new BadInputException("the baseline '" + spec + "' is not among the variants of this run ("
                     + String.join(", ", variants.stream().map(Variant::label).toList()) + "): name one of them with --baseline");
         }

@@ -1,5 +1,6 @@
 package io.isobench.env.docker;
 
+import io.isobench.core.Errors;
 import io.isobench.env.Availability;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
@@ -93,7 +94,7 @@ public final class DockerEnvironment implements Environment {
             lastSeen = info;
             return Availability.yes(info.describe());
         } catch (RuntimeException e) {
-            return Availability.no("no Docker Engine answers on " + DockerEngine.defaultHost() + " (" + rootMessage(e) + ")", SETUP_FIX);
+            return Availability.no("no Docker Engine answers on " + DockerEngine.defaultHost() + " (" + Errors.describe(e) + ")", SETUP_FIX);
         }
     }
 
@@ -147,14 +148,5 @@ public final class DockerEnvironment implements Environment {
     @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
         return DockerInstance.start(variant, DockerSettings.of(variant), ctx);
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
     }
 }

@@ -1,5 +1,6 @@
 package io.isobench.env.docker;
 
+import io.isobench.core.Errors;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -101,7 +102,7 @@ public final class DockerLeftovers {
                 } catch (NotFoundException gone) {
                     // removed meanwhile
                 } catch (RuntimeException | IOException e) {
-                    failures.add(l + ": " + DockerEnvironment.rootMessage(e));
+                    failures.add(l + ": " + Errors.describe(e));
                 }
             }
         }

@@ -7,6 +7,7 @@ import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
 import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
+import io.isobench.core.Ports;
 import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
@@ -20,7 +21,6 @@ import io.isobench.core.ParamSpec;
 import io.isobench.core.ParamType;
 import io.isobench.core.Transport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,7 +140,7 @@ public final class NativeEnvironment implements Environment {
             facts.put("command", String.join(" ", cmd));
             facts.put("pinned_cpus", pin);
             facts.put("data_dir", dataDir.toString());
-            return new Instance(variant, p, agent, inside, facts, freePorts(2), procCleanup, dataCleanup);
+            return new Instance(variant, p, agent, inside, facts, Ports.freeTcpAndUdp(2, null, List.of()), procCleanup, dataCleanup);
         } catch (Exception e) {
             agent.close();
             procCleanup.close();
@@ -170,23 +170,6 @@ public final class NativeEnvironment implements Environment {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports.add(s.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
         }
     }
 

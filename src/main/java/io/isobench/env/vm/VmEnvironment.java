@@ -1,5 +1,6 @@
 package io.isobench.env.vm;
 
+import io.isobench.core.Console;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.BadInputException;
 import io.isobench.agent.AgentClient;
@@ -7,6 +8,7 @@ import io.isobench.agent.Protocol;
 import io.isobench.agent.AgentLauncher;
 import io.isobench.env.AgentMemory;
 import io.isobench.env.Availability;
+import io.isobench.core.Ports;
 import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
@@ -19,10 +21,7 @@ import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
 import io.isobench.core.ParamSpec;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ public final class VmEnvironment implements Environment {
 
     /** The environment ServiceLoader finds: the standard image cache, instance folders under /var/tmp. */
     public VmEnvironment() {
-        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> System.err.println("isobench: " + msg), InitScript.PATH);
+        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> Console.say("isobench: " + msg), InitScript.PATH);
     }
 
     /**
@@ -176,13 +175,7 @@ public final class VmEnvironment implements Environment {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
         if (s.accel().equals("kvm")) {
-            GuestKernel k = GuestKernel.find().orElseThrow(() -> new BadInputException(
-                    "vm: no guest kernel under /boot; fix: " + GuestKernel.FIX));
-            KvmProbe.Result r = kvm(k);
-            if (!r.works()) {
-                throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + r.detail()
-                        + "); write accel=tcg (emulation) or accel=auto");
-            }
+            accelerator(s, guestKernel()); // refuses accel=kvm where KVM does not work, before anything starts
         }
     }
 
@@ -195,24 +188,41 @@ public final class VmEnvironment implements Environment {
         return KvmProbe.cached(k, cache.root().resolve("vm"));
     }
 
+    private static GuestKernel guestKernel() {
+        return GuestKernel.find().orElseThrow(() -> new BadInputException(
+                "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
+    }
+
+    /** The accelerator a VM of these settings runs under, with the probe that decided it. */
+    private record Accelerator(String name, KvmProbe.Result kvm) {
+    }
+
+    /**
+     * The one place the accelerator is decided: accel=kvm where the bounded probe boot shows KVM
+     * works (refused, with the fix, where it does not), tcg when asked, and for auto KVM when it
+     * works, else TCG.
+     */
+    private Accelerator accelerator(VmSettings s, GuestKernel kernel) {
+        KvmProbe.Result kvm = kvm(kernel);
+        return switch (s.accel()) {
+            case "kvm" -> {
+                if (!kvm.works()) {
+                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
+                            + "); write accel=tcg (emulation) or accel=auto");
+                }
+                yield new Accelerator("kvm", kvm);
+            }
+            case "tcg" -> new Accelerator("tcg", kvm);
+            default -> new Accelerator(kvm.works() ? "kvm" : "tcg", kvm);
+        };
+    }
+
     @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
-        GuestKernel kernel = GuestKernel.find().orElseThrow(() -> new BadInputException(
-                "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
-        KvmProbe.Result kvm = kvm(kernel);
-        String accel = switch (s.accel()) {
-            case "kvm" -> {
-                if (!kvm.works()) {
-                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
-                            + "); write accel=tcg or accel=auto");
-                }
-                yield "kvm";
-            }
-            case "tcg" -> "tcg";
-            default -> kvm.works() ? "kvm" : "tcg";
-        };
+        GuestKernel kernel = guestKernel();
+        Accelerator accel = accelerator(s, kernel);
 
         // the disks' contents: the same base and payload every environment runs, plus our init
         GuestImages images = new GuestImages(cache, log);
@@ -222,7 +232,7 @@ public final class VmEnvironment implements Environment {
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
         // one boot: a guest that fails to start is started again by the runner, the one place that retries starts
-        return boot(variant, ctx, s, accel, kvm, kernel, base, payload, rootImage, initrd);
+        return boot(variant, ctx, s, accel.name(), accel.kvm(), kernel, base, payload, rootImage, initrd);
     }
 
     /**
@@ -259,8 +269,10 @@ public final class VmEnvironment implements Environment {
                 t.create(ctx.runId());
                 tap = t;
             } else {
-                for (int inside : SERVER_PORTS) {
-                    forwards.put(freeTcpAndUdpPort(), inside);
+                // slirp forwards both TCP and UDP from 127.0.0.1 to each server port inside
+                List<Integer> hostPorts = Ports.freeTcpAndUdp(SERVER_PORTS.size(), InetAddress.getLoopbackAddress(), List.of());
+                for (int i = 0; i < SERVER_PORTS.size(); i++) {
+                    forwards.put(hostPorts.get(i), SERVER_PORTS.get(i));
                 }
             }
             long hugeFree = HostCpus.freeHugepages2M();
@@ -434,23 +446,6 @@ public final class VmEnvironment implements Environment {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    /** A port free on 127.0.0.1 for both TCP and UDP, for a slirp forward of both. */
-    @SuppressWarnings("try") // the UDP socket is held open by the try block, not used in it
-    static int freeTcpAndUdpPort() throws IOException {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
-                int port = s.getLocalPort();
-                try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
-                    return port;
-                } catch (IOException taken) {
-                    // UDP side in use: try another
-                }
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP on 127.0.0.1");
     }
 
     private static Path unique(Path dir, String stem, String ext) {
