@@ -1,8 +1,6 @@
 package io.isobench.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.isobench.result.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -99,19 +96,19 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Sends one request and waits for its response.
+     * Sends one request and waits for its answer.
      *
-     * @return the response's {@code result}
+     * @return the answer, read into the record the request names
      * @throws AgentException when the workload failed (agent fine) or the agent broke
      */
-    public synchronized JsonNode call(String op, Map<String, Object> args, Duration deadline) throws AgentException {
+    public synchronized <A> A call(Protocol.Request<A> request, Duration deadline) throws AgentException {
+        String op = request.op();
         if (broken) {
             throw new AgentException(name + " is no longer usable: " + brokenReason, true);
         }
         long id = nextId++;
         try {
-            String line = Json.mapper().writeValueAsString(new Protocol.Request(Protocol.VERSION, id, op, args));
-            toAgent.write(line.getBytes(StandardCharsets.UTF_8));
+            toAgent.write(Protocol.encode(id, request).getBytes(StandardCharsets.UTF_8));
             toAgent.write('\n');
             toAgent.flush();
         } catch (IOException e) {
@@ -143,9 +140,9 @@ public final class AgentClient implements AutoCloseable {
                 AgentException.Death d = confirmDeath();
                 throw died(op, d != null ? d : new AgentException.Death("the agent's channel closed: it exited (no cause found)", null));
             }
-            Protocol.Response resp;
+            Protocol.AnswerFrame answer;
             try {
-                resp = Json.mapper().readValue(line, Protocol.Response.class);
+                answer = Protocol.readAnswer(line);
             } catch (JsonProcessingException e) {
                 // what a dying process leaves on its way out (a crash report's first line) is not garbage but a death
                 AgentException.Death d = confirmDeath();
@@ -154,17 +151,22 @@ public final class AgentClient implements AutoCloseable {
                 }
                 throw fail("answered something that is not the protocol: '" + abbreviate(line) + "'");
             }
-            if (resp.v() != Protocol.VERSION) {
-                throw fail("speaks protocol version " + resp.v() + ", this isobench speaks " + Protocol.VERSION
-                        + ": rebuild the guest image (isobench image build) so both sides run the same jar");
+            if (answer.v() != Protocol.VERSION) {
+                throw fail("speaks protocol version " + answer.v() + ", this isobench speaks " + Protocol.VERSION + ": "
+                        + Protocol.VERSION_FIX);
             }
-            if (resp.id() != id) {
+            if (answer.id() != id) {
                 continue; // a late answer to an earlier request that timed out
             }
-            if (!resp.ok()) {
-                throw new AgentException(name + ": " + resp.error(), false);
+            if (!answer.ok()) {
+                throw new AgentException(name + ": " + answer.error(), false);
             }
-            return resp.result();
+            try {
+                return Protocol.decodeAnswer(answer.result(), request);
+            } catch (JsonProcessingException e) {
+                throw fail("answered '" + op + "' with something that is not its answer (" + e.getOriginalMessage() + "): '"
+                        + abbreviate(line) + "'");
+            }
         }
     }
 

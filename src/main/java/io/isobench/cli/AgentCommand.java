@@ -1,6 +1,6 @@
 package io.isobench.cli;
 
-import io.isobench.agent.Agent;
+import io.isobench.inside.Agent;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,6 @@
 package io.isobench.cli;
 
+import io.isobench.core.Bytes;
 import io.isobench.env.Availability;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
@@ -87,7 +88,7 @@ final class DoctorCommand implements Callable<Integer> {
         Map<String, List<Leftover>> byRun = new TreeMap<>();
         found.forEach(l -> byRun.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(l));
         long total = found.stream().mapToLong(l -> Math.max(0, l.bytes())).sum();
-        out.println("leftovers: " + found.size() + " thing(s) of " + byRun.size() + " run(s)" + (total > 0 ? ", " + human(total) + " on disk" : "") + ":");
+        out.println("leftovers: " + found.size() + " thing(s) of " + byRun.size() + " run(s)" + (total > 0 ? ", " + Bytes.human(total) + " on disk" : "") + ":");
         List<Leftover> removable = new ArrayList<>();
         byRun.forEach((run, list) -> {
             boolean live = !run.equals("?") && RunLock.live(run);
@@ -115,9 +116,5 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.println("removed " + removed + " of " + removable.size() + (removable.size() < found.size()
                 ? "; kept " + (found.size() - removable.size()) + " of runs in progress or unknown" : ""));
-    }
-
-    private static String human(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

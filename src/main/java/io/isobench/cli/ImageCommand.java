@@ -1,8 +1,9 @@
 package io.isobench.cli;
 
+import io.isobench.core.Bytes;
 import io.isobench.BadInputException;
-import io.isobench.env.AgentLauncher;
-import io.isobench.env.Files2;
+import io.isobench.agent.AgentLauncher;
+import io.isobench.core.Files2;
 import io.isobench.env.docker.DockerEngine;
 import io.isobench.env.docker.DockerImages;
 import io.isobench.image.Flavor;
@@ -130,7 +131,7 @@ final class ImageCommand implements Runnable {
                 String n = p.getFileName().toString();
                 int dash = n.lastIndexOf('-');
                 String hash = dash > 0 ? n.substring(dash + 1).replaceFirst("\\..*$", "") : "";
-                folders.add(List.of(n, kind(n), hash, human(size(p)), time(Files.getLastModifiedTime(p).toInstant())));
+                folders.add(List.of(n, kind(n), hash, Bytes.human(size(p)), time(Files.getLastModifiedTime(p).toInstant())));
             }
             out.print(folders.isEmpty() ? "  (empty)\n" : folders.render());
             DockerEngine engine = engineOrNull(out);
@@ -140,7 +141,7 @@ final class ImageCommand implements Runnable {
                     out.println("docker engine " + engine.host() + ":");
                     TextTable t = new TextTable(List.of("tag", "id", "size", "created"), false, false, true);
                     for (DockerImages.EngineImage i : new DockerImages(engine, null, m -> { }).list()) {
-                        t.add(List.of(i.tag(), shortId(i.id()), human(i.sizeBytes()), time(Instant.ofEpochSecond(i.created()))));
+                        t.add(List.of(i.tag(), shortId(i.id()), Bytes.human(i.sizeBytes()), time(Instant.ofEpochSecond(i.created()))));
                     }
                     out.print(t.isEmpty() ? "  (none)\n" : t.render());
                 }
@@ -259,20 +260,6 @@ final class ImageCommand implements Runnable {
             }
         });
         return total[0];
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 
     private static String time(Instant t) {

@@ -6,7 +6,7 @@ import io.isobench.env.Environments;
 import io.isobench.host.HostFacts;
 import io.isobench.suite.Suite;
 import io.isobench.suite.SuiteLoader;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import io.isobench.workload.ServerWorkload;
 import io.isobench.workload.Workload;
 import io.isobench.workload.Workloads;

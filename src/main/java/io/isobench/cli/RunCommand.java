@@ -4,8 +4,8 @@ import io.isobench.BadInputException;
 import io.isobench.Version;
 import io.isobench.client.ClientSpec;
 import io.isobench.client.NetnsClient;
-import io.isobench.env.AgentEnvironment;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentEnvironment;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         HostFacts host = HostFacts.read();
-        Duration boot = Duration.ofMillis((Long) io.isobench.workload.ParamType.DURATION.coerce(bootTimeout));
+        Duration boot = Duration.ofMillis((Long) io.isobench.core.ParamType.DURATION.coerce(bootTimeout));
         RunDirectory dir;
         RunRecord record;
         List<Sample> previous = List.of();

@@ -1,13 +1,13 @@
 package io.isobench.cli;
 
 import io.isobench.BadInputException;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.Environments;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;

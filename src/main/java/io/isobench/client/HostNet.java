@@ -1,6 +1,6 @@
 package io.isobench.client;
 
-import io.isobench.env.ChildProcess;
+import io.isobench.core.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.isobench.client;
 
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerWorkload;
 import java.time.Duration;
 import java.util.LinkedHashMap;

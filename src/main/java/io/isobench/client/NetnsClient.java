@@ -1,17 +1,15 @@
 package io.isobench.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentClient;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
-import io.isobench.env.ChildProcess;
+import io.isobench.agent.AgentLauncher;
+import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
-import io.isobench.env.Files2;
-import io.isobench.result.Json;
+import io.isobench.core.Files2;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Params;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerWorkload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -299,13 +297,12 @@ public final class NetnsClient implements ClientPlace {
             AgentClient a = new AgentClient("client agent in namespace " + names.namespace(), p.getInputStream(), p.getOutputStream(),
                     () -> "agent exit: " + (p.isAlive() ? "still running" : String.valueOf(p.exitValue()))
                             + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000));
-            JsonNode hello = a.call(Protocol.HELLO, Map.of(), bootTimeout);
+            Map<String, Object> inside = a.call(new Protocol.Hello(null), bootTimeout).facts();
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("pid", p.pid());
-            JsonNode inside = hello.path("facts");
             for (String k : List.of("ns_net", "hostname", "kernel", "jvm")) {
-                if (inside.has(k)) {
-                    f.put(k, inside.get(k).asText());
+                if (inside != null && inside.get(k) != null) {
+                    f.put(k, String.valueOf(inside.get(k)));
                 }
             }
             agentFacts = f;
@@ -436,22 +433,12 @@ public final class NetnsClient implements ClientPlace {
             }
             startAgent(Duration.ofMinutes(1));
         }
-        Map<String, Object> ep = new LinkedHashMap<>();
-        ep.put("host", endpoint.host());
-        ep.put("port", endpoint.port());
-        ep.put("path", endpoint.path());
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("workload", workload.name());
-        args.put("params", wire);
-        args.put("endpoint", ep);
-        JsonNode r;
         try {
-            r = agent.call(Protocol.DRIVE, args, deadline);
+            return agent.call(new Protocol.Drive(workload.name(), wire, endpoint), deadline);
         } catch (AgentException e) {
             // the load side failed, not the environment: the runner must not replace the instance for it
             throw new IOException(e.getMessage(), e);
         }
-        return Json.mapper().treeToValue(r, WorkloadResult.class);
     }
 
     @Override
@@ -478,7 +465,7 @@ public final class NetnsClient implements ClientPlace {
     public void close() {
         if (agent != null && process.isAlive() && !agent.broken()) {
             try {
-                agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
                 process.waitFor(5, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // stopped by force below

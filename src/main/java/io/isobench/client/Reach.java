@@ -1,6 +1,6 @@
 package io.isobench.client;
 
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import java.util.Set;
 
 /**

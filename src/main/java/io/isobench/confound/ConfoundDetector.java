@@ -3,7 +3,7 @@ package io.isobench.confound;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
 import io.isobench.result.Sample;
-import io.isobench.workload.IdentityFact;
+import io.isobench.core.IdentityFact;
 import io.isobench.workload.Workload;
 import io.isobench.workload.Workloads;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package io.isobench.env;
 
-import io.isobench.workload.Workload;
-
 /**
  * The agent's memory budget in an environment with a memory limit (a VM's memory, a container's
  * limit): its Java heap is what is left after the environment's own headroom, the JVM's own
@@ -51,15 +49,17 @@ public final class AgentMemory {
     }
 
     /**
-     * Null when a workload needing {@code need} outside the heap fits an environment of
+     * Null when a workload needing {@code offHeap} bytes outside the heap fits an environment of
      * {@code memory} bytes with the smallest heap; else why not, in numbers.
+     *
+     * @param what what those bytes are, naming the parameters they follow, e.g. "3 arrays of size=128M"
      */
-    public static String misfit(long memory, Workload.OffHeap need) {
-        long total = need.bytes() + JVM_OWN + MIN_HEAP + headroom(memory);
+    public static String misfit(long memory, long offHeap, String what) {
+        long total = offHeap + JVM_OWN + MIN_HEAP + headroom(memory);
         if (total <= memory) {
             return null;
         }
-        return need.what() + " (" + mib(need.bytes()) + " outside the Java heap) + the JVM's own " + mib(JVM_OWN) + " + a heap of at least "
+        return what + " (" + mib(offHeap) + " outside the Java heap) + the JVM's own " + mib(JVM_OWN) + " + a heap of at least "
                 + mib(MIN_HEAP) + " + " + mib(headroom(memory)) + " kept for the environment itself = " + mib(total) + ", more than its "
                 + mib(memory);
     }

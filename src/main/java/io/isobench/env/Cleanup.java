@@ -1,5 +1,6 @@
 package io.isobench.env;
 
+import io.isobench.core.Console;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -119,7 +120,7 @@ public final class Cleanup implements AutoCloseable {
         try {
             e.action().run();
         } catch (Exception ex) {
-            System.err.println("isobench: could not remove " + e.what() + ": " + ex.getMessage());
+            Console.say("isobench: could not remove " + e.what() + ": " + ex.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.isobench.env;
 
 import io.isobench.host.HostFacts;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import java.util.List;
 import java.util.Map;
 

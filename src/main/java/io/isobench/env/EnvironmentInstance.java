@@ -1,8 +1,8 @@
 package io.isobench.env;
 
 import io.isobench.agent.AgentClient;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import java.util.List;
 import java.util.Map;
 

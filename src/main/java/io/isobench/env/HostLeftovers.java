@@ -1,5 +1,7 @@
 package io.isobench.env;
 
+import io.isobench.core.Files2;
+import io.isobench.agent.AgentLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

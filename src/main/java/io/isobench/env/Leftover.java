@@ -1,5 +1,6 @@
 package io.isobench.env;
 
+import io.isobench.core.Bytes;
 /**
  * Something a run created and did not remove: a container, volume, folder, VM process, tap device,
  * bridge, network namespace or agent process. Every one carries the id of the run that made it
@@ -16,20 +17,6 @@ public record Leftover(String runId, String kind, String name, long bytes, Strin
 
     @Override
     public String toString() {
-        return kind + " " + name + (bytes >= 0 ? " (" + human(bytes) + ")" : "") + (state == null || state.isBlank() ? "" : ", " + state);
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+        return kind + " " + name + (bytes >= 0 ? " (" + Bytes.human(bytes) + ")" : "") + (state == null || state.isBlank() ? "" : ", " + state);
     }
 }

@@ -1,5 +1,6 @@
 package io.isobench.env;
 
+import io.isobench.agent.AgentLauncher;
 import io.isobench.host.HostFacts;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.isobench.env;
 
 import io.isobench.BadInputException;
 import io.isobench.Names;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.Params;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.isobench.image;
 
 import io.isobench.BadInputException;
-import io.isobench.env.AgentLauncher;
-import io.isobench.env.ChildProcess;
-import io.isobench.env.Files2;
+import io.isobench.agent.AgentLauncher;
+import io.isobench.core.ChildProcess;
+import io.isobench.core.Files2;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.host.PackageVersions;
 import java.io.IOException;

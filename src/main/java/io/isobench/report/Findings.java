@@ -1,5 +1,6 @@
 package io.isobench.report;
 
+import io.isobench.report.chart.Html;
 import io.isobench.confound.Confound;
 import io.isobench.result.Direction;
 import io.isobench.result.TrialRecord;

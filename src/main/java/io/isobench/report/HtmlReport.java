@@ -1,5 +1,7 @@
 package io.isobench.report;
 
+import io.isobench.core.Bytes;
+import io.isobench.report.chart.Html;
 import io.isobench.report.chart.Chart;
 import io.isobench.report.chart.SvgRenderer;
 import io.isobench.result.Json;
@@ -8,6 +10,7 @@ import io.isobench.result.TrialRecord;
 import io.isobench.result.TrialStatus;
 import io.isobench.stats.Comparison;
 import io.isobench.stats.MetricSummary;
+import io.isobench.stats.Summary;
 import io.isobench.workload.WorkloadFamily;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -768,7 +771,7 @@ public final class HtmlReport {
                 double[] v = r.getValue().stream().mapToDouble(Sample::value).toArray();
                 String labels = ReportData.paramsLabel(first.labels());
                 strips.add(new Charts.Strip((labels.isEmpty() ? "" : labels + " \u00b7 ") + info.display(),
-                        Charts.colour(info.index(), info.emulated() || first.emulated()), v, median(v)));
+                        Charts.colour(info.index(), info.emulated() || first.emulated()), v, Summary.medianOf(v)));
             }
             Sample first = e.getValue().get(0);
             String title = e.getKey() + ": every iteration" + (rows.size() > strips.size() ? " (first " + strips.size() + " of " + rows.size() + " rows)" : "");
@@ -941,15 +944,6 @@ public final class HtmlReport {
         return m;
     }
 
-    private static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
     private List<TrialRecord> trialsOf(TrialStatus status) {
         return data.record().trials() == null ? List.of() : data.record().trials().stream().filter(t -> t.status() == status).toList();
     }
@@ -998,22 +992,10 @@ public final class HtmlReport {
         } else if (v != null && v.toString().length() > 80) {
             out.append("<code>").append(e(v)).append("</code>");
         } else if (key != null && key.endsWith("bytes") && v instanceof Number n && n.longValue() > 0) {
-            out.append(e(v)).append(" <span class=\"muted\">(").append(e(bytes(n.longValue()))).append(")</span>");
+            out.append(e(v)).append(" <span class=\"muted\">(").append(e(Bytes.human(n.longValue()))).append(")</span>");
         } else {
             out.append(e(v));
         }
-    }
-
-    /** "1.0 GiB" beside a byte count, for the reader's eye. */
-    static String bytes(long b) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 
     private void num(String s) {

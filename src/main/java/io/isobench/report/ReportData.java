@@ -3,6 +3,7 @@ package io.isobench.report;
 import io.isobench.confound.Confound;
 import io.isobench.confound.ConfoundDetector;
 import io.isobench.confound.Plausibility;
+import io.isobench.result.Baseline;
 import io.isobench.result.RunDirectory;
 import io.isobench.result.RunRecord;
 import io.isobench.result.Sample;
@@ -15,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -73,20 +73,9 @@ public final class ReportData {
     /** The baseline variant's label as the run used it: the suite's baseline, by label or by environment name. */
     public static String recordedBaseline(RunRecord record) {
         Object b = record.suite() == null ? null : record.suite().get("baseline");
-        String want = b == null ? "native" : b.toString();
-        if (record.trials() != null) {
-            for (TrialRecord t : record.trials()) {
-                if (t.variant().equals(want)) {
-                    return want;
-                }
-            }
-            for (TrialRecord t : record.trials()) {
-                if (t.environment().equals(want)) {
-                    return t.variant();
-                }
-            }
-        }
-        return want;
+        String want = Baseline.wanted(b == null ? null : b.toString());
+        return Baseline.find(want, record.trials() == null ? List.<TrialRecord>of() : record.trials(), TrialRecord::variant,
+                TrialRecord::environment).map(TrialRecord::variant).orElse(want);
     }
 
     private static Map<String, VariantInfo> variantsOf(RunRecord record, List<Sample> samples, String baseline) {

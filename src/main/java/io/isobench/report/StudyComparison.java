@@ -1,5 +1,6 @@
 package io.isobench.report;
 
+import io.isobench.report.chart.Html;
 import io.isobench.result.TrialRecord;
 import io.isobench.result.TrialStatus;
 import io.isobench.stats.Comparison;

@@ -1,5 +1,6 @@
 package io.isobench.run;
 
+import io.isobench.core.Console;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -18,8 +19,34 @@ public interface Progress extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * A bar on a terminal, lines elsewhere; until it is closed it is also where every other part
+     * of isobench says its lines ({@link Console#say}), so none is overdrawn by the bar.
+     */
     static Progress forConsole(PrintStream out) {
-        return System.console() != null ? new Bar(out) : new Lines(out);
+        return routed(System.console() != null ? new Bar(out) : new Lines(out));
+    }
+
+    /** {@code p}, taking the lines said through {@link Console} until it is closed. */
+    static Progress routed(Progress p) {
+        Console.Route route = Console.route(p::say);
+        return new Progress() {
+            @Override
+            public void begin(String what, long done, long total) {
+                p.begin(what, done, total);
+            }
+
+            @Override
+            public void say(String line) {
+                p.say(line);
+            }
+
+            @Override
+            public void close() {
+                route.close();
+                p.close();
+            }
+        };
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.isobench.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.client.ClientPlace;
 import io.isobench.client.ClientSpec;
 import io.isobench.client.LocalClient;
 import io.isobench.client.NetnsClient;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
@@ -28,11 +27,11 @@ import io.isobench.result.WorkloadResult;
 import io.isobench.stats.Summarizer;
 import io.isobench.suite.Plan;
 import io.isobench.suite.Trial;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.HostWorkload;
 import io.isobench.workload.ServerWorkload;
-import io.isobench.workload.Transport;
+import io.isobench.core.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +61,7 @@ public final class Runner {
     private final Map<Variant, String> startRetries = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> environmentFacts = new LinkedHashMap<>();
     private RunRecord record;
-    private final Map<String, Object> hostIdentity = io.isobench.agent.InsideFacts.hostIdentity();
+    private final Map<String, Object> hostIdentity = io.isobench.host.InsideFacts.hostIdentity();
     private volatile boolean stopping;
     /** Who stopped the run (Ctrl-C, a signal), for the record and the console. */
     private volatile String interruptedBy;
@@ -175,7 +174,7 @@ public final class Runner {
             try {
                 finishIfInterrupted();
             } catch (IOException e) {
-                System.err.println("isobench: could not write " + dir.runJson() + ": " + e.getMessage());
+                io.isobench.core.Console.say("isobench: could not write " + dir.runJson() + ": " + e.getMessage());
             }
         }, "isobench-interrupt");
         Runtime.getRuntime().addShutdownHook(onSignal);
@@ -442,6 +441,26 @@ public final class Runner {
         return null;
     }
 
+    /** An environment's instance as a host workload sees it (workloads know nothing of environments). */
+    private static HostWorkload.Instance forHostWorkload(EnvironmentInstance i) {
+        return new HostWorkload.Instance() {
+            @Override
+            public void ping() throws Exception {
+                i.agent().call(new Protocol.Ping(), Duration.ofSeconds(30));
+            }
+
+            @Override
+            public long hostMemoryBytes() {
+                return i.hostMemoryBytes();
+            }
+
+            @Override
+            public void close() {
+                i.close();
+            }
+        };
+    }
+
     /** One iteration: inside the environment, or a server inside driven from the host. */
     private WorkloadResult execute(Trial t, EnvironmentInstance inst, Cleanup cleanup) throws Exception {
         Map<String, Object> params = t.params().toWire(t.workload().params());
@@ -451,23 +470,20 @@ public final class Runner {
             // fresh instances, while the shared one is paused so it does not compete
             inst.pause();
             try {
-                return hw.runOnHost(t.params(), () -> startWithRetry(env, t.variant(), cleanup), new HostContext(host, dir.logs()));
+                return hw.runOnHost(t.params(), () -> forHostWorkload(startWithRetry(env, t.variant(), cleanup)), new HostContext(host, dir.logs()));
             } finally {
                 inst.resume();
             }
         }
         if (!(t.workload() instanceof ServerWorkload sw)) {
-            JsonNode r = inst.agent().call(Protocol.RUN, Map.of("workload", t.workload().name(), "params", params, "host", hostIdentity),
-                    deadline);
-            return Json.mapper().treeToValue(r, WorkloadResult.class);
+            return inst.agent().call(new Protocol.Run(t.workload().name(), params, hostIdentity), deadline);
         }
         int port = inst.serverPorts().get(0);
-        JsonNode started = inst.agent().call(Protocol.SERVER_START,
-                Map.of("workload", t.workload().name(), "params", params, "port", port, "host", hostIdentity), deadline);
-        String server = started.path("server").asText();
+        Protocol.ServerStarted started = inst.agent().call(new Protocol.StartServer(t.workload().name(), params, port, hostIdentity),
+                deadline);
         Transport transport = sw.transports().contains(Transport.TCP) ? Transport.TCP : Transport.UDP;
         Endpoint ep = inst.endpoint(port, transport);
-        Map<String, Object> stopArgs = Map.of("server", server);
+        Protocol.StopServer stop = new Protocol.StopServer(started.server());
         WorkloadResult driven;
         ClientPlace place;
         Endpoint reached;
@@ -488,14 +504,13 @@ public final class Runner {
             driven = place.drive(sw, t.params(), params, reached, deadline);
         } catch (Exception e) {
             try {
-                inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1));
+                inst.agent().call(stop, Duration.ofMinutes(1));
             } catch (AgentException stopFailed) {
                 e.addSuppressed(stopFailed);
             }
             throw e;
         }
-        WorkloadResult serverResult = Json.mapper().treeToValue(
-                inst.agent().call(Protocol.SERVER_STOP, stopArgs, Duration.ofMinutes(1)), WorkloadResult.class);
+        WorkloadResult serverResult = inst.agent().call(stop, Duration.ofMinutes(1));
         WorkloadResult.Builder b = WorkloadResult.builder();
         driven.measurements().forEach(b::add);
         serverResult.measurements().forEach(b::add);
@@ -510,7 +525,7 @@ public final class Runner {
         if (!reached.equals(ep)) {
             b.fact("endpoint_from_host", ep.toString());
         }
-        b.facts(Map.of("server", Json.mapper().convertValue(started.path("facts"), Map.class)));
+        b.facts(Map.of("server", started.facts() == null ? Map.of() : started.facts()));
         // run.json: which place drove each variant's servers
         Map<String, Object> variantFacts = environmentFacts.get(t.variant().label());
         if (variantFacts != null && !clientFacts.equals(variantFacts.get("client"))) {
@@ -666,8 +681,7 @@ public final class Runner {
     }
 
     static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return io.isobench.core.Errors.describe(e);
     }
 
     private List<TrialRecord> trialRecords() {

@@ -84,7 +84,7 @@ public record Summary(int n, double mean, double median, double stddev, double m
             ss += (x - mean) * (x - mean);
         }
         double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN;
-        double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        double median = medianOfSorted(v);
         double lo = Double.NaN;
         double hi = Double.NaN;
         String note = "";
@@ -151,5 +151,20 @@ public record Summary(int n, double mean, double median, double stddev, double m
     /** The two-sided 95% quantile of Student's t with {@code df} degrees of freedom. */
     static double tQuantile(double df) {
         return new TDistribution(null, df).inverseCumulativeProbability(1 - (1 - CONFIDENCE) / 2);
+    }
+
+    /** The median of {@code values}, which need not be sorted; NaN when there are none. */
+    public static double medianOf(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return medianOfSorted(v);
+    }
+
+    private static double medianOfSorted(double[] v) {
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 }

@@ -1,12 +1,13 @@
 package io.isobench.suite;
 
 import io.isobench.BadInputException;
+import io.isobench.result.Baseline;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import io.isobench.workload.Workloads;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -147,7 +149,7 @@ public final class Planner {
             return;
         }
         Workload.OffHeap need = w.offHeap(p, memory);
-        String misfit = io.isobench.env.AgentMemory.misfit(memory, need);
+        String misfit = io.isobench.env.AgentMemory.misfit(memory, need.bytes(), need.what());
         if (misfit != null) {
             throw new BadInputException(where + ": " + w.name() + " does not fit " + v.label() + ": " + misfit
                     + "; lower the workload's parameters (-p " + w.name() + ".PARAM=...) or give the variant more memory (--variant "
@@ -160,18 +162,11 @@ public final class Planner {
      * environment of that name. A run without it has no ratios, which is allowed but said.
      */
     static Variant baseline(String spec, List<Variant> variants) {
-        String want = spec == null || spec.isBlank() ? "native" : spec;
-        for (Variant v : variants) {
-            if (v.label().equals(want)) {
-                return v;
-            }
+        Optional<Variant> found = Baseline.find(spec, variants, Variant::label, Variant::environment);
+        if (found.isPresent()) {
+            return found.get();
         }
-        for (Variant v : variants) {
-            if (v.environment().equals(want)) {
-                return v;
-            }
-        }
-        if (spec != null && !spec.isBlank() && !spec.equals("native")) {
+        if (!Baseline.wanted(spec).equals(Baseline.DEFAULT)) {
             throw new BadInputException("the baseline '" + spec + "' is not among the variants of this run ("
                     + String.join(", ", variants.stream().map(Variant::label).toList()) + "): name one of them with --baseline");
         }

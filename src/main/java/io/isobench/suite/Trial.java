@@ -1,7 +1,7 @@
 package io.isobench.suite;
 
 import io.isobench.env.Variant;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 
 /**

@@ -183,6 +183,6 @@ public final class ServerProcess {
 
     /** The last {@code maxBytes} of a file as text, or "" when it cannot be read. */
     public static String tail(Path file, int maxBytes) {
-        return io.isobench.env.Files2.tail(file, maxBytes).strip();
+        return io.isobench.core.Files2.tail(file, maxBytes).strip();
     }
 }

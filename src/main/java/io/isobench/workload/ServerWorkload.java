@@ -1,5 +1,8 @@
 package io.isobench.workload;
 
+import io.isobench.core.Params;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import io.isobench.result.WorkloadResult;
 import java.util.Set;
 

@@ -1,5 +1,8 @@
 package io.isobench.workload;
 
+import io.isobench.core.ParamSpec;
+import io.isobench.core.Params;
+import io.isobench.core.IdentityFact;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import java.time.Duration;

@@ -29,8 +29,8 @@ class DoctorIT {
 
     @AfterEach
     void removeWhatIsLeft() throws Exception {
-        io.isobench.env.Files2.deleteRecursively(deadFolder);
-        io.isobench.env.Files2.deleteRecursively(liveFolder);
+        io.isobench.core.Files2.deleteRecursively(deadFolder);
+        io.isobench.core.Files2.deleteRecursively(liveFolder);
         for (String dev : List.of(DEAD_DEV, LIVE_DEV)) {
             ip("link", "del", dev);
         }

@@ -206,15 +206,15 @@ class RunCommandTest {
         assertThat(r.agentEnvironment()).containsKeys("variables", "passed_through", "left_behind");
         @SuppressWarnings("unchecked")
         java.util.Map<String, String> vars = (java.util.Map<String, String>) r.agentEnvironment().get("variables");
-        assertThat(vars).isEqualTo(io.isobench.env.AgentEnvironment.BASE);
+        assertThat(vars).isEqualTo(io.isobench.agent.AgentEnvironment.BASE);
         // what the agent saw: exactly the base set's influential variables, whatever this test's shell sets
         Sample s = dir.readSamples().get(0);
         Object seen = ((java.util.Map<?, ?>) s.metadata().get("inside")).get("agent_env");
         assertThat(seen).isEqualTo(java.util.Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "TZ", "UTC"));
         // a variable of this shell that changes workloads is named in the run's notes, once
-        java.util.Map<String, String> shell = io.isobench.env.AgentEnvironment.invokingShell();
-        boolean leaks = shell.keySet().stream().anyMatch(k -> io.isobench.env.AgentEnvironment.influential(k)
-                && !shell.get(k).equals(io.isobench.env.AgentEnvironment.BASE.get(k)));
+        java.util.Map<String, String> shell = io.isobench.agent.AgentEnvironment.invokingShell();
+        boolean leaks = shell.keySet().stream().anyMatch(k -> io.isobench.agent.AgentEnvironment.influential(k)
+                && !shell.get(k).equals(io.isobench.agent.AgentEnvironment.BASE.get(k)));
         assertThat(r.warnings().stream().filter(w -> w.contains("--pass-env")).count()).isEqualTo(leaks ? 1 : 0);
     }
 

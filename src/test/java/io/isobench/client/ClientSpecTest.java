@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.isobench.BadInputException;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.StartContext;
@@ -15,11 +15,11 @@ import io.isobench.env.docker.DockerLeftovers;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Json;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerWorkload;
-import io.isobench.workload.Transport;
+import io.isobench.core.Transport;
 import io.isobench.workload.Workloads;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,13 +87,13 @@ class DockerNatPathIT {
         Params p = Params.resolve(rr.params(), Map.of("duration", "500ms"), HostFacts.read(), "tcp_rr", "test");
         Map<String, Object> wire = p.toWire(rr.params());
         int port = i.serverPorts().get(0);
-        var started = i.agent().call(Protocol.SERVER_START, Map.of("workload", "tcp_rr", "params", wire, "port", port), Duration.ofMinutes(1));
+        var started = i.agent().call(new Protocol.StartServer("tcp_rr", wire, port, null), Duration.ofMinutes(1));
         Endpoint ep = i.endpoint(port, Transport.TCP);
         Endpoint driven = place.reach(ep).orElse(null);
         WorkloadResult load = driven == null ? host.drive(rr, p, wire, ep, Duration.ofMinutes(1))
                 : place.drive(rr, p, wire, driven, Duration.ofMinutes(1));
-        var stopped = i.agent().call(Protocol.SERVER_STOP, Map.of("server", started.path("server").asText()), Duration.ofMinutes(1));
-        List<String> peers = Json.mapper().convertValue(stopped.path("metadata").path("inside_peers"),
+        var stopped = i.agent().call(new Protocol.StopServer(started.server()), Duration.ofMinutes(1));
+        List<String> peers = Json.mapper().convertValue(stopped.metadata().get("inside_peers"),
                 Json.mapper().getTypeFactory().constructCollectionType(List.class, String.class));
         return new Trial(ep, driven, load, peers);
     }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.isobench.env.AgentEnvironment;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentEnvironment;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Params;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
 import io.isobench.workload.Workloads;

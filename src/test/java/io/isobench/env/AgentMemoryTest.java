@@ -2,7 +2,6 @@ package io.isobench.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isobench.workload.Workload;
 import org.junit.jupiter.api.Test;
 
 class AgentMemoryTest {
@@ -26,8 +25,8 @@ class AgentMemoryTest {
 
     @Test
     void aWorkloadThatCannotFitIsSaidInNumbers() {
-        assertThat(AgentMemory.misfit(2048 * MIB, new Workload.OffHeap(384 * MIB, "3 arrays of size=128M"))).isNull();
-        assertThat(AgentMemory.misfit(1024 * MIB, new Workload.OffHeap(768 * MIB, "3 arrays of size=256M")))
+        assertThat(AgentMemory.misfit(2048 * MIB, 384 * MIB, "3 arrays of size=128M")).isNull();
+        assertThat(AgentMemory.misfit(1024 * MIB, 768 * MIB, "3 arrays of size=256M"))
                 .contains("3 arrays of size=256M").contains("768 MiB outside the Java heap").contains("more than its 1024 MiB");
     }
 }

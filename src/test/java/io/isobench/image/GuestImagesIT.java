@@ -2,7 +2,7 @@ package io.isobench.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -122,6 +122,16 @@ class SummaryTest {
     }
 
     @Test
+    void theMedianOfUnsortedValuesIsTheSummarysMedian() {
+        double[] odd = {9, 1, 5, 3, 7};
+        double[] even = {8, 2, 6, 4};
+        assertThat(Summary.medianOf(odd)).isEqualTo(5).isEqualTo(Summary.of(odd).median());
+        assertThat(Summary.medianOf(even)).isEqualTo(5).isEqualTo(Summary.of(even).median());
+        assertThat(odd).containsExactly(9, 1, 5, 3, 7); // left as given
+        assertThat(Summary.medianOf(new double[0])).isNaN();
+    }
+
+    @Test
     void aSingleValueHasNoInterval() {
         Summary s = Summary.of(new double[] {42});
         assertThat(s.mean()).isEqualTo(42);

@@ -1,12 +1,13 @@
 package io.isobench.env.docker;
 
+import io.isobench.core.Errors;
 import io.isobench.env.Availability;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class DockerEnvironment implements Environment {
         try (DockerEngine engine = DockerEngine.connect(java.time.Duration.ofSeconds(5))) {
             DockerLeftovers finder = new DockerLeftovers(engine);
             for (DockerLeftovers.Leftover l : finder.find(null)) {
-                long bytes = l.kind().equals("folder") ? io.isobench.env.Files2.diskUsage(java.nio.file.Path.of(l.name())) : -1;
+                long bytes = l.kind().equals("folder") ? io.isobench.core.Files2.diskUsage(java.nio.file.Path.of(l.name())) : -1;
                 out.add(new io.isobench.env.Leftover(l.runId(), l.kind(), l.name(), bytes, l.state() == null ? "" : l.state(), () -> {
                     // a fresh connection: the one that found it is closed by then
                     try (DockerEngine e = DockerEngine.connect(java.time.Duration.ofSeconds(10))) {
@@ -76,7 +77,7 @@ public final class DockerEnvironment implements Environment {
         String cpus = settings.getOrDefault(DockerSettings.CPUS, DockerSettings.NONE);
         String cpuset = settings.getOrDefault(DockerSettings.CPUSET, DockerSettings.NONE);
         if (!cpus.equals(DockerSettings.NONE) || !cpuset.equals(DockerSettings.NONE)) {
-            m.put(io.isobench.workload.IdentityFact.CPUS, "the container's CPU limit (cpus=" + cpus + ", cpuset=" + cpuset + ")");
+            m.put(io.isobench.core.IdentityFact.CPUS, "the container's CPU limit (cpus=" + cpus + ", cpuset=" + cpuset + ")");
         }
         if (DockerSettings.GVISOR.equals(settings.get(DockerSettings.RUNTIME))) {
             String why = "gVisor's kernel (the Sentry) manages the sandbox's memory itself";
@@ -93,7 +94,7 @@ public final class DockerEnvironment implements Environment {
             lastSeen = info;
             return Availability.yes(info.describe());
         } catch (RuntimeException e) {
-            return Availability.no("no Docker Engine answers on " + DockerEngine.defaultHost() + " (" + rootMessage(e) + ")", SETUP_FIX);
+            return Availability.no("no Docker Engine answers on " + DockerEngine.defaultHost() + " (" + Errors.describe(e) + ")", SETUP_FIX);
         }
     }
 
@@ -147,14 +148,5 @@ public final class DockerEnvironment implements Environment {
     @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
         return DockerInstance.start(variant, DockerSettings.of(variant), ctx);
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
     }
 }

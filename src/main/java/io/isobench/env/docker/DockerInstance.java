@@ -1,5 +1,7 @@
 package io.isobench.env.docker;
 
+import io.isobench.core.Console;
+import io.isobench.core.Errors;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -15,25 +17,21 @@ import io.isobench.agent.AgentClient;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.AgentMemory;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
-import io.isobench.result.Json;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -209,10 +207,8 @@ final class DockerInstance implements EnvironmentInstance {
             agent = new AgentClient("agent in " + variant.label(), stdio.fromAgent(), stdio.toAgent(),
                     () -> diagnostics(engine, id, io, log), watch);
 
-            var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir), ctx.bootTimeout());
+            Map<String, Object> inside = agent.call(new Protocol.Hello(dataDir), ctx.bootTimeout()).facts();
             mark = phase(phases, "agent_hello", mark);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
 
             InspectContainerResponse c = engine.quick().inspectContainerCmd(id).exec();
             String ip = containerIp(c);
@@ -279,7 +275,7 @@ final class DockerInstance implements EnvironmentInstance {
     }
 
     private static void say(String message) {
-        System.err.println("isobench: " + message);
+        Console.say("isobench: " + message);
     }
 
     /** The container's own address on its network, or null without one (host, none). */
@@ -357,7 +353,7 @@ final class DockerInstance implements EnvironmentInstance {
                     : " (exit " + st.getExitCodeLong() + (Boolean.TRUE.equals(st.getOOMKilled()) ? ", killed: out of memory" : "")
                     + (st.getError() == null || st.getError().isBlank() ? "" : ", " + st.getError()) + ")");
         } catch (RuntimeException e) {
-            state = "container " + id.substring(0, 12) + ": " + DockerEnvironment.rootMessage(e);
+            state = "container " + id.substring(0, 12) + ": " + Errors.describe(e);
         }
         return state + "; " + stdio.endReason() + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000);
     }
@@ -397,7 +393,7 @@ final class DockerInstance implements EnvironmentInstance {
                 return death = new AgentException.Death("the container " + id.substring(0, 12) + " is gone (removed from outside)", log.toString());
             } catch (RuntimeException e) {
                 return death = new AgentException.Death("the attach stream ended and the engine does not answer ("
-                        + DockerEnvironment.rootMessage(e) + ")", log.toString());
+                        + Errors.describe(e) + ")", log.toString());
             }
             if (Boolean.TRUE.equals(st.getRunning())) {
                 // the engine may close the stream a moment before it records the exit: ask again shortly
@@ -440,7 +436,7 @@ final class DockerInstance implements EnvironmentInstance {
             } catch (NotFoundException none) {
                 // no report: the JVM did not crash (killed, OOM, or a plain exit)
             } catch (IOException | RuntimeException e) {
-                System.err.println("isobench: could not copy the crash report out of container " + id.substring(0, 12) + ": "
+                Console.say("isobench: could not copy the crash report out of container " + id.substring(0, 12) + ": "
                         + e.getMessage());
             }
             return false;
@@ -449,24 +445,7 @@ final class DockerInstance implements EnvironmentInstance {
 
     /** Free host ports (TCP and UDP both free) for servers sharing the host's network namespace. */
     static List<Integer> freePorts(int n) throws IOException {
-        List<Integer> out = new ArrayList<>();
-        for (int attempt = 0; out.size() < n && attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket()) {
-                tcp.bind(new InetSocketAddress(0));
-                int p = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(p)) {
-                    if (!out.contains(p) && !INSIDE_PORTS.contains(p)) {
-                        out.add(p);
-                    }
-                } catch (IOException busyForUdp) {
-                    // taken for UDP: try another
-                }
-            }
-        }
-        if (out.size() < n) {
-            throw new IOException("found no free host ports for servers");
-        }
-        return out;
+        return io.isobench.core.Ports.freeTcpAndUdp(n, null, INSIDE_PORTS);
     }
 
     private static void removeContainer(DockerEngine engine, String nameOrId) {
@@ -635,7 +614,7 @@ final class DockerInstance implements EnvironmentInstance {
                 resume();
             }
             if (!agent.broken() && !stdio.ended()) {
-                agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
                 // the agent exits after its goodbye; give the container a moment to stop by itself
                 engine.quick().waitContainerCmd(containerId).start().awaitCompletion(5, TimeUnit.SECONDS);
             }

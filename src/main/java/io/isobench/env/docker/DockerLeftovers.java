@@ -1,9 +1,10 @@
 package io.isobench.env.docker;
 
+import io.isobench.core.Errors;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ public final class DockerLeftovers {
                 } catch (NotFoundException gone) {
                     // removed meanwhile
                 } catch (RuntimeException | IOException e) {
-                    failures.add(l + ": " + DockerEnvironment.rootMessage(e));
+                    failures.add(l + ": " + Errors.describe(e));
                 }
             }
         }

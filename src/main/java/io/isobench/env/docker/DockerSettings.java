@@ -3,8 +3,8 @@ package io.isobench.env.docker;
 import io.isobench.BadInputException;
 import io.isobench.env.Variant;
 import io.isobench.image.Flavor;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
 package io.isobench.env.docker;
 
+import io.isobench.core.Console;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
@@ -57,8 +58,8 @@ final class GvisorProbe {
     }
 
     private static String probe(DockerEngine engine, String runtime) throws Exception {
-        DockerImages images = new DockerImages(engine, new GuestImages(ImageCache.standard(), m -> System.err.println("isobench: " + m)),
-                m -> System.err.println("isobench: " + m));
+        DockerImages images = new DockerImages(engine, new GuestImages(ImageCache.standard(), m -> Console.say("isobench: " + m)),
+                m -> Console.say("isobench: " + m));
         String image = images.base(Flavor.SMALL);
         byte[] r = new byte[3];
         new SecureRandom().nextBytes(r);

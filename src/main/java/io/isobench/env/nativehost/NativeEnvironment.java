@@ -5,23 +5,22 @@ import io.isobench.agent.AgentClient;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.CrashReport;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
-import io.isobench.env.ChildProcess;
+import io.isobench.core.Ports;
+import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.result.Json;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Transport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class NativeEnvironment implements Environment {
     @Override
     public Map<String, String> shapedFacts(Map<String, String> settings) {
         String pin = settings.getOrDefault(PIN, "none");
-        return pin.equals("none") ? Map.of() : Map.of(io.isobench.workload.IdentityFact.CPUS, "pinned to CPUs " + pin);
+        return pin.equals("none") ? Map.of() : Map.of(io.isobench.core.IdentityFact.CPUS, "pinned to CPUs " + pin);
     }
 
     @Override
@@ -135,15 +134,13 @@ public final class NativeEnvironment implements Environment {
                         + "; stderr tail (" + log + "):\n" + Files2.tail(log, 2000),
                 () -> death(p, log, crashReport));
         try {
-            var hello = agent.call(Protocol.HELLO, Map.of("dataDir", dataDir.toString()), ctx.bootTimeout());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+            Map<String, Object> inside = agent.call(new Protocol.Hello(dataDir.toString()), ctx.bootTimeout()).facts();
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("pid", p.pid());
             facts.put("command", String.join(" ", cmd));
             facts.put("pinned_cpus", pin);
             facts.put("data_dir", dataDir.toString());
-            return new Instance(variant, p, agent, inside, facts, freePorts(2), procCleanup, dataCleanup);
+            return new Instance(variant, p, agent, inside, facts, Ports.freeTcpAndUdp(2, null, List.of()), procCleanup, dataCleanup);
         } catch (Exception e) {
             agent.close();
             procCleanup.close();
@@ -176,23 +173,6 @@ public final class NativeEnvironment implements Environment {
         }
     }
 
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports.add(s.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-    }
-
     private record Instance(Variant variant, Process process, AgentClient agent, Map<String, Object> insideFacts,
                             Map<String, Object> facts, List<Integer> serverPorts, Cleanup.Handle procCleanup,
                             Cleanup.Handle dataCleanup) implements EnvironmentInstance {
@@ -217,7 +197,7 @@ public final class NativeEnvironment implements Environment {
         public void close() {
             if (process.isAlive() && !agent.broken()) {
                 try {
-                    agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(5));
+                    agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
                     process.waitFor(5, TimeUnit.SECONDS);
                 } catch (Exception ignored) {
                     // it is stopped by force below

@@ -1,5 +1,6 @@
 package io.isobench.env.vm;
 
+import io.isobench.core.Console;
 import io.isobench.agent.AgentClient;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.CrashReport;
@@ -187,7 +188,7 @@ final class ConsoleWatch implements AgentClient.Watch {
             Files.writeString(to, report, StandardCharsets.ISO_8859_1);
             reports.add(to);
         } catch (IOException e) {
-            System.err.println("isobench: could not save the guest's crash report to " + to + ": " + e.getMessage());
+            Console.say("isobench: could not save the guest's crash report to " + to + ": " + e.getMessage());
         }
         report = null;
     }

@@ -1,7 +1,7 @@
 package io.isobench.env.vm;
 
-import io.isobench.env.ChildProcess;
-import io.isobench.env.Files2;
+import io.isobench.core.ChildProcess;
+import io.isobench.core.Files2;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
 import java.io.IOException;
@@ -80,7 +80,7 @@ final class Disks {
                     try {
                         List<String> dump = new java.util.ArrayList<>(List.of(jre.resolve("bin/java").toString(), "-Xshare:dump",
                                 "-XX:SharedArchiveFile=" + jsa));
-                        dump.addAll(io.isobench.env.AgentLauncher.defaultJvmOptions().stream().filter(o -> o.startsWith("--enable-native-access"))
+                        dump.addAll(io.isobench.agent.AgentLauncher.defaultJvmOptions().stream().filter(o -> o.startsWith("--enable-native-access"))
                                 .toList());
                         run(dump, 300);
                     } catch (IOException e) {

@@ -30,7 +30,7 @@ final class InitScript {
     static final String CRASH_DIR = DATA_MOUNT;
     /** What the agent's JVM is given so its crash report lands in {@link #CRASH_DIR}. */
     static final String ERROR_FILE_OPTION = "-XX:ErrorFile=" + CRASH_DIR + "/hs_err_pid%p.log";
-    /** The agent's responses go to this FIFO (see {@link io.isobench.agent.Agent#PROTOCOL_CHANNEL}). */
+    /** The agent's responses go to this FIFO (see {@link io.isobench.agent.Protocol#CHANNEL_PROPERTY}). */
     static final String PROTOCOL_FIFO = "/run/agent.out";
     /** Console markers, each after "isobench-init: ": the agent's exit status, each crash report, the end of the report. */
     static final String EXITED = "agent exited, status";

@@ -1,8 +1,8 @@
 package io.isobench.env.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.isobench.env.ChildProcess;
-import io.isobench.env.Files2;
+import io.isobench.core.ChildProcess;
+import io.isobench.core.Files2;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.Json;
 import java.io.IOException;

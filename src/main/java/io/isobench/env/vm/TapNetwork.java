@@ -1,6 +1,6 @@
 package io.isobench.env.vm;
 
-import io.isobench.env.ChildProcess;
+import io.isobench.core.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

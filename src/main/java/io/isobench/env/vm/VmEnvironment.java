@@ -1,30 +1,27 @@
 package io.isobench.env.vm;
 
+import io.isobench.core.Console;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.BadInputException;
-import io.isobench.agent.Agent;
 import io.isobench.agent.AgentClient;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.AgentMemory;
 import io.isobench.env.Availability;
-import io.isobench.env.ChildProcess;
+import io.isobench.core.Ports;
+import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.env.Environment;
 import io.isobench.env.EnvironmentInstance;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
 import io.isobench.image.GuestImages;
 import io.isobench.image.ImageCache;
-import io.isobench.result.Json;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +61,7 @@ public final class VmEnvironment implements Environment {
 
     /** The environment ServiceLoader finds: the standard image cache, instance folders under /var/tmp. */
     public VmEnvironment() {
-        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> System.err.println("isobench: " + msg), InitScript.PATH);
+        this(ImageCache.standard(), Path.of("/var/tmp"), msg -> Console.say("isobench: " + msg), InitScript.PATH);
     }
 
     /**
@@ -109,9 +106,9 @@ public final class VmEnvironment implements Environment {
                 : "an untuned VM presents QEMU's generic CPU model (qemu64: SSE3 and no wider), so native libraries pick older"
                 + " kernels: the study's untuned-KVM effect";
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(io.isobench.workload.IdentityFact.CPU_MODEL, model);
-        m.put(io.isobench.workload.IdentityFact.CPU_ISA, model);
-        m.put(io.isobench.workload.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + settings.getOrDefault(VmSettings.VCPUS, "2") + ")");
+        m.put(io.isobench.core.IdentityFact.CPU_MODEL, model);
+        m.put(io.isobench.core.IdentityFact.CPU_ISA, model);
+        m.put(io.isobench.core.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + settings.getOrDefault(VmSettings.VCPUS, "2") + ")");
         String kernel = "the guest kernel manages the guest's memory";
         m.put("inside.page_size", kernel);
         m.put("inside.thp", kernel);
@@ -179,30 +176,13 @@ public final class VmEnvironment implements Environment {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
         if (s.accel().equals("kvm")) {
-            accel(s, GuestKernel.find().orElseThrow(() -> new BadInputException(
-                    "vm: no guest kernel under /boot; fix: " + GuestKernel.FIX)));
+            accelerator(s, guestKernel()); // refuses accel=kvm where KVM does not work, before anything starts
         }
     }
 
     @Override
     public long memoryBytes(Variant variant) {
         return VmSettings.of(variant).memoryBytes();
-    }
-
-    /** The accelerator an instance of these settings gets: kvm or tcg (auto: KVM where it works). */
-    private String accel(VmSettings s, GuestKernel kernel) {
-        return switch (s.accel()) {
-            case "kvm" -> {
-                KvmProbe.Result kvm = kvm(kernel);
-                if (!kvm.works()) {
-                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
-                            + "); write accel=tcg or accel=auto");
-                }
-                yield "kvm";
-            }
-            case "tcg" -> "tcg";
-            default -> kvm(kernel).works() ? "kvm" : "tcg";
-        };
     }
 
     @Override
@@ -212,7 +192,7 @@ public final class VmEnvironment implements Environment {
             return false; // it cannot start at all; start() says why
         }
         try {
-            return accel(VmSettings.of(variant), kernel.get()).equals("tcg");
+            return accelerator(VmSettings.of(variant), kernel.get()).name().equals("tcg");
         } catch (BadInputException e) {
             return false; // accel=kvm where KVM does not work: validate() refuses it
         }
@@ -222,13 +202,41 @@ public final class VmEnvironment implements Environment {
         return KvmProbe.cached(k, cache.root().resolve("vm"));
     }
 
+    private static GuestKernel guestKernel() {
+        return GuestKernel.find().orElseThrow(() -> new BadInputException(
+                "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
+    }
+
+    /** The accelerator a VM of these settings runs under, with the probe that decided it. */
+    private record Accelerator(String name, KvmProbe.Result kvm) {
+    }
+
+    /**
+     * The one place the accelerator is decided: accel=kvm where the bounded probe boot shows KVM
+     * works (refused, with the fix, where it does not), tcg when asked, and for auto KVM when it
+     * works, else TCG.
+     */
+    private Accelerator accelerator(VmSettings s, GuestKernel kernel) {
+        KvmProbe.Result kvm = kvm(kernel);
+        return switch (s.accel()) {
+            case "kvm" -> {
+                if (!kvm.works()) {
+                    throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
+                            + "); write accel=tcg (emulation) or accel=auto");
+                }
+                yield new Accelerator("kvm", kvm);
+            }
+            case "tcg" -> new Accelerator("tcg", kvm);
+            default -> new Accelerator(kvm.works() ? "kvm" : "tcg", kvm);
+        };
+    }
+
     @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
-        GuestKernel kernel = GuestKernel.find().orElseThrow(() -> new BadInputException(
-                "vm: no guest kernel under /boot with its /lib/modules; fix: " + GuestKernel.FIX));
-        String accel = accel(s, kernel);
+        GuestKernel kernel = guestKernel();
+        Accelerator accel = accelerator(s, kernel);
 
         // the disks' contents: the same base and payload every environment runs, plus our init
         GuestImages images = new GuestImages(cache, log);
@@ -238,7 +246,7 @@ public final class VmEnvironment implements Environment {
         Path rootImage = new Disks(cache, log).rootImage(base, payload, kernel, init);
         Path initrd = Initrd.cached(cache, kernel);
         // one boot: a guest that fails to start is started again by the runner, the one place that retries starts
-        return boot(variant, ctx, s, accel, kvm(kernel), kernel, base, payload, rootImage, initrd);
+        return boot(variant, ctx, s, accel.name(), accel.kvm(), kernel, base, payload, rootImage, initrd);
     }
 
     /**
@@ -249,7 +257,7 @@ public final class VmEnvironment implements Environment {
     static List<String> agentJvmOptions() {
         List<String> jvm = new ArrayList<>(AgentLauncher.defaultJvmOptions());
         jvm.add(InitScript.ERROR_FILE_OPTION);
-        jvm.add("-D" + Agent.PROTOCOL_CHANNEL + "=" + InitScript.PROTOCOL_FIFO);
+        jvm.add("-D" + Protocol.CHANNEL_PROPERTY + "=" + InitScript.PROTOCOL_FIFO);
         return jvm;
     }
 
@@ -275,8 +283,10 @@ public final class VmEnvironment implements Environment {
                 t.create(ctx.runId());
                 tap = t;
             } else {
-                for (int inside : SERVER_PORTS) {
-                    forwards.put(freeTcpAndUdpPort(), inside);
+                // slirp forwards both TCP and UDP from 127.0.0.1 to each server port inside
+                List<Integer> hostPorts = Ports.freeTcpAndUdp(SERVER_PORTS.size(), InetAddress.getLoopbackAddress(), List.of());
+                for (int i = 0; i < SERVER_PORTS.size(); i++) {
+                    forwards.put(hostPorts.get(i), SERVER_PORTS.get(i));
                 }
             }
             long hugeFree = HostCpus.freeHugepages2M();
@@ -326,9 +336,7 @@ public final class VmEnvironment implements Environment {
                 }
             }
 
-            JsonNode hello = agent.call(Protocol.HELLO, Map.of("dataDir", InitScript.DATA_MOUNT + "/isobench"), ctx.bootTimeout());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inside = Json.mapper().convertValue(hello.get("facts"), Map.class);
+            Map<String, Object> inside = agent.call(new Protocol.Hello(InitScript.DATA_MOUNT + "/isobench"), ctx.bootTimeout()).facts();
 
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("accel", accel);
@@ -472,23 +480,6 @@ public final class VmEnvironment implements Environment {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    /** A port free on 127.0.0.1 for both TCP and UDP, for a slirp forward of both. */
-    @SuppressWarnings("try") // the UDP socket is held open by the try block, not used in it
-    static int freeTcpAndUdpPort() throws IOException {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
-                int port = s.getLocalPort();
-                try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
-                    return port;
-                } catch (IOException taken) {
-                    // UDP side in use: try another
-                }
-            }
-        }
-        throw new IOException("no port free for both TCP and UDP on 127.0.0.1");
     }
 
     private static Path unique(Path dir, String stem, String ext) {

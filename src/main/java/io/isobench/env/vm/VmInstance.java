@@ -6,8 +6,8 @@ import io.isobench.agent.Protocol;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.Variant;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -136,7 +136,7 @@ final class VmInstance implements EnvironmentInstance {
         boolean died = agent.broken() || !qemu.isAlive();
         if (qemu.isAlive() && !agent.broken()) {
             try {
-                agent.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(10));
+                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(10));
             } catch (Exception ignored) {
                 // QEMU is stopped below whatever the agent says
             }

@@ -1,6 +1,6 @@
 package io.isobench.report.chart;
 
-import io.isobench.report.Html;
+import io.isobench.report.chart.Html;
 import io.isobench.report.chart.Chart.Anchor;
 import io.isobench.report.chart.Chart.Style;
 import java.util.List;

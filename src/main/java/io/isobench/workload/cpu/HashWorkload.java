@@ -4,9 +4,9 @@ import io.isobench.workload.WorkloadFamily;
 
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,16 +1,16 @@
 package io.isobench.workload.cpu;
 
 import io.isobench.workload.WorkloadFamily;
-import io.isobench.workload.IdentityFact;
+import io.isobench.core.IdentityFact;
 
 import dev.ludovic.netlib.lapack.LAPACK;
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.time.Duration;
 import java.util.List;

@@ -140,7 +140,7 @@ public final class TextCorpus {
             System.err.println("usage: TextCorpus BYTES SEED FILE   (writes the compress workload's default corpus)");
             System.exit(2);
         }
-        int bytes = Math.toIntExact((Long) io.isobench.workload.ParamType.SIZE.parse(args[0]));
+        int bytes = Math.toIntExact((Long) io.isobench.core.ParamType.SIZE.parse(args[0]));
         long seed = Long.parseLong(args[1]);
         try (OutputStream out = Files.newOutputStream(Path.of(args[2]))) {
             out.write(generate(bytes, seed));

@@ -1,14 +1,15 @@
 package io.isobench.workload.isolation;
 
+import io.isobench.host.Identity;
 import io.isobench.workload.WorkloadFamily;
 
-import io.isobench.agent.InsideFacts;
+import io.isobench.host.InsideFacts;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.io.IOException;
 import java.nio.file.Files;

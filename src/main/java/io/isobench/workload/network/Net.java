@@ -1,9 +1,9 @@
 package io.isobench.workload.network;
 
 import io.isobench.BadInputException;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
+import io.isobench.core.Endpoint;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,12 +3,12 @@ package io.isobench.workload.network;
 import io.isobench.workload.WorkloadFamily;
 
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
 import java.io.IOException;

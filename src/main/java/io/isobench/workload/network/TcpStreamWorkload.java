@@ -4,12 +4,12 @@ import io.isobench.workload.WorkloadFamily;
 
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
 import java.io.IOException;
@@ -122,17 +122,12 @@ public final class TcpStreamWorkload implements ServerWorkload {
         }
 
         private void receive(SocketChannel c, int size) throws IOException {
-            ByteBuffer buf = ByteBuffer.allocateDirect(size);
-            long bytes = 0;
+            long[] bytes = new long[1];
             toServer.begin();
             try {
-                for (int n; (n = c.read(buf)) >= 0; buf.clear()) {
-                    bytes += n;
-                }
-                // tell the sender how much arrived: it checks the count and stops its clock here
-                Net.writeFully(c, ByteBuffer.allocate(8).putLong(bytes).flip());
+                receiveAll(c, size, bytes);
             } finally {
-                toServer.end(bytes);
+                toServer.end(bytes[0]);
             }
         }
 
@@ -141,28 +136,12 @@ public final class TcpStreamWorkload implements ServerWorkload {
             if (!Net.readFully(c, go)) {
                 return; // the load side gave up before the start signal
             }
-            ByteBuffer buf = filledDirect(size);
-            long bytes = 0;
+            long[] bytes = new long[1];
             fromServer.begin();
             try {
-                long end = System.nanoTime() + durationMillis * 1_000_000;
-                while (System.nanoTime() < end) {
-                    buf.clear();
-                    while (buf.hasRemaining()) {
-                        bytes += c.write(buf);
-                    }
-                }
-                c.shutdownOutput();
-                ByteBuffer count = ByteBuffer.allocate(8);
-                if (!Net.readFully(c, count)) {
-                    throw new IOException("the load side closed without confirming what it received");
-                }
-                long received = count.flip().getLong();
-                if (received != bytes) {
-                    throw new IOException("the load side received " + received + " bytes of the " + bytes + " sent");
-                }
+                sendFor(c, size, System.nanoTime() + durationMillis * 1_000_000, "the load side", bytes);
             } finally {
-                fromServer.end(bytes);
+                fromServer.end(bytes[0]);
             }
         }
 
@@ -259,7 +238,14 @@ public final class TcpStreamWorkload implements ServerWorkload {
                 threads.add(Thread.ofPlatform().name(name() + "-" + dir + "-" + i).start(() -> {
                     try {
                         go.await();
-                        bytes[s] = toEnv ? sendFor(c, size, start[0] + duration * 1_000_000) : receiveAll(c, size);
+                        long[] n = new long[1];
+                        if (toEnv) {
+                            sendFor(c, size, start[0] + duration * 1_000_000, "the server side", n);
+                        } else {
+                            Net.writeFully(c, ByteBuffer.allocate(1).put((byte) 1).flip()); // the start signal
+                            receiveAll(c, size, n);
+                        }
+                        bytes[s] = n[0];
                     } catch (Throwable t) {
                         errors[s] = t;
                     } finally {
@@ -301,37 +287,46 @@ public final class TcpStreamWorkload implements ServerWorkload {
         }
     }
 
-    /** host_to_env: writes until the deadline, then waits for the server's count, which must match. */
-    private static long sendFor(SocketChannel c, int size, long deadlineNanos) throws IOException {
+    // ---------------------------------------------------------------- either end: one sender, one receiver
+
+    /**
+     * The sending end of a stream, on the host (host_to_env) or inside (env_to_host): writes
+     * {@code size}-byte messages until the deadline, closes its side, then waits for the
+     * receiver's count of what arrived, which must match what was sent.
+     *
+     * @param receiver how to call the other end in a failure ("the server side", "the load side")
+     * @param sent     counts the bytes written as they go, so a failure still accounts them
+     */
+    static void sendFor(SocketChannel c, int size, long deadlineNanos, String receiver, long[] sent) throws IOException {
         ByteBuffer buf = filledDirect(size);
-        long sent = 0;
         while (System.nanoTime() < deadlineNanos) {
             buf.clear();
             while (buf.hasRemaining()) {
-                sent += c.write(buf);
+                sent[0] += c.write(buf);
             }
         }
         c.shutdownOutput();
         ByteBuffer count = ByteBuffer.allocate(8);
         if (!Net.readFully(c, count)) {
-            throw new IOException("the server side closed without confirming what it received");
+            throw new IOException(receiver + " closed without confirming what it received");
         }
         long received = count.flip().getLong();
-        if (received != sent) {
-            throw new IOException("the server side received " + received + " bytes of the " + sent + " sent");
+        if (received != sent[0]) {
+            throw new IOException(receiver + " received " + received + " bytes of the " + sent[0] + " sent");
         }
-        return received;
     }
 
-    /** env_to_host: sends the start signal, reads to the end of stream, confirms the count. */
-    private static long receiveAll(SocketChannel c, int size) throws IOException {
-        Net.writeFully(c, ByteBuffer.allocate(1).put((byte) 1).flip());
+    /**
+     * The receiving end: reads to the end of the stream, then tells the sender how much arrived
+     * (it checks the count and stops its clock there).
+     *
+     * @param received counts the bytes read as they arrive
+     */
+    static void receiveAll(SocketChannel c, int size, long[] received) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(size);
-        long received = 0;
         for (int n; (n = c.read(buf)) >= 0; buf.clear()) {
-            received += n;
+            received[0] += n;
         }
-        Net.writeFully(c, ByteBuffer.allocate(8).putLong(received).flip());
-        return received;
+        Net.writeFully(c, ByteBuffer.allocate(8).putLong(received[0]).flip());
     }
 }

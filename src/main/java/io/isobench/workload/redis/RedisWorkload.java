@@ -1,18 +1,18 @@
 package io.isobench.workload.redis;
 
 import io.isobench.workload.WorkloadFamily;
-import io.isobench.workload.IdentityFact;
+import io.isobench.core.IdentityFact;
 
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
 import java.io.IOException;

@@ -2,18 +2,16 @@ package io.isobench.workload.startup;
 
 import io.isobench.workload.WorkloadFamily;
 
-import io.isobench.agent.Protocol;
-import io.isobench.env.EnvironmentInstance;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.HostWorkload;
-import io.isobench.workload.ParamSpec;
-import io.isobench.workload.ParamType;
-import io.isobench.workload.Params;
+import io.isobench.workload.HostWorkload.Instance;
+import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamType;
+import io.isobench.core.Params;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,32 +69,32 @@ public final class StartupWorkload implements HostWorkload {
         double warm;
         double rtt;
         long t0 = System.nanoTime();
-        try (EnvironmentInstance first = starter.start()) {
+        try (Instance first = starter.start()) {
             cold = (System.nanoTime() - t0) / 1e6;
             long r0 = System.nanoTime();
             int n = 200;
             for (int i = 0; i < n; i++) {
-                first.agent().call(Protocol.PING, Map.of(), Duration.ofSeconds(30));
+                first.ping();
             }
             rtt = (System.nanoTime() - r0) / 1e3 / n;
         }
         long t1 = System.nanoTime();
-        try (EnvironmentInstance second = starter.start()) {
+        try (Instance second = starter.start()) {
             warm = (System.nanoTime() - t1) / 1e6;
         }
         r.lower("cold_start", cold, "ms").lower("warm_start", warm, "ms").lower("request_rtt", rtt, "us");
 
         int count = p.getInt("instances");
-        List<EnvironmentInstance> running = new ArrayList<>();
+        List<Instance> running = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(count);
         try {
-            List<Future<EnvironmentInstance>> starts = new ArrayList<>();
+            List<Future<Instance>> starts = new ArrayList<>();
             long d0 = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 starts.add(pool.submit(starter::start));
             }
             Exception failed = null;
-            for (Future<EnvironmentInstance> f : starts) {
+            for (Future<Instance> f : starts) {
                 try {
                     running.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -110,7 +108,7 @@ public final class StartupWorkload implements HostWorkload {
             Thread.sleep(500); // let start-up work settle before reading what stays resident
             long total = 0;
             boolean known = true;
-            for (EnvironmentInstance i : running) {
+            for (Instance i : running) {
                 long m = i.hostMemoryBytes();
                 known &= m >= 0;
                 total += Math.max(0, m);
@@ -123,7 +121,7 @@ public final class StartupWorkload implements HostWorkload {
             r.fact("instances", count);
         } finally {
             pool.shutdownNow();
-            for (EnvironmentInstance i : running) {
+            for (Instance i : running) {
                 i.close();
             }
         }

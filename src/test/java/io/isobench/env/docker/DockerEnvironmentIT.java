@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Availability;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -109,7 +109,7 @@ class DockerEnvironmentIT {
             i.pause();
             assertThat(engine.quick().inspectContainerCmd(id).exec().getState().getPaused()).isTrue();
             i.resume();
-            assertThat(i.agent().call(Protocol.FACTS, Map.of(), Duration.ofSeconds(30)).path("facts").path("hostname").asText())
+            assertThat(String.valueOf(i.agent().call(new Protocol.ReadFacts(), Duration.ofSeconds(30)).facts().get("hostname")))
                     .isEqualTo(id.substring(0, 12));
             assertThat(i.alive()).isTrue();
         }

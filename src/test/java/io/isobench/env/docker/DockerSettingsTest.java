@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.isobench.BadInputException;
 import io.isobench.env.Variant;
 import io.isobench.image.Flavor;
-import io.isobench.workload.ParamSpec;
+import io.isobench.core.ParamSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.cli.Main;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
@@ -125,8 +125,8 @@ class VmAgentDeathIT {
                 // 512 MiB guest); eight of them touch their 64 MiB hash tables within seconds, far beyond the guest.
                 long t0 = System.nanoTime();
                 Duration deadline = Duration.ofMinutes(10);
-                assertThatThrownBy(() -> vm.agent().call(Protocol.RUN, Map.of("workload", "compress", "params",
-                        Map.of("file", GUEST_JAR, "preset", 8, "threads", 8, "implementation", "native")), deadline))
+                assertThatThrownBy(() -> vm.agent().call(new Protocol.Run("compress",
+                        Map.of("file", GUEST_JAR, "preset", 8, "threads", 8, "implementation", "native"), null), deadline))
                         .isInstanceOf(AgentException.class)
                         .satisfies(e -> {
                             AgentException.Death d = ((AgentException) e).death();

@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.Cleanup;
 import io.isobench.env.EnvironmentInstance;
 import io.isobench.env.StartContext;
 import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
 import io.isobench.image.ImageCache;
-import io.isobench.result.Json;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
-import io.isobench.workload.Transport;
+import io.isobench.core.Endpoint;
+import io.isobench.core.Transport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -120,7 +119,7 @@ class VmEnvironmentIT {
                 assertThat(vm.qmp().execute("query-status", Map.of(), Duration.ofSeconds(10)).path("status").asText()).isEqualTo("paused");
                 vm.resume();
                 assertThat(vm.qmp().execute("query-status", Map.of(), Duration.ofSeconds(10)).path("status").asText()).isEqualTo("running");
-                assertThat(vm.agent().call(Protocol.FACTS, Map.of(), Duration.ofSeconds(60)).path("facts").path("kernel").asText())
+                assertThat(String.valueOf(vm.agent().call(new Protocol.ReadFacts(), Duration.ofSeconds(60)).facts().get("kernel")))
                         .isEqualTo(guestKernel.release());
             } finally {
                 vm.close();
@@ -297,8 +296,7 @@ class VmEnvironmentIT {
     }
 
     private static WorkloadResult run(EnvironmentInstance vm, String workload, Map<String, Object> params) throws Exception {
-        JsonNode r = vm.agent().call(Protocol.RUN, Map.of("workload", workload, "params", params), Duration.ofMinutes(3));
-        return Json.mapper().treeToValue(r, WorkloadResult.class);
+        return vm.agent().call(new Protocol.Run(workload, params, null), Duration.ofMinutes(3));
     }
 
     @SuppressWarnings("unchecked")

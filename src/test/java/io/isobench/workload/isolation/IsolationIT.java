@@ -1,14 +1,14 @@
 package io.isobench.workload.isolation;
 
+import io.isobench.host.Identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.agent.AgentClient;
-import io.isobench.agent.InsideFacts;
+import io.isobench.host.InsideFacts;
 import io.isobench.agent.Protocol;
 import io.isobench.cli.Main;
-import io.isobench.env.AgentLauncher;
+import io.isobench.agent.AgentLauncher;
 import io.isobench.env.docker.DockerEngine;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.Json;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -278,7 +277,7 @@ class IsolationIT {
                 "do", "--"));
         cmd.addAll(AgentLauncher.current().command(AgentLauncher.defaultJvmOptions()));
         Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("agent.err").toFile()).start();
-        JsonNode verdictsNode;
+        Object verdicts;
         try (AgentClient c = new AgentClient("runsc-passthrough", p.getInputStream(), p.getOutputStream(), () -> {
             try {
                 return Files.readString(tmp.resolve("agent.err"));
@@ -286,20 +285,17 @@ class IsolationIT {
                 return "";
             }
         })) {
-            c.call(Protocol.HELLO, Map.of("dataDir", "/tmp/isobench-isolation-it"), Duration.ofMinutes(2));
-            Map<String, Object> args = new LinkedHashMap<>();
-            args.put("workload", "isolation");
-            args.put("params", Map.of());
-            args.put("host", InsideFacts.hostIdentity());
-            verdictsNode = c.call(Protocol.RUN, args, Duration.ofMinutes(2)).path("metadata").path("verdicts");
-            c.call(Protocol.SHUTDOWN, Map.of(), Duration.ofSeconds(30));
+            c.call(new Protocol.Hello("/tmp/isobench-isolation-it"), Duration.ofMinutes(2));
+            verdicts = c.call(new Protocol.Run("isolation", Map.of(), InsideFacts.hostIdentity()), Duration.ofMinutes(2))
+                    .metadata().get("verdicts");
+            c.call(new Protocol.Shutdown(), Duration.ofSeconds(30));
         } finally {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
         @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> all = Json.mapper().convertValue(verdictsNode, Map.class);
+        Map<String, Map<String, Object>> all = Json.mapper().convertValue(verdicts, Map.class);
         V x = new V("runsc --network=host", all);
         common(x);
         String hostBoot = SysFiles.firstLine(Path.of("/proc/sys/kernel/random/boot_id")).orElseThrow();

@@ -1,13 +1,14 @@
 package io.isobench.workload.isolation;
 
+import io.isobench.host.Identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.isobench.agent.InsideFacts;
+import io.isobench.host.InsideFacts;
 import io.isobench.host.HostFacts;
 import io.isobench.host.HostFacts.SysFiles;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.syscall.SyscallWorkload;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -9,7 +9,7 @@ import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,14 +1,14 @@
 package io.isobench.workload.network;
 
-import io.isobench.agent.Agent;
+import io.isobench.inside.Agent;
 import io.isobench.agent.AgentClient;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Endpoint;
+import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.io.IOException;
 import java.io.PipedInputStream;

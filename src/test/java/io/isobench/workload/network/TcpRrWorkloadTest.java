@@ -3,13 +3,11 @@ package io.isobench.workload.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.isobench.BadInputException;
 import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
-import io.isobench.result.Json;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -27,11 +25,9 @@ class TcpRrWorkloadTest {
         int port = Loopback.freePort();
         try (Loopback.InProcessAgent agent = new Loopback.InProcessAgent()) {
             Map<String, Object> wire = p.toWire(w.params());
-            JsonNode started = agent.client.call(Protocol.SERVER_START, Map.of("workload", "tcp_rr", "params", wire, "port", port),
-                    Duration.ofSeconds(30));
+            Protocol.ServerStarted started = agent.client.call(new Protocol.StartServer("tcp_rr", wire, port, null), Duration.ofSeconds(30));
             WorkloadResult host = w.drive(p, Loopback.endpoint(port), Loopback.host());
-            WorkloadResult inside = Json.mapper().treeToValue(agent.client.call(Protocol.SERVER_STOP,
-                    Map.of("server", started.path("server").asText()), Duration.ofSeconds(30)), WorkloadResult.class);
+            WorkloadResult inside = agent.client.call(new Protocol.StopServer(started.server()), Duration.ofSeconds(30));
 
             long completed = Loopback.fact(host, "completed");
             assertThat(completed).isPositive().isEqualTo(Loopback.fact(inside, "inside_transactions"));
@@ -69,12 +65,11 @@ class TcpRrWorkloadTest {
         try (ServerSocket busy = new ServerSocket(0); Loopback.InProcessAgent agent = new Loopback.InProcessAgent()) {
             int port = busy.getLocalPort();
             Map<String, Object> wire = Loopback.params(w, Map.of()).toWire(w.params());
-            assertThatThrownBy(() -> agent.client.call(Protocol.SERVER_START, Map.of("workload", "tcp_rr", "params", wire, "port", port),
-                    Duration.ofSeconds(30)))
+            assertThatThrownBy(() -> agent.client.call(new Protocol.StartServer("tcp_rr", wire, port, null), Duration.ofSeconds(30)))
                     .isInstanceOf(AgentException.class)
                     .hasMessageContaining("port " + port)
                     .satisfies(e -> assertThat(((AgentException) e).broken()).isFalse());
-            assertThat(agent.client.call(Protocol.FACTS, Map.of(), Duration.ofSeconds(30)).has("facts")).isTrue();
+            assertThat(agent.client.call(new Protocol.ReadFacts(), Duration.ofSeconds(30)).facts()).isNotEmpty();
         }
     }
 

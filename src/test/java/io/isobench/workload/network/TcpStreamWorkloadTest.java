@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.isobench.BadInputException;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import java.net.ConnectException;
 import java.net.ServerSocket;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.isobench.BadInputException;
 import io.isobench.result.WorkloadResult;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
-import io.isobench.workload.Transport;
+import io.isobench.core.Transport;
 import java.net.ConnectException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.isobench.BadInputException;
-import io.isobench.env.Files2;
+import io.isobench.core.Files2;
 import io.isobench.host.HostFacts;
 import io.isobench.result.Measurement;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
-import io.isobench.workload.Params;
+import io.isobench.core.Params;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

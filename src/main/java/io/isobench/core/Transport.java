@@ -1,4 +1,4 @@
-package io.isobench.workload;
+package io.isobench.core;
 
 /** A network transport a server side needs exposed. */
 public enum Transport {

@@ -1,4 +1,4 @@
-package io.isobench.workload;
+package io.isobench.core;
 
 /**
  * Where the host reaches a server inside an environment: loopback natively or through a published

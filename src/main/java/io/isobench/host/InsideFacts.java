@@ -1,4 +1,4 @@
-package io.isobench.agent;
+package io.isobench.host;
 
 import io.isobench.host.HostFacts;
 import io.isobench.host.HostFacts.SysFiles;
@@ -60,7 +60,7 @@ public final class InsideFacts {
             m.put("ns_" + ns, namespace(ns));
         }
         // what the isolation probe compares besides: namespace device+inode, network stack
-        m.putAll(io.isobench.workload.isolation.Identity.additions());
+        m.putAll(Identity.additions());
         return m;
     }
 

@@ -1,4 +1,4 @@
-package io.isobench.env;
+package io.isobench.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.isobench.agent;
+package io.isobench.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.isobench.workload;
+package io.isobench.core;
 
 import io.isobench.BadInputException;
 import io.isobench.Names;

@@ -1,7 +1,7 @@
-package io.isobench.env;
+package io.isobench.agent;
 
 import io.isobench.BadInputException;
-import io.isobench.agent.InfluentialVariables;
+import io.isobench.host.InfluentialVariables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.isobench.workload.isolation;
+package io.isobench.host;
 
-import io.isobench.agent.InsideFacts;
 import io.isobench.host.HostFacts.SysFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The kernel-local identifiers the isolation probes compare, read the same way on the host (into
+ * The kernel-local identifiers the isolation workload's probes compare, read the same way on the host (into
  * the identity the runner sends with each request) and inside. Such an identifier means "the
  * host's" only on the host's own kernel: every kernel numbers its initial PID namespace
  * 4026531836, so a namespace is compared by the kernel's boot id first and then by the device and
@@ -20,7 +19,7 @@ import java.util.Map;
 public final class Identity {
 
     /** The namespaces whose sharing with the host is a verdict. */
-    static final List<String> NAMESPACES = List.of("pid", "net", "mnt");
+    public static final List<String> NAMESPACES = List.of("pid", "net", "mnt");
 
     private Identity() {
     }
@@ -45,7 +44,7 @@ public final class Identity {
     }
 
     /** The same identity read inside, with the keys the host sends. */
-    static Map<String, Object> read() {
+    public static Map<String, Object> read() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("boot_id", SysFiles.firstLine(Path.of("/proc/sys/kernel/random/boot_id")).orElse(""));
         // uname's release where /proc/sys/kernel/osrelease is missing (gVisor has none)
@@ -61,7 +60,7 @@ public final class Identity {
      * The namespace file's device and inode as "dev:ino" (stat following the link, as
      * {@code stat -L} does), "" where the kernel does not show it (gVisor may not).
      */
-    static String devIno(String ns) {
+    public static String devIno(String ns) {
         try {
             Map<String, Object> a = Files.readAttributes(Path.of("/proc/self/ns/" + ns), "unix:dev,ino");
             return a.get("dev") + ":" + a.get("ino");
@@ -71,7 +70,7 @@ public final class Identity {
     }
 
     /** A sysctl's value with its whitespace made single spaces, "" when missing. */
-    static String sysctl(String name) {
+    public static String sysctl(String name) {
         return SysFiles.firstLine(Path.of("/proc/sys", name)).orElse("").trim().replaceAll("\\s+", " ");
     }
 
@@ -79,7 +78,7 @@ public final class Identity {
      * The interfaces of the reader's network namespace, from /proc/net/dev (which gVisor and
      * every Linux show, unlike /sys/class/net), sorted.
      */
-    static List<String> interfaces() {
+    public static List<String> interfaces() {
         List<String> out = new ArrayList<>();
         for (String l : SysFiles.lines(Path.of("/proc/net/dev"))) {
             int colon = l.indexOf(':');
@@ -95,7 +94,7 @@ public final class Identity {
      * link-local addresses come from each interface's MAC address, so two namespaces rarely share
      * them by chance.
      */
-    static List<String> inet6() {
+    public static List<String> inet6() {
         List<String> out = new ArrayList<>();
         for (String l : SysFiles.lines(Path.of("/proc/net/if_inet6"))) {
             String[] f = l.trim().split("\\s+");

@@ -1,4 +1,4 @@
-package io.isobench.workload;
+package io.isobench.core;
 
 import io.isobench.host.HostFacts;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.isobench.env;
+package io.isobench.core;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

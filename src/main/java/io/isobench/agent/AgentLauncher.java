@@ -1,4 +1,4 @@
-package io.isobench.env;
+package io.isobench.agent;
 
 import java.io.File;
 import java.net.URISyntaxException;

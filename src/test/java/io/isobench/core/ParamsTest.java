@@ -1,4 +1,4 @@
-package io.isobench.workload;
+package io.isobench.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.isobench.report;
+package io.isobench.report.chart;
 
 /**
  * Escaping for HTML and SVG text. Every value that comes from a run (hostnames, parameters, facts,

@@ -1,4 +1,4 @@
-package io.isobench.agent;
+package io.isobench.host;
 
 import java.util.Map;
 import java.util.TreeMap;
