@@ -129,6 +129,12 @@ class CompressWorkloadTest {
         WorkloadResult r = w.runInside(p, new InsideContext(dir, HOST));
         assertThat(r.measurements()).singleElement().satisfies(m -> assertThat(m.unit()).isEqualTo("MB/s"));
         assertThat(r.metadata()).containsEntry("input_bytes", 64_000).containsEntry("blocks", 2);
+        // the figure is the input's bytes over the compression's time, recorded beside it
+        double seconds = ((Number) r.metadata().get("seconds")).doubleValue();
+        assertThat(seconds).isFinite().isPositive();
+        assertThat(r.measurements().get(0).value()).isFinite().isPositive()
+                .isCloseTo(64_000 / seconds / 1e6, org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(((Number) r.metadata().get("output_bytes")).longValue()).isPositive().isLessThan(64_000);
         assertThat((Double) r.metadata().get("compression_ratio")).isGreaterThan(1.0);
     }
 

@@ -11,6 +11,7 @@ import io.isobench.workload.InsideContext;
 import io.isobench.core.Params;
 import java.nio.file.Path;
 import java.util.Map;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 class LinpackWorkloadTest {
@@ -77,6 +78,14 @@ class LinpackWorkloadTest {
         Params p = Params.resolve(w.params(), Map.of("n", 256, "threads", 1), HOST, "workload 'linpack'", "test");
         WorkloadResult r = w.runInside(p, new InsideContext(Path.of("/tmp"), HOST));
         assertThat(r.measurements()).singleElement().satisfies(m -> assertThat(m.unit()).isEqualTo("GFLOPS"));
+        // the figure is HPL's operation count over the solve's time, both recorded beside it
+        double gflops = r.measurements().get(0).value();
+        double seconds = ((Number) r.metadata().get("seconds")).doubleValue();
+        assertThat(seconds).isFinite().isPositive();
+        double hplFlops = 2.0 / 3 * 256 * 256 * 256 + 2.0 * 256 * 256; // HPL: 2/3 n^3 + 2 n^2
+        assertThat(r.metadata()).containsEntry("n", 256);
+        assertThat(((Number) r.metadata().get("flops")).doubleValue()).isCloseTo(hplFlops, Percentage.withPercentage(1e-12));
+        assertThat(gflops).isFinite().isPositive().isCloseTo(hplFlops / seconds / 1e9, Percentage.withPercentage(1e-9));
         assertThat(r.metadata()).containsKeys("lapack_implementation", "blas_kind", "threads_effective", "scaled_residual");
         assertThat((Double) r.metadata().get("scaled_residual")).isLessThan(LinpackWorkload.THRESHOLD);
         if ("native".equals(r.metadata().get("blas_kind")) && r.metadata().containsKey("openblas_library")) {

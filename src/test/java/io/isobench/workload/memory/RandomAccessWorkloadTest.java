@@ -15,8 +15,27 @@ import org.junit.jupiter.api.Test;
 
 class RandomAccessWorkloadTest {
 
+    /** HPCC's RandomAccess.h: {@code #define POLY 0x0000000000000007UL}, {@code #define PERIOD 1317624576693539401L}. */
+    private static final long HPCC_POLY = 0x0000000000000007L;
+    private static final long HPCC_PERIOD = 1317624576693539401L;
+
+    /** HPCC's sequence: {@code ran = (ran << 1) ^ ((s64Int) ran < 0 ? POLY : 0)}, with HPCC's own polynomial. */
     private static long step(long v) {
-        return (v << 1) ^ (v < 0 ? RandomAccessWorkload.POLY : 0);
+        return (v << 1) ^ (v < 0 ? HPCC_POLY : 0);
+    }
+
+    @Test
+    void theGeneratorIsHpccs() {
+        assertThat(RandomAccessWorkload.POLY).isEqualTo(HPCC_POLY);
+        assertThat(RandomAccessWorkload.PERIOD).isEqualTo(HPCC_PERIOD);
+        // from the definition: doublings until the top bit, then the polynomial comes in
+        assertThat(RandomAccessWorkload.starts(0)).isEqualTo(1);
+        assertThat(RandomAccessWorkload.starts(1)).isEqualTo(2);
+        assertThat(RandomAccessWorkload.starts(63)).isEqualTo(Long.MIN_VALUE);
+        assertThat(RandomAccessWorkload.starts(64)).isEqualTo(7);
+        assertThat(RandomAccessWorkload.starts(65)).isEqualTo(14);
+        // the published period brings the sequence back to its start
+        assertThat(RandomAccessWorkload.starts(HPCC_PERIOD)).isEqualTo(1);
     }
 
     @Test
@@ -30,8 +49,8 @@ class RandomAccessWorkloadTest {
 
     @Test
     void startsWrapsAroundThePeriod() {
-        assertThat(RandomAccessWorkload.starts(RandomAccessWorkload.PERIOD + 17)).isEqualTo(RandomAccessWorkload.starts(17));
-        assertThat(RandomAccessWorkload.starts(-3)).isEqualTo(RandomAccessWorkload.starts(RandomAccessWorkload.PERIOD - 3));
+        assertThat(RandomAccessWorkload.starts(HPCC_PERIOD + 17)).isEqualTo(RandomAccessWorkload.starts(17));
+        assertThat(RandomAccessWorkload.starts(-3)).isEqualTo(RandomAccessWorkload.starts(HPCC_PERIOD - 3));
     }
 
     @Test
@@ -100,6 +119,12 @@ class RandomAccessWorkloadTest {
         WorkloadResult r = w.runInside(p, new InsideContext(Path.of("/tmp"), host));
         assertThat(r.measurements()).singleElement().satisfies(m -> assertThat(m.unit()).isEqualTo("GUP/s"));
         assertThat(r.metadata()).containsEntry("updates", 4L << 14).containsEntry("threads", 2).containsKey("errors");
+        // the figure is HPCC's: updates (4 per table word) over the update loop's time, recorded beside it
+        double seconds = ((Number) r.metadata().get("seconds")).doubleValue();
+        assertThat(seconds).isFinite().isPositive();
+        assertThat(r.measurements().get(0).value()).isFinite().isPositive()
+                .isCloseTo((4L << 14) / seconds / 1e9, org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(((Number) r.metadata().get("errors")).longValue()).isBetween(0L, (1L << 14) / 100);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.isobench.workload.InsideContext;
 import io.isobench.core.Params;
 import java.nio.file.Path;
 import java.util.Map;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 class StreamWorkloadTest {
@@ -174,6 +175,9 @@ class StreamWorkloadTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
+    /** STREAM's convention: copy and scale move 2 arrays, add and triad 3 (no write-allocate). */
+    private static final int[] STREAM_ARRAYS = {2, 2, 3, 3};
+
     @Test
     void runInsideReportsTheFourKernelsAndItsFacts() throws Exception {
         StreamWorkload w = new StreamWorkload();
@@ -182,6 +186,18 @@ class StreamWorkloadTest {
         WorkloadResult r = w.runInside(p, new InsideContext(Path.of("/tmp"), HOST));
         assertThat(r.measurements()).extracting(Measurement::metric).containsExactly("copy", "scale", "add", "triad");
         assertThat(r.measurements()).allSatisfy(m -> assertThat(m.unit()).isEqualTo("GB/s"));
+        // each kernel's figure is STREAM's bytes (2 arrays for copy and scale, 3 for add and triad) over its best pass,
+        // both recorded beside it; the best pass is no slower than the average
+        @SuppressWarnings("unchecked")
+        Map<String, Object> times = (Map<String, Object>) r.metadata().get("kernel_times");
+        for (int k = 0; k < 4; k++) {
+            Measurement m = r.measurements().get(k);
+            StreamWorkload.PassTimes t = (StreamWorkload.PassTimes) times.get(m.metric());
+            assertThat(t.min_s()).isFinite().isPositive().isLessThanOrEqualTo(t.avg_s());
+            assertThat(t.avg_s()).isLessThanOrEqualTo(t.max_s());
+            assertThat(m.value()).as(m.metric()).isFinite().isPositive()
+                    .isCloseTo(STREAM_ARRAYS[k] * 8.0 * 32768 / t.min_s() / 1e9, Percentage.withPercentage(1e-9));
+        }
         assertThat(r.metadata()).containsEntry("threads", 2).containsEntry("array_elements", 32768L).containsKey("bytes_convention");
     }
 

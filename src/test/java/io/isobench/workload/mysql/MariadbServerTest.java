@@ -51,10 +51,18 @@ class MariadbServerTest {
     }
 
     private WorkloadResult iteration(Params p, int port, Map<String, Object> serverFacts) throws Exception {
+        return iteration(p, port, serverFacts, new HashMap<>());
+    }
+
+    /** One iteration; {@code executed} receives what the server itself counted while the load ran (see {@link #serverCounts}). */
+    private WorkloadResult iteration(Params p, int port, Map<String, Object> serverFacts, Map<String, Long> executed) throws Exception {
         ServerSide server = workload.startServer(p, new InsideContext(dataDir, HOST), port);
         try {
             serverFacts.putAll(server.facts());
-            return workload.drive(p, new Endpoint("127.0.0.1", port, "loopback"), new HostContext(HOST, dataDir));
+            Map<String, Long> before = serverCounts(port);
+            WorkloadResult r = workload.drive(p, new Endpoint("127.0.0.1", port, "loopback"), new HostContext(HOST, dataDir));
+            serverCounts(port).forEach((k, v) -> executed.put(k, v - before.getOrDefault(k, 0L)));
+            return r;
         } finally {
             WorkloadResult stopped = server.stop();
             assertThat(stopped.metadata().get("mariadb_server_stop")).isEqualTo("terminated");
@@ -84,9 +92,13 @@ class MariadbServerTest {
         Map<String, String> vars = (Map<String, String>) first.metadata().get("server_variables");
         assertThat(vars).containsEntry("innodb_flush_method", "O_DIRECT").containsEntry("innodb_flush_log_at_trx_commit", "0");
 
-        WorkloadResult second = iteration(ro, port, facts);
+        Map<String, Long> executed = new HashMap<>();
+        WorkloadResult second = iteration(ro, port, facts, executed);
         assertThat(facts.get("datadir_init")).isEqualTo("reused");
         assertThat((String) second.metadata().get("prepare")).startsWith("kept");
+        // the queries/s figure is what the server executed: its own counters say how many statements each
+        // transaction sent (14 prepared selects, BEGIN, COMMIT), and it committed at least every transaction counted
+        assertQueriesAreWhatTheServerExecuted(second, executed, 16);
 
         // a prepare interrupted half-way: the marker is gone and the table short of rows
         interruptPrepare(port);
@@ -100,14 +112,61 @@ class MariadbServerTest {
         assertThat((String) fourth.metadata().get("prepare")).contains("of " + ROWS + " rows");
 
         // read_write keeps every id in the table and counts its 4 writes per transaction
-        WorkloadResult rw = iteration(params(Map.of("mode", "read_write")), port, facts);
+        Map<String, Long> rwExecuted = new HashMap<>();
+        WorkloadResult rw = iteration(params(Map.of("mode", "read_write")), port, facts, rwExecuted);
         assertThat((String) rw.metadata().get("prepare")).startsWith("kept");
         assertThat(find(rw, "qps", 3).value()).isEqualTo(find(rw, "tps", 3).value() * 20, org.assertj.core.data.Offset.offset(1e-6));
+        assertQueriesAreWhatTheServerExecuted(rw, rwExecuted, 20);
         assertThat(rows(port)).isGreaterThanOrEqualTo(ROWS);
 
         // a different table size is a different dataset
         WorkloadResult bigger = iteration(params(Map.of("table_size", ROWS * 2)), port, facts);
         assertThat((String) bigger.metadata().get("prepare")).contains("this trial needs 1 x " + (ROWS * 2));
+    }
+
+    /**
+     * The server's own counts of the statements the load side sends: prepared statements executed
+     * (the driver prepares every query server-side), BEGIN, COMMIT and ROLLBACK. Read through a
+     * connection of its own, whose SHOW counts under none of these.
+     */
+    private static Map<String, Long> serverCounts(int port) throws Exception {
+        Map<String, Long> m = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(MysqlWorkload.url(new Endpoint("127.0.0.1", port, "loopback")));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN"
+                     + " ('Com_stmt_execute','Com_begin','Com_commit','Com_rollback')")) {
+            while (rs.next()) {
+                m.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        assertThat(m).containsKeys("Com_stmt_execute", "Com_begin", "Com_commit", "Com_rollback");
+        return m;
+    }
+
+    /**
+     * The workload's qps/tps (its queries per transaction) is what the server counted per committed
+     * transaction over the whole drive (warm-up and ramps included, whose transactions the figures
+     * leave out), and the server committed no fewer transactions than the figures count.
+     */
+    private static void assertQueriesAreWhatTheServerExecuted(WorkloadResult r, Map<String, Long> executed, int perTransaction) {
+        long statements = executed.get("Com_stmt_execute") + executed.get("Com_begin") + executed.get("Com_commit");
+        long commits = executed.get("Com_commit");
+        long rollbacks = executed.get("Com_rollback");
+        assertThat(commits).as("server commits %s", executed).isPositive();
+        assertThat(executed.get("Com_begin")).as("every transaction began: %s", executed).isEqualTo(commits + rollbacks);
+        // a transaction rolled back on a deadlock sent part of its statements and a ROLLBACK, never a COMMIT
+        assertThat(statements).as("statements the server executed %s", executed)
+                .isBetween((long) perTransaction * commits, (long) perTransaction * (commits + rollbacks));
+        for (int threads : List.of(1, 3)) {
+            double qps = find(r, "qps", threads).value();
+            double tps = find(r, "tps", threads).value();
+            assertThat(qps / tps).isCloseTo((double) statements / commits, org.assertj.core.data.Percentage.withPercentage(
+                    100.0 * rollbacks * perTransaction / Math.max(1, statements) + 1e-9));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> points = (Map<String, Map<String, Object>>) r.metadata().get("points");
+        long counted = points.values().stream().mapToLong(pt -> ((Number) pt.get("transactions")).longValue()).sum();
+        assertThat(counted).as("transactions the figures count").isPositive().isLessThanOrEqualTo(commits);
     }
 
     private void interruptPrepare(int port) throws Exception {

@@ -73,10 +73,12 @@ class UdpRrWorkloadTest {
                     // the test is done
                 }
             });
-            Params p = Loopback.params(w, Map.of("count", 20, "duration", "60s", "receive_timeout", "20ms"));
+            // a receive timeout no answer over loopback misses, even on a busy host: each of the 3 lost requests
+            // costs it once, so few requests keep the test short
+            Params p = Loopback.params(w, Map.of("count", 6, "duration", "60s", "receive_timeout", "1s"));
             WorkloadResult host = w.drive(p, Loopback.endpoint(port), Loopback.host());
-            assertThat(Loopback.fact(host, "completed")).isEqualTo(10);
-            assertThat(Loopback.fact(host, "lost")).isEqualTo(10);
+            assertThat(Loopback.fact(host, "completed")).isEqualTo(3);
+            assertThat(Loopback.fact(host, "lost")).isEqualTo(3);
             assertThat(Loopback.figure(host, "loss")).isEqualTo(50.0);
         } finally {
             lossy.close();

@@ -48,9 +48,14 @@ class RedisServerTest {
         ServerSide server = workload.startServer(p, new InsideContext(dataDir, HOST), port);
         WorkloadResult driven;
         WorkloadResult stopped;
+        double selfCounted;
         try {
             assertThat(server.facts()).containsKey("pid");
             driven = workload.drive(p, new Endpoint("127.0.0.1", port, "loopback"), new HostContext(HOST, dataDir));
+            try (RespClient c = new RespClient("127.0.0.1", port, 5000)) {
+                Map<String, String> info = RedisServer.parseInfo(RespClient.text(c.call("INFO"), "INFO"));
+                selfCounted = Double.parseDouble(info.get("used_cpu_sys")) + Double.parseDouble(info.get("used_cpu_user"));
+            }
         } finally {
             stopped = server.stop();
         }
@@ -68,7 +73,14 @@ class RedisServerTest {
         assertThat((String) stopped.metadata().get("redis_version")).matches("[0-9]+\\.[0-9]+\\.[0-9]+");
         // all requests plus the 500 SETs that filled the key space were served by this server
         assertThat((Long) stopped.metadata().get("redis_commands_processed")).isGreaterThanOrEqualTo(6L * 2 * 300 + 500);
-        assertThat((Double) stopped.metadata().get("redis_server_cpu_seconds")).isGreaterThanOrEqualTo(0.0);
+        // the server's CPU as the host reads it (/proc, 10 ms ticks) is what redis counts itself (getrusage, read
+        // just before the stop), to the ticks' rounding; and the per-command figure is that CPU over the commands
+        double cpu = (Double) stopped.metadata().get("redis_server_cpu_seconds");
+        assertThat(selfCounted).isPositive();
+        assertThat(cpu).isBetween(selfCounted - 0.025, selfCounted + 0.015);
+        long processed = (Long) stopped.metadata().get("redis_commands_processed");
+        assertThat(stopped.measurements()).filteredOn(m -> m.metric().equals("server_cpu_per_command")).singleElement()
+                .satisfies(m -> assertThat(m.value()).isCloseTo(cpu * 1e6 / processed, org.assertj.core.data.Percentage.withPercentage(1e-9)));
         assertThat(stopped.measurements()).extracting(Measurement::metric).contains("server_cpu_per_command");
         // the server is gone: its port is free and its folder removed
         try (ServerSocket again = new ServerSocket(port)) {
