@@ -48,7 +48,7 @@ public final class GuestImages {
             "java.desktop", "java.scripting", "java.security.jgss", "jdk.zipfs", "jdk.net");
 
     /** Bumped when the way a base is built changes, so old caches are not reused. */
-    private static final String BUILDER_VERSION = "2";
+    private static final String BUILDER_VERSION = "3";
 
     /** A root filesystem folder. */
     public record Base(Flavor flavor, String hash, Path rootfs) {
@@ -238,11 +238,30 @@ public final class GuestImages {
         Path policy = root.resolve("usr/sbin/policy-rc.d");
         Files.writeString(policy, "#!/bin/sh\nexit 101\n"); // no service starts inside the chroot
         policy.toFile().setExecutable(true);
-        List<String> pins = new ArrayList<>();
-        versions.forEach((pkg, v) -> pins.add(pkg + "=" + v));
-        log.accept("matching the guest's packages to the host's versions: " + String.join(" ", pins));
         try {
             exec(List.of("chroot", root.toString(), "apt-get", "-q", "update"), 600);
+            // one version the archive no longer serves (a host not upgraded since) would fail the whole
+            // install and leave every package at debootstrap's version: pin only what is served
+            List<String> madison = new ArrayList<>(List.of("chroot", root.toString(), "apt-cache", "madison"));
+            madison.addAll(versions.keySet());
+            Map<String, Set<String>> served = servedVersions(exec(madison, 120));
+            List<String> pins = new ArrayList<>();
+            List<String> unserved = new ArrayList<>();
+            versions.forEach((pkg, v) -> {
+                if (served.getOrDefault(pkg, Set.of()).contains(v)) {
+                    pins.add(pkg + "=" + v);
+                } else {
+                    unserved.add(pkg + " " + v + " (the archive serves " + String.join(", ", served.getOrDefault(pkg, Set.of())) + ")");
+                }
+            });
+            if (!unserved.isEmpty()) {
+                log.accept("the archive no longer serves the host's " + String.join("; ", unserved)
+                        + ": the guest keeps debootstrap's version of those, upgrading the host fixes it, and until then the confounds name what differs");
+            }
+            if (pins.isEmpty()) {
+                return;
+            }
+            log.accept("matching the guest's packages to the host's versions: " + String.join(" ", pins));
             List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive",
                     "apt-get", "-q", "-y", "--no-install-recommends", "--allow-downgrades", "install"));
             install.addAll(pins);
@@ -273,6 +292,22 @@ public final class GuestImages {
         if (!got.equals(versions)) {
             log.accept("the guest image's packages " + got + " differ from the host's " + versions + ": comparisons that run them are marked confounded");
         }
+    }
+
+    /**
+     * The versions each package has in the archive, from {@code apt-cache madison} output (lines
+     * "name | version | source Packages"; source-package lines are not installable and are skipped).
+     */
+    static Map<String, Set<String>> servedVersions(String madisonOutput) {
+        Map<String, Set<String>> served = new java.util.TreeMap<>();
+        for (String line : madisonOutput.split("\n")) {
+            String[] f = line.split("\\|");
+            if (f.length < 3 || !f[2].trim().endsWith("Packages")) {
+                continue;
+            }
+            served.computeIfAbsent(f[0].trim(), k -> new java.util.LinkedHashSet<>()).add(f[1].trim());
+        }
+        return served;
     }
 
     /** Busybox (static) and the host's C library for the JRE: a root filesystem in seconds. */
