@@ -289,8 +289,15 @@ public final class GuestImages {
             }
         }
         Map<String, String> got = PackageVersions.installed(root.resolve("var/lib/dpkg/status"), versions.keySet());
-        if (!got.equals(versions)) {
-            log.accept("the guest image's packages " + got + " differ from the host's " + versions + ": comparisons that run them are marked confounded");
+        List<String> differ = new ArrayList<>();
+        versions.forEach((pkg, v) -> {
+            if (!v.equals(got.get(pkg))) {
+                differ.add(pkg + " " + got.getOrDefault(pkg, "(missing)") + " (host " + v + ")");
+            }
+        });
+        if (!differ.isEmpty()) {
+            log.accept("the guest image differs from the host in " + String.join(", ", differ)
+                    + ": comparisons that run them are marked confounded");
         }
     }
 
