@@ -651,8 +651,12 @@ public final class HtmlReport {
     }
 
     /** Lines over a numeric parameter varied across a workload's trials (threads=1,2,4 as separate trials). */
-    private List<Chart> paramSweeps(String workload, List<ReportData.Section> sections) {
+    private List<Chart> paramSweeps(String workload, List<ReportData.Section> allSections) {
         List<Chart> out = new ArrayList<>();
+        // a parameter that differs only because an emulated VM ran a smaller size is no sweep the user
+        // asked for: lines across it would join two experiments (and drew 19 charts in the quick suite)
+        Set<String> emulationSizes = new java.util.HashSet<>(data.emulationSizes());
+        List<ReportData.Section> sections = allSections.stream().filter(s -> !emulationSizes.contains(s.title())).toList();
         if (sections.size() < 2) {
             return out;
         }
