@@ -27,7 +27,7 @@ log() { echo "setup-host: $*" >&2; }
 # What each part needs, by Debian package.
 core=(maven util-linux iproute2 e2fsprogs xz-utils procps chromium fonts-dejavu-core)
 docker_pkgs=(docker.io runsc)
-vm_pkgs=(qemu-system-x86 qemu-utils linux-image-cloud-amd64 debootstrap busybox-static)
+vm_pkgs=(qemu-system-x86 qemu-utils linux-image-cloud-amd64 debootstrap busybox-static dpkg-repack)
 app_pkgs=(redis-server mariadb-server libopenblas0-pthread)
 bench_pkgs=(hpcc fio iperf3 sockperf qperf redis-tools sysbench)
 

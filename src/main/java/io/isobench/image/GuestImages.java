@@ -48,7 +48,7 @@ public final class GuestImages {
             "java.desktop", "java.scripting", "java.security.jgss", "jdk.zipfs", "jdk.net");
 
     /** Bumped when the way a base is built changes, so old caches are not reused. */
-    private static final String BUILDER_VERSION = "3";
+    private static final String BUILDER_VERSION = "4";
 
     /** A root filesystem folder. */
     public record Base(Flavor flavor, String hash, Path rootfs) {
@@ -246,27 +246,25 @@ public final class GuestImages {
             madison.addAll(versions.keySet());
             Map<String, Set<String>> served = servedVersions(exec(madison, 120));
             List<String> pins = new ArrayList<>();
-            List<String> unserved = new ArrayList<>();
+            Map<String, String> unserved = new java.util.TreeMap<>();
             versions.forEach((pkg, v) -> {
                 if (served.getOrDefault(pkg, Set.of()).contains(v)) {
                     pins.add(pkg + "=" + v);
                 } else {
-                    unserved.add(pkg + " " + v + " (the archive serves " + String.join(", ", served.getOrDefault(pkg, Set.of())) + ")");
+                    unserved.put(pkg, v);
+                    log.accept("the archive no longer serves the host's " + pkg + " " + v + " (it serves "
+                            + String.join(", ", served.getOrDefault(pkg, Set.of())) + ")");
                 }
             });
-            if (!unserved.isEmpty()) {
-                log.accept("the archive no longer serves the host's " + String.join("; ", unserved)
-                        + ": the guest keeps debootstrap's version of those, upgrading the host fixes it, and until then the confounds name what differs");
+            if (!pins.isEmpty()) {
+                log.accept("matching the guest's packages to the host's versions: " + String.join(" ", pins));
+                List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive",
+                        "apt-get", "-q", "-y", "--no-install-recommends", "--allow-downgrades", "install"));
+                install.addAll(pins);
+                exec(install, 1200);
+                exec(List.of("chroot", root.toString(), "apt-get", "clean"), 60);
             }
-            if (pins.isEmpty()) {
-                return;
-            }
-            log.accept("matching the guest's packages to the host's versions: " + String.join(" ", pins));
-            List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive",
-                    "apt-get", "-q", "-y", "--no-install-recommends", "--allow-downgrades", "install"));
-            install.addAll(pins);
-            exec(install, 1200);
-            exec(List.of("chroot", root.toString(), "apt-get", "clean"), 60);
+            repackFromHost(root, unserved);
         } catch (IOException e) {
             // a host whose versions the archive no longer serves (not upgraded since): the guest keeps
             // what debootstrap gave it, and the run's confounds name every difference
@@ -299,6 +297,59 @@ public final class GuestImages {
             log.accept("the guest image differs from the host in " + String.join(", ", differ)
                     + ": comparisons that run them are marked confounded");
         }
+    }
+
+    /**
+     * Gives the guest the host's own build of packages the archive no longer serves: dpkg-repack
+     * rebuilds a .deb from the files the host has installed, and dpkg installs it in the chroot.
+     * Without it a host not upgraded since (liblzma5 5.4.1-1 against the archive's +deb12u1) ran
+     * compress against another liblzma in every container and VM, a confound in every comparison.
+     */
+    private void repackFromHost(Path root, Map<String, String> unserved) throws IOException, InterruptedException {
+        if (unserved.isEmpty()) {
+            return;
+        }
+        if (!onHostPath("dpkg-repack")) {
+            log.accept("dpkg-repack is missing, so the guest keeps debootstrap's " + String.join(", ", unserved.keySet())
+                    + ": apt-get install dpkg-repack (scripts/setup-host.sh does), or upgrade the host; until then the confounds name what differs");
+            return;
+        }
+        Path work = Files.createDirectories(root.resolve("tmp/isobench-repack"));
+        try {
+            for (var e : unserved.entrySet()) {
+                ProcessBuilder pb = new ProcessBuilder(List.of("dpkg-repack", "--root=/", e.getKey())).directory(work.toFile());
+                Process p = ChildProcess.start(pb.redirectErrorStream(true));
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    log.accept("dpkg-repack " + e.getKey() + " failed: " + out.strip().lines().reduce((a, b) -> b).orElse("")
+                            + "; the guest keeps debootstrap's version");
+                    continue;
+                }
+            }
+            List<String> debs;
+            try (var s = Files.list(work)) {
+                debs = s.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".deb")).sorted().toList();
+            }
+            if (!debs.isEmpty()) {
+                log.accept("installing the host's own build of " + String.join(", ", debs) + " (dpkg-repack)");
+                List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive", "dpkg", "-i"));
+                debs.forEach(d -> install.add("/tmp/isobench-repack/" + d));
+                exec(install, 600);
+            }
+        } finally {
+            Files2.deleteRecursively(work);
+        }
+    }
+
+    private static boolean onHostPath(String tool) {
+        String path = System.getenv("PATH");
+        for (String d : (path == null ? "" : path + ":").concat("/usr/bin:/usr/sbin:/bin:/sbin").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -628,6 +628,13 @@ public final class HtmlReport {
         // latency percentiles are drawn per swept value as grouped bars (percentiles()); a line each would repeat them
         Map<String, List<MetricSummary>> byMetric = group(s.summaries().stream().filter(m -> !PERCENTILE.matcher(m.metric()).matches()).toList(),
                 MetricSummary::metric);
+        // where the workload declares its headline (redis GET, mysql tps), only the headline is drawn
+        // across the sweep: the other commands' lines (six per section in the quick suite) are in the
+        // table above, and drawing them all kept the page over its size
+        String headline = Headlines.declaration(s.workload()).map(Headlines.Declaration::metric).orElse(null);
+        if (headline != null && byMetric.containsKey(headline)) {
+            byMetric.keySet().retainAll(Set.of(headline));
+        }
         for (var e : byMetric.entrySet()) {
             String sweepKey = numericVaryingKey(e.getValue().stream().map(MetricSummary::labels).toList());
             if (sweepKey == null) {

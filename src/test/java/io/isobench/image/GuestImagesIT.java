@@ -52,4 +52,22 @@ class GuestImagesIT {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).startsWith("isobench ");
     }
+
+    /**
+     * The full image carries the host's own versions of the packages whose versions are identity
+     * facts (libc, OpenBLAS, liblzma, redis, MariaDB): pinned from the archive where it serves them,
+     * the host's own build (dpkg-repack) where it does not. The standard cache: the container and VM
+     * tests build the same image.
+     */
+    @Test
+    void fullImageHasTheHostsPackageVersions() throws Exception {
+        List<String> said = new ArrayList<>();
+        GuestImages images = new GuestImages(ImageCache.standard(), said::add);
+        GuestImages.Base base = images.base(Flavor.FULL);
+        List<String> names = io.isobench.host.PackageVersions.REPORTED;
+        java.util.Map<String, String> host = io.isobench.host.PackageVersions.installed(names);
+        java.util.Map<String, String> guest = io.isobench.host.PackageVersions.installed(base.rootfs().resolve("var/lib/dpkg/status"), names);
+        assertThat(host).as("the host has the packages the image is built to match").isNotEmpty();
+        assertThat(guest).as("build log: " + said).isEqualTo(host);
+    }
 }
