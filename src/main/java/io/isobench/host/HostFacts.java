@@ -43,6 +43,7 @@ public record HostFacts(
         return new HostFacts("test", "test", "test", "test", cpus, memoryBytes, lastLevelCache, "test");
     }
 
+    /** The facts by name, in a fixed order; read-only (copy it to add to it). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hostname", hostname);
@@ -53,7 +54,7 @@ public record HostFacts(
         m.put("memory_bytes", memoryBytes);
         m.put("llc_bytes", lastLevelCache);
         m.put("jvm", jvm);
-        return m;
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /** Helpers reading /proc and /sys without failing: a missing file yields an empty answer. */

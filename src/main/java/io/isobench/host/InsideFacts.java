@@ -20,6 +20,7 @@ public final class InsideFacts {
     private InsideFacts() {
     }
 
+    /** The facts as read now, read-only: they are evidence, built once. */
     public static Map<String, Object> read() {
         Map<String, Object> m = new LinkedHashMap<>(HostFacts.read().toMap());
         m.put("pid", ProcessHandle.current().pid());
@@ -41,7 +42,7 @@ public final class InsideFacts {
         m.put("agent_env", InfluentialVariables.of(System.getenv()));
         m.put("packages", io.isobench.host.PackageVersions.installed(io.isobench.host.PackageVersions.REPORTED));
         m.put("virtualization", virtualization());
-        return m;
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /**
@@ -61,7 +62,7 @@ public final class InsideFacts {
         }
         // what the isolation probe compares besides: namespace device+inode, network stack
         m.putAll(Identity.additions());
-        return m;
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     /**

@@ -163,7 +163,7 @@ public final class Agent {
             try {
                 s.stop();
             } catch (Exception e) {
-                System.err.println("agent: stopping a server failed: " + Errors.describe(e));
+                io.isobench.core.Console.say("agent: stopping a server failed: " + Errors.describe(e));
             }
         }
         servers.clear();

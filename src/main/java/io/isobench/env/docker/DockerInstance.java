@@ -89,8 +89,9 @@ final class DockerInstance implements EnvironmentInstance {
         this.containerId = containerId;
         this.stdio = stdio;
         this.agent = agent;
-        this.insideFacts = insideFacts;
-        this.facts = facts;
+        // facts are built once, in start(), and read only from here on
+        this.insideFacts = java.util.Collections.unmodifiableMap(insideFacts);
+        this.facts = java.util.Collections.unmodifiableMap(facts);
         this.ports = ports;
         this.containerIp = containerIp;
         this.publishedPorts = publishedPorts;

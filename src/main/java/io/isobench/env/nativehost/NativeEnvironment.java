@@ -177,6 +177,12 @@ public final class NativeEnvironment implements Environment {
                             Map<String, Object> facts, List<Integer> serverPorts, Cleanup.Handle procCleanup,
                             Cleanup.Handle dataCleanup) implements EnvironmentInstance {
 
+        Instance {
+            // facts are built once, in start(), and read only from here on
+            insideFacts = java.util.Collections.unmodifiableMap(insideFacts);
+            facts = java.util.Collections.unmodifiableMap(facts);
+        }
+
         @Override
         public Endpoint endpoint(int insidePort, Transport transport) {
             return new Endpoint("127.0.0.1", insidePort, "loopback");

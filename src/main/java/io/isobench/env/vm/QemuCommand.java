@@ -43,11 +43,11 @@ final class QemuCommand {
     }
 
     /**
-     * @param accel     "kvm" or "tcg" (resolved, never auto)
+     * @param accel     KVM or TCG (resolved, never AUTO)
      * @param hugepages true to back memory with 2 MiB hugepages (tuned only, when the host has enough free)
      * @param name      the VM's name (shows in ps and in QEMU's thread names)
      */
-    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net) {
+    static List<String> build(VmSettings s, VmSettings.Accel accel, boolean hugepages, String name, Paths p, Net net) {
         return build(s, accel, hugepages, name, p, net, InitScript.PATH, 0, new HostTsc(0, "not given"));
     }
 
@@ -57,7 +57,7 @@ final class QemuCommand {
      * command line: the init, and so the cached root disk, stays the same whatever the heap. And the
      * host's TSC rate, which a microVM under TCG needs ({@link #timerArgs}).
      */
-    static List<String> build(VmSettings s, String accel, boolean hugepages, String name, Paths p, Net net, String init, long heapMib,
+    static List<String> build(VmSettings s, VmSettings.Accel accel, boolean hugepages, String name, Paths p, Net net, String init, long heapMib,
                               HostTsc tsc) {
         List<String> c = new ArrayList<>();
         c.add(QEMU);
@@ -66,9 +66,9 @@ final class QemuCommand {
         // another vCPU may be writing it, and the agent's JIT patches its code while it runs (C1's patching stubs,
         // call sites): guests' JVMs died in C1-compiled code with SIGILL (ILL_ILLOPN) and SIGSEGV at address 0, 2 of
         // 5 boots in a loop here. One thread runs vCPUs in turn, so a translation never sees half-written code.
-        c.addAll(List.of("-machine", machine(s), "-accel", accel.equals("tcg") ? "tcg,thread=single" : accel));
+        c.addAll(List.of("-machine", machine(s), "-accel", accel == VmSettings.Accel.TCG ? "tcg,thread=single" : accel.lower()));
         if (s.tuned()) {
-            c.addAll(List.of("-cpu", accel.equals("kvm") ? "host" : "max"));
+            c.addAll(List.of("-cpu", accel == VmSettings.Accel.KVM ? "host" : "max"));
             c.addAll(List.of("-smp", s.vcpus() + ",sockets=1,cores=" + s.vcpus() + ",threads=1"));
         } else {
             c.addAll(List.of("-smp", String.valueOf(s.vcpus())));
@@ -98,7 +98,7 @@ final class QemuCommand {
         } else {
             // vhost-net moves the data path into the host kernel; it needs KVM's irqfd/ioeventfd
             c.addAll(List.of("-netdev", "tap,id=net0,ifname=" + net.tap().tap() + ",script=no,downscript=no"
-                    + (accel.equals("kvm") ? ",vhost=on" : "")));
+                    + (accel == VmSettings.Accel.KVM ? ",vhost=on" : "")));
         }
         c.addAll(List.of("-device", virtio(s, "virtio-net") + ",netdev=net0,mac=" + net.mac()));
         c.addAll(List.of("-device", virtio(s, "virtio-serial") + ",id=vser0",
@@ -143,8 +143,8 @@ final class QemuCommand {
      * source under TCG). The pc and q35 machines calibrate against their HPET and keep it as their
      * clock source; under KVM every machine has kvm-clock.
      */
-    static String timerArgs(VmSettings s, String accel, HostTsc tsc) {
-        return s.microvm() && accel.equals("tcg") && tsc.known() ? " tsc_early_khz=" + tsc.khz() + " tsc=reliable" : "";
+    static String timerArgs(VmSettings s, VmSettings.Accel accel, HostTsc tsc) {
+        return s.microvm() && accel == VmSettings.Accel.TCG && tsc.known() ? " tsc_early_khz=" + tsc.khz() + " tsc=reliable" : "";
     }
 
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {

@@ -175,7 +175,7 @@ public final class VmEnvironment implements Environment {
     public void validate(Variant variant) {
         VmSettings s = VmSettings.of(variant);
         s.validate(HostCpus.allowed().size(), HostFacts.SysFiles.memTotal());
-        if (s.accel().equals("kvm")) {
+        if (s.accel() == VmSettings.Accel.KVM) {
             accelerator(s, guestKernel()); // refuses accel=kvm where KVM does not work, before anything starts
         }
     }
@@ -192,7 +192,7 @@ public final class VmEnvironment implements Environment {
             return false; // it cannot start at all; start() says why
         }
         try {
-            return accelerator(VmSettings.of(variant), kernel.get()).name().equals("tcg");
+            return accelerator(VmSettings.of(variant), kernel.get()).name() == VmSettings.Accel.TCG;
         } catch (BadInputException e) {
             return false; // accel=kvm where KVM does not work: validate() refuses it
         }
@@ -208,7 +208,7 @@ public final class VmEnvironment implements Environment {
     }
 
     /** The accelerator a VM of these settings runs under, with the probe that decided it. */
-    private record Accelerator(String name, KvmProbe.Result kvm) {
+    private record Accelerator(VmSettings.Accel name, KvmProbe.Result kvm) {
     }
 
     /**
@@ -219,15 +219,15 @@ public final class VmEnvironment implements Environment {
     private Accelerator accelerator(VmSettings s, GuestKernel kernel) {
         KvmProbe.Result kvm = kvm(kernel);
         return switch (s.accel()) {
-            case "kvm" -> {
+            case KVM -> {
                 if (!kvm.works()) {
                     throw new BadInputException("vm setting accel=kvm: KVM does not work on this host (" + kvm.detail()
                             + "); write accel=tcg (emulation) or accel=auto");
                 }
-                yield new Accelerator("kvm", kvm);
+                yield new Accelerator(VmSettings.Accel.KVM, kvm);
             }
-            case "tcg" -> new Accelerator("tcg", kvm);
-            default -> new Accelerator(kvm.works() ? "kvm" : "tcg", kvm);
+            case TCG -> new Accelerator(VmSettings.Accel.TCG, kvm);
+            case AUTO -> new Accelerator(kvm.works() ? VmSettings.Accel.KVM : VmSettings.Accel.TCG, kvm);
         };
     }
 
@@ -261,7 +261,7 @@ public final class VmEnvironment implements Environment {
         return jvm;
     }
 
-    private VmInstance boot(Variant variant, StartContext ctx, VmSettings s, String accel, KvmProbe.Result kvm, GuestKernel kernel,
+    private VmInstance boot(Variant variant, StartContext ctx, VmSettings s, VmSettings.Accel accel, KvmProbe.Result kvm, GuestKernel kernel,
                             GuestImages.Base base, GuestImages.Payload payload, Path rootImage, Path initrd) throws Exception {
         String id = HexFormat.of().formatHex(randomBytes(3));
         List<Cleanup.Handle> handles = new ArrayList<>();
@@ -277,7 +277,7 @@ public final class VmEnvironment implements Environment {
 
             TapNetwork tap = null;
             Map<Integer, Integer> forwards = new LinkedHashMap<>();
-            if (s.network().equals("tap")) {
+            if (s.network() == VmSettings.Network.TAP) {
                 TapNetwork t = TapNetwork.plan(TapNetwork.baseName(ctx.runId() + "|" + variant.label() + "|" + id));
                 handles.add(0, ctx.cleanup().register("tap " + t.tap() + " and bridge " + t.bridge(), t::remove));
                 t.create(ctx.runId());
@@ -328,7 +328,7 @@ public final class VmEnvironment implements Environment {
             JsonNode cpus = qmp.execute("query-cpus-fast", Map.of(), Duration.ofSeconds(10));
             List<Integer> hostCpus = HostCpus.allowed();
             // under TCG every vCPU runs on the one host thread (see QemuCommand): there is no vCPU thread to pin apart
-            boolean pinned = s.tuned() && accel.equals("kvm");
+            boolean pinned = s.tuned() && accel == VmSettings.Accel.KVM;
             if (pinned) {
                 for (JsonNode c : cpus) {
                     int idx = c.path("cpu-index").asInt();
@@ -339,8 +339,8 @@ public final class VmEnvironment implements Environment {
             Map<String, Object> inside = agent.call(new Protocol.Hello(InitScript.DATA_MOUNT + "/isobench"), ctx.bootTimeout()).facts();
 
             Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("accel", accel);
-            facts.put("emulation", accel.equals("tcg") ? "EMULATED: TCG, vCPUs in turn on one host thread (no hardware virtualization; KVM: "
+            facts.put("accel", accel.lower());
+            facts.put("emulation", accel == VmSettings.Accel.TCG ? "EMULATED: TCG, vCPUs in turn on one host thread (no hardware virtualization; KVM: "
                     + kvm.detail() + ")"
                     : "none: KVM hardware virtualization");
             facts.put("qemu_version", qmp.version());
@@ -363,16 +363,16 @@ public final class VmEnvironment implements Environment {
             if (!QemuCommand.timerArgs(s, accel, tsc).isEmpty()) {
                 facts.put("guest_tsc", "the host's counter at " + tsc.khz() + " kHz, " + tsc.source()
                         + ", given to the kernel (tsc_early_khz, tsc=reliable): a microvm has no HPET or ACPI PM timer to calibrate against");
-            } else if (s.microvm() && accel.equals("tcg")) {
+            } else if (s.microvm() && accel == VmSettings.Accel.TCG) {
                 facts.put("guest_tsc", "calibrated by the guest against the PIT (the host's rate is " + tsc.source()
                         + "); on a busy host that calibration can fail and the boot stop");
             }
             facts.put("tuning", s.tuned() ? "tuned" : "untuned");
-            facts.put("cpu_model", s.tuned() ? (accel.equals("kvm") ? "host" : "max") : "qemu64 (QEMU default)");
+            facts.put("cpu_model", s.tuned() ? (accel == VmSettings.Accel.KVM ? "host" : "max") : "qemu64 (QEMU default)");
             facts.put("vcpus", s.vcpus());
             facts.put("vcpu_threads", VmInstance.vcpuThreads(q.pid(), cpus));
             facts.put("vcpu_pinning", pinned ? "each vCPU thread on its own host CPU"
-                    : accel.equals("tcg") ? "none: TCG runs every vCPU in turn on one host thread" : "none (untuned)");
+                    : accel == VmSettings.Accel.TCG ? "none: TCG runs every vCPU in turn on one host thread" : "none (untuned)");
             facts.put("memory_bytes", s.memoryBytes());
             facts.put("agent_max_heap_bytes", heapMib << 20);
             facts.put("agent_off_heap_allowance_bytes", ctx.offHeap());
@@ -381,14 +381,14 @@ public final class VmEnvironment implements Environment {
             facts.put("block", VmInstance.blockDevices(qmp.execute("query-block", Map.of(), Duration.ofSeconds(10))));
             facts.put("aio", s.aio());
             if (tap != null) {
-                facts.put("network", "tap");
+                facts.put("network", VmSettings.Network.TAP.lower());
                 facts.put("tap", tap.tap());
                 facts.put("bridge", tap.bridge());
                 facts.put("host_address", tap.hostIp());
                 facts.put("guest_address", tap.guestIp());
-                facts.put("vhost", accel.equals("kvm"));
+                facts.put("vhost", accel == VmSettings.Accel.KVM);
             } else {
-                facts.put("network", "user");
+                facts.put("network", VmSettings.Network.USER.lower());
                 facts.put("guest_address", "10.0.2.15");
                 Map<String, Integer> fw = new LinkedHashMap<>();
                 forwards.forEach((h, i) -> fw.put("127.0.0.1:" + h, i));
@@ -397,7 +397,7 @@ public final class VmEnvironment implements Environment {
             facts.put("console_log", console.toString());
             Map<Integer, Integer> hostByInside = new LinkedHashMap<>();
             forwards.forEach((h, i) -> hostByInside.put(i, h));
-            return new VmInstance(variant, q, qmp, agent, inside, facts, accel.equals("tcg"), SERVER_PORTS, hostByInside, tap, handles, watch);
+            return new VmInstance(variant, q, qmp, agent, inside, facts, accel == VmSettings.Accel.TCG, SERVER_PORTS, hostByInside, tap, handles, watch);
         } catch (Exception | Error e) {
             if (agent != null) {
                 agent.close();

@@ -47,8 +47,9 @@ final class VmInstance implements EnvironmentInstance {
         this.qemu = qemu;
         this.qmp = qmp;
         this.agent = agent;
-        this.insideFacts = insideFacts;
-        this.facts = facts;
+        // facts are built once, in start(), and read only from here on
+        this.insideFacts = java.util.Collections.unmodifiableMap(insideFacts);
+        this.facts = java.util.Collections.unmodifiableMap(facts);
         this.emulated = emulated;
         this.serverPorts = List.copyOf(serverPorts);
         this.hostPortByInside = Map.copyOf(hostPortByInside);

@@ -24,8 +24,36 @@ import java.util.Locale;
  * @param dataBytes   size of the data disk (sparse: only what is written takes space)
  * @param machine     QEMU's machine type: pc (i440FX, PCI), q35 (PCIe) or microvm (virtio-mmio, no PCI)
  */
-record VmSettings(String accel, String disk, String cache, String aio, String network, boolean tuned, int vcpus,
+record VmSettings(Accel accel, String disk, String cache, String aio, Network network, boolean tuned, int vcpus,
                   long memoryBytes, Flavor image, long dataBytes, String machine) {
+
+    /** The accelerator a variant asks for; a VM runs under {@link #KVM} or {@link #TCG}, never {@link #AUTO}. */
+    enum Accel {
+        /** KVM when the bounded probe boot passes, else TCG. */
+        AUTO,
+        /** Hardware virtualization. */
+        KVM,
+        /** QEMU's emulation: every output says EMULATED. */
+        TCG;
+
+        /** As users write it and the facts say it. */
+        String lower() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How the guest's network reaches the host. */
+    enum Network {
+        /** QEMU's slirp, a userland TCP/IP stack, with forwards on 127.0.0.1. */
+        USER,
+        /** A tap device on a bridge the run creates and removes (vhost-net under KVM). */
+        TAP;
+
+        /** As users write it and the facts say it. */
+        String lower() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     static final String ACCEL = "accel";
     static final String DISK = "disk";
@@ -44,7 +72,7 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
     /** The environment's settings, with their choices and defaults (the study's disk configuration). */
     static final List<ParamSpec> SPECS = List.of(
             ParamSpec.of(ACCEL, ParamType.CHOICE, "accelerator: kvm, tcg (emulation, labelled EMULATED everywhere), "
-                    + "or auto = kvm when a bounded probe boot passes, else tcg").choices("auto", "kvm", "tcg").defaultValue("auto").build(),
+                    + "or auto = kvm when a bounded probe boot passes, else tcg").choices(lower(Accel.values())).defaultValue(Accel.AUTO.lower()).build(),
             ParamSpec.of(TUNING, ParamType.CHOICE, "untuned: QEMU's default CPU model (qemu64), no pinning; tuned: host CPU model and "
                     + "topology, each vCPU pinned to its own host CPU (under KVM; TCG runs every vCPU on one host thread), memory on "
                     + "hugepages when the host has free ones")
@@ -57,7 +85,7 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
                     + "cache=none or directsync)").choices("native", "threads", "io_uring").defaultValue("native").build(),
             ParamSpec.of(NETWORK, ParamType.CHOICE, "tap: a tap device on a bridge the run creates and removes (vhost-net under kvm; "
                     + "the study's network), needs root; user: QEMU's slirp, a userland TCP/IP stack, with forwards on 127.0.0.1")
-                    .choices("user", "tap").defaultFrom(h -> tapAllowed() ? "tap" : "user",
+                    .choices(lower(Network.values())).defaultFrom(h -> (tapAllowed() ? Network.TAP : Network.USER).lower(),
                             "tap where the host allows it (root, /dev/net/tun, ip), else user").build(),
             ParamSpec.of(MACHINE, ParamType.CHOICE, "QEMU machine type: pc = i440FX with PCI devices (QEMU's default), q35 = "
                     + "PCIe chipset, microvm = QEMU's minimal machine (virtio-mmio devices described by ACPI, no PCI bus, minimal "
@@ -92,7 +120,8 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
     }
 
     static VmSettings of(Variant v) {
-        return new VmSettings(v.setting(ACCEL), v.setting(DISK), v.setting(CACHE), v.setting(AIO), v.setting(NETWORK),
+        return new VmSettings(Accel.valueOf(v.setting(ACCEL).toUpperCase(Locale.ROOT)), v.setting(DISK), v.setting(CACHE), v.setting(AIO),
+                Network.valueOf(v.setting(NETWORK).toUpperCase(Locale.ROOT)),
                 v.setting(TUNING).equals("tuned"), Integer.parseInt(v.setting(VCPUS)), Long.parseLong(v.setting(MEMORY)),
                 Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT)), Long.parseLong(v.setting(DATA_SIZE)),
                 v.setting(MACHINE) == null ? "pc" : v.setting(MACHINE));
@@ -117,6 +146,11 @@ record VmSettings(String accel, String disk, String cache, String aio, String ne
             throw new BadInputException("vm setting memory=" + memoryBytes + " bytes is more than this host's " + hostMemory
                     + " bytes; write e.g. memory=" + Math.max(256, (hostMemory >> 20) / 2) + "M");
         }
+    }
+
+    /** The users' spelling of each constant, in declaration order (the settings' choices). */
+    private static String[] lower(Enum<?>[] values) {
+        return java.util.Arrays.stream(values).map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
     }
 
     /** Whether the machine has no PCI bus: its virtio devices sit on virtio-mmio. */

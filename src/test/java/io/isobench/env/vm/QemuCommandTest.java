@@ -35,7 +35,7 @@ class QemuCommandTest {
 
     @Test
     void untunedLeavesCpuModelTopologyAndMemoryToQemu() {
-        List<String> c = QemuCommand.build(settings(Map.of("vcpus", "3", "memory", "1G")), "tcg", true, "vm1", PATHS, user());
+        List<String> c = QemuCommand.build(settings(Map.of("vcpus", "3", "memory", "1G")), VmSettings.Accel.TCG, true, "vm1", PATHS, user());
         assertThat(c.get(0)).isEqualTo("qemu-system-x86_64");
         assertThat(c).doesNotContain("-cpu");
         assertThat(line(c)).contains("-smp 3 ").contains("-m 1024M").doesNotContain("memory-backend").contains("-accel tcg,thread=single");
@@ -44,31 +44,31 @@ class QemuCommandTest {
     @Test
     void tunedGivesTheHostCpuModelUnderKvmAndMaxUnderTcgWithMatchingTopology() {
         VmSettings tuned = settings(Map.of("tuning", "tuned", "vcpus", "2"));
-        String kvm = line(QemuCommand.build(tuned, "kvm", false, "vm1", PATHS, user()));
-        String tcg = line(QemuCommand.build(tuned, "tcg", false, "vm1", PATHS, user()));
+        String kvm = line(QemuCommand.build(tuned, VmSettings.Accel.KVM, false, "vm1", PATHS, user()));
+        String tcg = line(QemuCommand.build(tuned, VmSettings.Accel.TCG, false, "vm1", PATHS, user()));
         assertThat(kvm).contains("-cpu host").contains("-smp 2,sockets=1,cores=2,threads=1").contains("-accel kvm");
         assertThat(tcg).contains("-cpu max").contains("-smp 2,sockets=1,cores=2,threads=1");
         assertThat(kvm).doesNotContain("memory-backend");
-        assertThat(line(QemuCommand.build(tuned, "kvm", true, "vm1", PATHS, user())))
+        assertThat(line(QemuCommand.build(tuned, VmSettings.Accel.KVM, true, "vm1", PATHS, user())))
                 .contains("-object memory-backend-memfd,id=mem0,size=2048M,hugetlb=on,hugetlbsize=2M,prealloc=on")
                 .contains("-machine memory-backend=mem0");
     }
 
     @Test
     void bothDisksGetTheVariantsFormatCacheAndAio() {
-        List<String> c = QemuCommand.build(settings(Map.of("cache", "writeback", "aio", "threads")), "tcg", false, "vm1", PATHS, user());
+        List<String> c = QemuCommand.build(settings(Map.of("cache", "writeback", "aio", "threads")), VmSettings.Accel.TCG, false, "vm1", PATHS, user());
         assertThat(c).contains("file=/d/root.qcow2,if=none,id=root,format=qcow2,cache=writeback,aio=threads",
                 "file=/d/data.qcow2,if=none,id=data,format=qcow2,cache=writeback,aio=threads",
                 "virtio-blk-pci,drive=data,serial=" + InitScript.DATA_SERIAL);
         QemuCommand.Paths raw = new QemuCommand.Paths(PATHS.kernel(), PATHS.initrd(), Path.of("/d/root.raw"), Path.of("/d/data.raw"),
                 PATHS.qmpSocket(), PATHS.agentSocket(), PATHS.console());
-        assertThat(line(QemuCommand.build(settings(Map.of()), "tcg", false, "vm1", raw, user())))
+        assertThat(line(QemuCommand.build(settings(Map.of()), VmSettings.Accel.TCG, false, "vm1", raw, user())))
                 .contains("file=/d/data.raw,if=none,id=data,format=raw,cache=none,aio=native");
     }
 
     @Test
     void userNetworkingForwardsEveryServerPortForTcpAndUdpOnLoopbackOnly() {
-        List<String> c = QemuCommand.build(settings(Map.of()), "tcg", false, "vm1", PATHS, user());
+        List<String> c = QemuCommand.build(settings(Map.of()), VmSettings.Accel.TCG, false, "vm1", PATHS, user());
         String netdev = c.get(c.indexOf("-netdev") + 1);
         assertThat(netdev).startsWith("user,id=net0,")
                 .contains("hostfwd=tcp:127.0.0.1:40001-:7101", "hostfwd=udp:127.0.0.1:40001-:7101", "hostfwd=tcp:127.0.0.1:40002-:7102");
@@ -80,8 +80,8 @@ class QemuCommandTest {
     void tapNetworkingUsesTheRunsDeviceAndVhostOnlyUnderKvm() {
         TapNetwork tap = new TapNetwork("isb-abcdef", "isb-abcdeft", "10.213.4.1", "10.213.4.2");
         QemuCommand.Net net = new QemuCommand.Net(Map.of(), tap, "52:54:00:00:00:02");
-        String kvm = line(QemuCommand.build(settings(Map.of("network", "tap")), "kvm", false, "vm1", PATHS, net));
-        String tcg = line(QemuCommand.build(settings(Map.of("network", "tap")), "tcg", false, "vm1", PATHS, net));
+        String kvm = line(QemuCommand.build(settings(Map.of("network", "tap")), VmSettings.Accel.KVM, false, "vm1", PATHS, net));
+        String tcg = line(QemuCommand.build(settings(Map.of("network", "tap")), VmSettings.Accel.TCG, false, "vm1", PATHS, net));
         assertThat(kvm).contains("tap,id=net0,ifname=isb-abcdeft,script=no,downscript=no,vhost=on").doesNotContain("hostfwd");
         assertThat(tcg).contains("tap,id=net0,ifname=isb-abcdeft,script=no,downscript=no").doesNotContain("vhost");
         assertThat(QemuCommand.kernelArgs(net, InitScript.PATH)).contains("isobench.net=10.213.4.2/30,10.213.4.1");
@@ -89,7 +89,7 @@ class QemuCommandTest {
 
     @Test
     void theAgentPortConsoleAndMonitorAreWiredToTheInstanceFolder() {
-        String c = line(QemuCommand.build(settings(Map.of()), "tcg", false, "vm1", PATHS, user()));
+        String c = line(QemuCommand.build(settings(Map.of()), VmSettings.Accel.TCG, false, "vm1", PATHS, user()));
         assertThat(c).contains("-chardev socket,id=agent,path=/d/agent.sock,server=on,wait=off")
                 .contains("virtserialport,bus=vser0.0,chardev=agent,name=" + InitScript.PORT_NAME)
                 .contains("-serial file:/l/console.log").contains("-qmp unix:/d/qmp.sock,server=on,wait=off")
@@ -102,14 +102,14 @@ class QemuCommandTest {
     @Test
     void theMachineTypeChoosesTheBusOfEveryVirtioDevice() {
         for (String pci : List.of("pc", "q35")) {
-            List<String> c = QemuCommand.build(settings(Map.of("machine", pci)), "tcg", false, "vm1", PATHS, user());
+            List<String> c = QemuCommand.build(settings(Map.of("machine", pci)), VmSettings.Accel.TCG, false, "vm1", PATHS, user());
             assertThat(c.get(c.indexOf("-machine") + 1)).isEqualTo(pci);
             assertThat(line(c)).contains("virtio-blk-pci,drive=root", "virtio-blk-pci,drive=data", "virtio-net-pci,netdev=net0",
                     "virtio-serial-pci,id=vser0").doesNotContain("-device,");
         }
         VmSettings micro = settings(Map.of("machine", "microvm"));
         assertThat(micro.microvm()).isTrue();
-        List<String> c = QemuCommand.build(micro, "tcg", false, "vm1", PATHS, user());
+        List<String> c = QemuCommand.build(micro, VmSettings.Accel.TCG, false, "vm1", PATHS, user());
         // no PCI: every virtio device on virtio-mmio, described to the guest by the machine's ACPI tables
         assertThat(c.get(c.indexOf("-machine") + 1)).isEqualTo("microvm,acpi=on");
         assertThat(line(c)).doesNotContain("-pci")
@@ -120,7 +120,7 @@ class QemuCommandTest {
                 .contains("-kernel /k", "-initrd /i", "root=/dev/vda", "init=" + InitScript.PATH, "-serial file:/l/console.log",
                         "-accel tcg,thread=single");
         // hugepages stay a memory backend on any machine
-        assertThat(line(QemuCommand.build(settings(Map.of("machine", "microvm", "tuning", "tuned")), "kvm", true, "vm1", PATHS, user())))
+        assertThat(line(QemuCommand.build(settings(Map.of("machine", "microvm", "tuning", "tuned")), VmSettings.Accel.KVM, true, "vm1", PATHS, user())))
                 .contains("-machine microvm,acpi=on").contains("-machine memory-backend=mem0");
         assertThat(Variant.resolve(ENV, Map.of("machine", "microvm"), "test").label()).isEqualTo("vm[machine=microvm]");
         assertThat(Variant.resolve(ENV, Map.of(), "test").label()).isEqualTo("vm");
@@ -151,16 +151,16 @@ class QemuCommandTest {
         HostTsc known = new HostTsc(2_096_000, "test");
         HostTsc unknown = new HostTsc(0, "unknown: test");
         VmSettings micro = settings(Map.of("machine", "microvm"));
-        String tcg = line(QemuCommand.build(micro, "tcg", false, "vm1", PATHS, user(), InitScript.PATH, 512, known));
+        String tcg = line(QemuCommand.build(micro, VmSettings.Accel.TCG, false, "vm1", PATHS, user(), InitScript.PATH, 512, known));
         // on the kernel's command line, before the heap the init reads
         assertThat(tcg).contains("no_timer_check sysrq_always_enabled isobench.net=10.0.2.15/24,10.0.2.2 tsc_early_khz=2096000 tsc=reliable "
                 + InitScript.HEAP_ARG + "=512m");
         // a rate the host cannot tell is not guessed
-        assertThat(line(QemuCommand.build(micro, "tcg", false, "vm1", PATHS, user(), InitScript.PATH, 0, unknown))).doesNotContain("tsc");
+        assertThat(line(QemuCommand.build(micro, VmSettings.Accel.TCG, false, "vm1", PATHS, user(), InitScript.PATH, 0, unknown))).doesNotContain("tsc");
         // KVM gives every machine kvm-clock, and the PCI machines calibrate against their HPET: nothing to tell them
-        assertThat(line(QemuCommand.build(micro, "kvm", false, "vm1", PATHS, user(), InitScript.PATH, 0, known))).doesNotContain("tsc");
+        assertThat(line(QemuCommand.build(micro, VmSettings.Accel.KVM, false, "vm1", PATHS, user(), InitScript.PATH, 0, known))).doesNotContain("tsc");
         for (String pci : List.of("pc", "q35")) {
-            assertThat(QemuCommand.timerArgs(settings(Map.of("machine", pci)), "tcg", known)).isEmpty();
+            assertThat(QemuCommand.timerArgs(settings(Map.of("machine", pci)), VmSettings.Accel.TCG, known)).isEmpty();
         }
     }
 

@@ -22,12 +22,13 @@ class VmSettingsTest {
         Variant v = Variant.resolve(ENV, Map.of(), "test");
         VmSettings s = VmSettings.of(v);
         assertThat(v.label()).isEqualTo("vm");
-        assertThat(s.accel()).isEqualTo("auto");
+        assertThat(s.accel()).isEqualTo(VmSettings.Accel.AUTO);
+        assertThat(s.accel().lower()).isEqualTo("auto");
         assertThat(s.cache()).isEqualTo("none");
         assertThat(s.aio()).isEqualTo("native");
         assertThat(s.disk()).isEqualTo("raw");
         // the study's guest sat on a bridge: tap where this host can make one, slirp elsewhere
-        assertThat(s.network()).isEqualTo(VmSettings.tapAllowed() ? "tap" : "user");
+        assertThat(s.network().lower()).isEqualTo(VmSettings.tapAllowed() ? "tap" : "user");
         assertThat(s.tuned()).isFalse();
         assertThat(s.image()).isEqualTo(Flavor.FULL);
         assertThat(s.memoryBytes()).isEqualTo(2L << 30);
@@ -55,16 +56,16 @@ class VmSettingsTest {
 
     @Test
     void aTunedVmCannotHaveMoreVcpusThanHostCpusToPinTo() {
-        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", true, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc");
+        VmSettings s = new VmSettings(VmSettings.Accel.AUTO, "raw", "none", "native", VmSettings.Network.USER, true, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc");
         assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("vcpus=4").hasMessageContaining("vcpus=2");
         s.validate(4, 8L << 30);
-        new VmSettings("auto", "raw", "none", "native", "user", false, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc").validate(2, 8L << 30);
+        new VmSettings(VmSettings.Accel.AUTO, "raw", "none", "native", VmSettings.Network.USER, false, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc").validate(2, 8L << 30);
     }
 
     @Test
     void moreMemoryThanTheHostHasIsRefused() {
-        VmSettings s = new VmSettings("auto", "raw", "none", "native", "user", false, 1, 16L << 30, Flavor.SMALL, 1L << 30, "pc");
+        VmSettings s = new VmSettings(VmSettings.Accel.AUTO, "raw", "none", "native", VmSettings.Network.USER, false, 1, 16L << 30, Flavor.SMALL, 1L << 30, "pc");
         assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class).hasMessageContaining("memory=");
     }
 

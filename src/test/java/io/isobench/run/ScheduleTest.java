@@ -1,0 +1,146 @@
+package io.isobench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.isobench.host.HostFacts;
+import io.isobench.result.Direction;
+import io.isobench.result.Sample;
+import io.isobench.result.TrialStatus;
+import io.isobench.suite.Plan;
+import io.isobench.suite.Planner;
+import io.isobench.suite.Repetition;
+import io.isobench.suite.Suite;
+import io.isobench.suite.Trial;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ScheduleTest {
+
+    static final HostFacts HOST = HostFacts.of(2, 8L << 30, 32L << 20);
+
+    /** test_constant at three values on two native variants: six trials. */
+    static Plan plan(Repetition rep, boolean emulated) {
+        Suite suite = new Suite("t", "", List.of(new Suite.WorkloadEntry("test_constant", new LinkedHashMap<>(Map.of("value", List.of(1, 2, 3))), "test")),
+                List.of(new Suite.EnvironmentEntry("native", List.of(Map.of("pin", List.of("none", "0"))), "test")), rep, "native", 7);
+        return Planner.plan(suite, HOST, v -> emulated);
+    }
+
+    static List<TrialState> states(Plan plan) {
+        return plan.trials().stream().map(TrialState::new).toList();
+    }
+
+    static void measured(TrialState s, double... values) {
+        for (double v : values) {
+            s.iterations++;
+            s.samples.add(new Sample("r", s.trial.id(), "test_constant", Map.of(), "native", s.trial.variant().label(), Map.of(), false,
+                    s.iterations, false, "value", Map.of(), v, "units", Direction.HIGHER, Instant.EPOCH, Map.of()));
+        }
+    }
+
+    @Test
+    void warmUpsComeFirstThenMeasuredIterationsCountedApart() {
+        Plan plan = plan(Repetition.fixed(2, 3), false);
+        Schedule schedule = new Schedule(plan);
+        TrialState s = states(plan).get(0);
+        assertThat(schedule.warmupNext(s)).isTrue();
+        assertThat(schedule.nextIteration(s)).isEqualTo(1);
+        s.warmups = 1;
+        assertThat(schedule.nextIteration(s)).isEqualTo(2);
+        s.warmups = 2;
+        assertThat(schedule.warmupNext(s)).isFalse();
+        assertThat(schedule.nextIteration(s)).isEqualTo(1);
+        s.iterations = 2;
+        assertThat(schedule.nextIteration(s)).isEqualTo(3);
+    }
+
+    @Test
+    void eachRoundRunsEveryTrialThatNeedsMoreOnceInThePlansOrderForThatRound() {
+        Plan plan = plan(Repetition.fixed(0, 2), false);
+        Schedule schedule = new Schedule(plan);
+        List<TrialState> states = states(plan);
+        Set<List<String>> orders = new HashSet<>();
+        for (int round = 1; round <= 4; round++) {
+            List<Trial> order = schedule.round(round, states);
+            assertThat(order).containsExactlyInAnyOrderElementsOf(plan.trials());
+            assertThat(order).isEqualTo(plan.roundOrder(plan.trials(), round));
+            orders.add(order.stream().map(Trial::id).toList());
+        }
+        assertThat(orders).as("the order changes from round to round").hasSizeGreaterThan(1);
+
+        // a failed trial and a finished one leave the rounds; the finished one is marked done
+        states.get(0).status = TrialStatus.FAILED;
+        states.get(1).iterations = 2;
+        List<Trial> order = schedule.round(5, states);
+        assertThat(order).hasSize(states.size() - 2).doesNotContain(states.get(0).trial, states.get(1).trial);
+        assertThat(states.get(1).status).isEqualTo(TrialStatus.DONE);
+        assertThat(states.get(0).status).isEqualTo(TrialStatus.FAILED);
+
+        states.forEach(s -> s.iterations = 2);
+        assertThat(schedule.round(6, states)).isEmpty();
+        assertThat(states.stream().filter(s -> s != states.get(0))).allMatch(s -> s.status == TrialStatus.DONE);
+    }
+
+    @Test
+    void skippedTrialsNeedNothing() {
+        Plan plan = plan(Repetition.fixed(1, 1), false);
+        Schedule schedule = new Schedule(plan);
+        TrialState s = states(plan).get(0);
+        s.status = TrialStatus.SKIPPED;
+        assertThat(schedule.needsMore(s)).isFalse();
+        assertThat(s.status).isEqualTo(TrialStatus.SKIPPED);
+    }
+
+    @Test
+    void doneCountsEveryIterationAndTotalWhatIsPlannedExceptForFailedTrials() {
+        Plan plan = plan(Repetition.fixed(1, 3), false);
+        Schedule schedule = new Schedule(plan);
+        List<TrialState> states = states(plan);
+        assertThat(schedule.done(states)).isZero();
+        assertThat(schedule.total(states)).isEqualTo(6 * 4);
+        states.get(0).warmups = 1;
+        states.get(0).iterations = 2;
+        states.get(1).warmups = 1;
+        assertThat(schedule.done(states)).isEqualTo(4);
+        // a failed trial will run nothing more: its total is what it ran
+        states.get(1).status = TrialStatus.FAILED;
+        assertThat(schedule.total(states)).isEqualTo(5 * 4 + 1);
+    }
+
+    @Test
+    void adaptiveModeGoesOnUntilTheIntervalIsTightOrTheMaximumIsReached() {
+        Plan plan = plan(new Repetition(0, 3, 0.02, 6), false);
+        Schedule schedule = new Schedule(plan);
+        List<TrialState> states = states(plan);
+
+        TrialState wide = states.get(0);
+        measured(wide, 10, 20, 30);
+        assertThat(schedule.needsMore(wide)).as("a wide interval after the minimum").isTrue();
+        // the total counts one more for a trial that goes on
+        assertThat(schedule.total(List.of(wide))).isEqualTo(4);
+        measured(wide, 10, 20, 30);
+        assertThat(wide.iterations).isEqualTo(6);
+        assertThat(schedule.needsMore(wide)).as("at the maximum").isFalse();
+        assertThat(wide.status).isEqualTo(TrialStatus.DONE);
+
+        TrialState tight = states.get(1);
+        measured(tight, 100, 100.1, 99.9);
+        assertThat(schedule.needsMore(tight)).as("an interval within the target").isFalse();
+        assertThat(tight.status).isEqualTo(TrialStatus.DONE);
+    }
+
+    @Test
+    void anEmulatedVariantStopsAtTheMinimumEvenInAdaptiveMode() {
+        Plan plan = plan(new Repetition(0, 3, 0.02, 6), true);
+        Schedule schedule = new Schedule(plan);
+        TrialState wide = states(plan).get(0);
+        measured(wide, 10, 20, 30);
+        assertThat(schedule.total(List.of(wide))).isEqualTo(3);
+        assertThat(schedule.needsMore(wide)).isFalse();
+        assertThat(wide.status).isEqualTo(TrialStatus.DONE);
+    }
+}
