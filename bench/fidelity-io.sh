@@ -263,7 +263,8 @@ for r in range(1, reps + 1):
             key = (r, s["params"]["mode"], path)
             cur = iso.setdefault(key, [None, None])
             cur[0 if s["metric"] == "iops" else 1] = s["value"]
-            e = (s.get("metadata") or {}).get("engine")
+            md = s.get("metadata") or {}
+            e = (md.get("workload") or {}).get("engine") or md.get("engine")
             if e:
                 engines.add(e)
 med = lambda v: statistics.median(v) if v else float("nan")
