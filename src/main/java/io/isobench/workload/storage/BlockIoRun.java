@@ -299,7 +299,8 @@ final class BlockIoRun {
                             ready.countDown();
                             counted = true;
                             go.await();
-                            jobLoop(c, fd, job, job * regionBlocks, regionBlocks, blocks, h, counts[job], start[0] + durationMillis * 1_000_000);
+                            ends[job] = jobLoop(c, fd, job, job * regionBlocks, regionBlocks, blocks, h, counts[job],
+                                    start[0] + durationMillis * 1_000_000);
                         } finally {
                             c.closeFd(fd);
                         }
@@ -309,7 +310,9 @@ final class BlockIoRun {
                         if (!counted) {
                             ready.countDown();
                         }
-                        ends[job] = System.nanoTime();
+                        if (ends[job] == 0) {
+                            ends[job] = System.nanoTime();
+                        }
                     }
                 }));
             }
@@ -325,7 +328,8 @@ final class BlockIoRun {
         return collect(hist, counts, ends, errors, start[0]);
     }
 
-    private void jobLoop(LinuxAio.Context c, long fd, int job, long regionStart, long regionBlocks, long blocks, Histogram h, long[] count,
+    /** Runs one job until its deadline and drains it; returns when its last request completed. */
+    private long jobLoop(LinuxAio.Context c, long fd, int job, long regionStart, long regionBlocks, long blocks, Histogram h, long[] count,
                          long deadline) throws IOException {
         LinuxAio.Block data = c.allocate((long) blockSize * iodepth, alignment);
         ByteBuffer[] bufs = new ByteBuffer[iodepth];
@@ -350,12 +354,16 @@ final class BlockIoRun {
         long reads = 0;
         long writes = 0;
         long verified = 0;
+        long last = System.nanoTime();
         while (inFlight > 0) {
             int n = c.reap();
             if (n < 0) {
                 check(n, "io_getevents");
             }
             long now = System.nanoTime();
+            if (n > 0) {
+                last = now;
+            }
             int again = 0;
             for (int e = 0; e < n; e++) {
                 int slot = c.eventSlot(e);
@@ -389,6 +397,7 @@ final class BlockIoRun {
         count[0] = reads;
         count[1] = writes;
         count[2] = verified;
+        return last;
     }
 
     /** Chooses the next request for {@code slot}, stamps it if it writes, and fills its iocb. */
