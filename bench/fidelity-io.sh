@@ -217,6 +217,12 @@ blockio_section() {
       # rotate the path order with the mode and the round
       for n in 0 1 2; do
         local path=${paths[$(( (n + k + r) % 3 ))]}
+        # preconditioning, as blockio does before every iteration: the whole file written once with
+        # O_DIRECT, so reads find data and writes overwrite allocated blocks (a file fio creates for a
+        # write job is only fallocated: unwritten extents, converted on every first write)
+        fio --name=isobench-fill --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw=write --bs=1M \
+            --iodepth=4 --ioengine=libaio --direct=1 --end_fsync=1 --output-format=terse >/dev/null 2>"$work/fio.err" \
+          || { say "fio's fill failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
         fio --name=isobench-ref --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw="$rw" --bs="$bs" \
             "${extra[@]}" --iodepth="$IODEPTH" --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 \
             --output-format=json >"$work/fio.json" 2>"$work/fio.err" || { say "fio failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
