@@ -4,7 +4,10 @@
 #   tcp_stream  vs iperf3 (loopback, same duration, streams and write size; both directions)
 #   tcp_rr      vs sockperf ping-pong --tcp   (p50 round trip)
 #   udp_rr      vs sockperf ping-pong (UDP)   (p50 round trip)
-#   blockio     vs fio (rand_read 4K, iodepth 16, libaio, direct=1, same size, same folder)
+#   blockio     vs fio, every mode (seq_read, seq_write 1M; rand_read, rand_write, rand_rw 4K), iodepth
+#               16, libaio, direct=1, same size and duration, on three paths: native (DIR), the
+#               union filesystem of a container (overlay) and a docker volume. See "blockio vs fio"
+#               below for how fio reaches the container's paths.
 # Every isobench figure comes from a real `isobench run` in the native environment (server side
 # in the agent process, load from the host: one warm-up and one measured iteration per run).
 # Reference and isobench runs alternate, REPS of each, and each column is the median of its REPS:
@@ -14,7 +17,10 @@
 # sockperf echoes the request's size, so the ratios use tcp_rr/udp_rr with request 100 B and
 # response 100 B; the study's 100 B/200 B figure is printed beside it for information.
 #
-# Usage: bench/fidelity-io.sh            (env: DURATION=5 STREAMS=1 REPS=3 FILE_SIZE=1G DIR=/var/tmp)
+# Usage: bench/fidelity-io.sh            (env: DURATION=5 STREAMS=1 REPS=3 FILE_SIZE=1G DIR=/var/tmp
+#                                          SECTIONS="net blockio" BLOCKIO_MODES="seq_read ... rand_rw"
+#                                          IODEPTH=16 ENGINE=libaio IMAGE=small)
+#        SECTIONS=blockio DURATION=10 REPS=2 bench/fidelity-io.sh   (the storage table of issue 14 alone)
 # Needs: iperf3 sockperf fio python3 (scripts/setup-host.sh installs them). Never run by tests.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,16 +31,31 @@ STREAMS=${STREAMS:-1}
 REPS=${REPS:-3}
 FILE_SIZE=${FILE_SIZE:-1G}
 DIR=${DIR:-/var/tmp}
+SECTIONS=${SECTIONS:-net blockio}
+BLOCKIO_MODES=${BLOCKIO_MODES:-seq_read seq_write rand_read rand_write rand_rw}
+IODEPTH=${IODEPTH:-16}
+ENGINE=${ENGINE:-libaio}
+IMAGE=${IMAGE:-small}
+has_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
-for tool in iperf3 sockperf fio python3; do
+tools=(python3)
+has_section net && tools+=(iperf3 sockperf)
+has_section blockio && tools+=(fio docker)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "fidelity-io: $tool is missing: run scripts/setup-host.sh" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/isobench-fidelity-io.XXXXXX)
 fio_file="isobench-fio-$$.dat"
 pids=()
+fio_container=""
+fio_volume=""
+fio_dirs=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for d in "${fio_dirs[@]}"; do rm -f "$d/$fio_file"; done
+  [ -n "$fio_container" ] && docker rm -f "$fio_container" >/dev/null 2>&1 || true
+  [ -n "$fio_volume" ] && docker volume rm -f "$fio_volume" >/dev/null 2>&1 || true
   rm -rf "$work"
   rm -f "$DIR/$fio_file"
 }
@@ -82,6 +103,7 @@ say "measuring: ${DURATION}s per run, $REPS runs each"
 
 ./isobench list workloads >/dev/null 2>&1 # build the jar outside the timed part
 
+if has_section net; then
 # ---- tcp_stream vs iperf3
 port=$(free_port)
 iperf3 -s -p "$port" >/dev/null 2>&1 &
@@ -138,24 +160,162 @@ row "udp_rr p50 us (100/100 B)" "sockperf pp -m 100" "$(median "${sp_udp[@]}")" 
 tcp200=$(isobench_median rr tcp_rr latency_p50 "" response_size=200)
 row "tcp_rr p50 us (100/200 B, study)" "-" "nan" "$tcp200" "info"
 
-# ---- blockio vs fio
-fio_iops=(); fio_p50=()
-for i in $(seq "$REPS"); do
-  fio --name=isobench-ref --directory="$DIR" --filename="$fio_file" --size="$FILE_SIZE" --rw=randread --bs=4k \
-      --iodepth=16 --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 \
-      --output-format=json >"$work/fio.json" 2>"$work/fio.err"
-  read -r iops p50 < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["jobs"][0]["read"]; print(r["iops"], r["clat_ns"]["percentile"]["50.000000"]/1000)' "$work/fio.json")
-  fio_iops+=("$iops"); fio_p50+=("$p50")
-  rm -f "$DIR/$fio_file"
-  isobench_run "blockio-$i" -w blockio -p blockio.mode=rand_read -p blockio.block_size=4K -p blockio.iodepth=16 \
-    -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s"
-done
-row "blockio rand_read 4K qd16 IOPS" "fio libaio direct=1" "$(median "${fio_iops[@]}")" "$(isobench_median blockio blockio iops "")" ">= 0.85"
-row "blockio rand_read 4K qd16 p50 us" "fio clat p50" "$(median "${fio_p50[@]}")" "$(isobench_median blockio blockio latency_p50 "")" "info"
+fi # net
+
+# ---- blockio vs fio: every mode, on native, an overlay container and a volume container
+# fio is not in the guest images, so it runs on the host against the very file systems the
+# containers use, through the host's view of them:
+#   overlay: the merged directory of a running container (docker inspect .GraphDriver.Data.MergedDir)
+#            is the same overlayfs mount the container sees as /, mounted in the host's namespace;
+#            fio's file there is created in the container's upper layer and every request goes
+#            through overlayfs, as isobench's does inside its container. A container of our own
+#            (a sleep in the guest image), not isobench's: isobench's live only during its run.
+#            Its lower layers play no part: the test file is new, nothing is copied up.
+#   volume:  a docker volume's Mountpoint (docker volume inspect), the folder the engine bind-mounts
+#            into a container at /data: the same ext4/xfs, no overlay in the path.
+# Running fio inside the container would need a fio build in the image (it has none, and the small
+# image has no package manager); the kernel paths are the same either way, only the process
+# that submits runs outside the container's namespaces and cgroup, which neither storage path
+# depends on (no I/O limits are set).
+# isobench: one run per round with every mode on all three (its own interleaved order), fio before
+# it in odd rounds and after it in even ones. One measured iteration per mode, path and round; the
+# ratio of ratios (isobench's path/native over fio's) is taken within each round, then the median.
+blockio_section() {
+  local image
+  image=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -m1 -E '^isobench-(guest|base):' || true)
+  if [ -z "$image" ]; then
+    say "building the guest image ($IMAGE) for the fio container"
+    ./isobench image build >/dev/null 2>&1 || true
+    image=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -m1 -E '^isobench-(guest|base):' || true)
+  fi
+  [ -n "$image" ] || { say "no isobench image to start the fio container from"; exit 1; }
+  fio_container="isobench-fio-$$"
+  docker run -d --name "$fio_container" --entrypoint sleep "$image" 86400 >/dev/null
+  local merged
+  merged=$(docker inspect -f '{{.GraphDriver.Data.MergedDir}}' "$fio_container")
+  [ -d "$merged" ] || { say "the container's merged dir $merged is not visible from here (storage driver $(docker info -f '{{.Driver}}'))"; exit 1; }
+  mkdir -p "$merged/var/lib/isobench-data"
+  fio_volume="isobench-fio-$$"
+  docker volume create "$fio_volume" >/dev/null
+  local vol
+  vol=$(docker volume inspect -f '{{.Mountpoint}}' "$fio_volume")
+  declare -A where=([native]="$DIR" [overlay]="$merged/var/lib/isobench-data" [volume]="$vol")
+  fio_dirs=("$DIR" "$merged/var/lib/isobench-data" "$vol")
+  say "fio paths: native $DIR ($(stat -f -c %T "$DIR")), overlay ${where[overlay]} ($(stat -f -c %T "${where[overlay]}")), volume $vol ($(stat -f -c %T "$vol"))"
+  : >"$work/fio.tsv"
+  local modes=($BLOCKIO_MODES)
+  local paths=(native overlay volume)
+  fio_round() { # round
+    local r=$1 k=0
+    for mode in "${modes[@]}"; do
+      local rw bs extra=()
+      case $mode in
+        seq_read) rw=read; bs=1M;; seq_write) rw=write; bs=1M;;
+        rand_read) rw=randread; bs=4k;; rand_write) rw=randwrite; bs=4k;;
+        rand_rw) rw=randrw; bs=4k; extra=(--rwmixread=70);;
+      esac
+      # rotate the path order with the mode and the round
+      for n in 0 1 2; do
+        local path=${paths[$(( (n + k + r) % 3 ))]}
+        # preconditioning, as blockio does before every iteration: the whole file written once with
+        # O_DIRECT, so reads find data and writes overwrite allocated blocks (a file fio creates for a
+        # write job is only fallocated: unwritten extents, converted on every first write)
+        fio --name=isobench-fill --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw=write --bs=1M \
+            --iodepth=4 --ioengine=libaio --direct=1 --end_fsync=1 --output-format=terse >/dev/null 2>"$work/fio.err" \
+          || { say "fio's fill failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
+        fio --name=isobench-ref --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw="$rw" --bs="$bs" \
+            "${extra[@]}" --iodepth="$IODEPTH" --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 \
+            --output-format=json >"$work/fio.json" 2>"$work/fio.err" || { say "fio failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
+        python3 - "$work/fio.json" "$r" "$mode" "$path" >>"$work/fio.tsv" <<'EOF2'
+import json, sys
+j = json.load(open(sys.argv[1]))["jobs"][0]
+iops = j["read"]["iops"] + j["write"]["iops"]
+mbs = (j["read"]["bw_bytes"] + j["write"]["bw_bytes"]) / 1e6
+print(sys.argv[2], sys.argv[3], sys.argv[4], iops, mbs, sep="\t")
+EOF2
+        rm -f "${where[$path]}/$fio_file"
+      done
+      k=$((k + 1))
+    done
+  }
+  iso_round() { # round
+    local r=$1
+    ./isobench run -e native,docker --variant "native.dir=$DIR" --variant "docker.image=$IMAGE" --variant docker.storage=overlay,volume \
+      -w blockio -p "blockio.mode=$(echo "${modes[@]}" | tr ' ' ',')" -p "blockio.iodepth=$IODEPTH" -p "blockio.engine=$ENGINE" \
+      -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s" -n 1 --warmup 0 --seed "$r" -o "$work/blockio-$r" \
+      >"$work/blockio-$r.log" 2>&1 || { say "isobench run (round $r) failed:"; tail -20 "$work/blockio-$r.log" >&2; exit 1; }
+  }
+  for r in $(seq "$REPS"); do
+    say "blockio round $r of $REPS"
+    if [ $((r % 2)) -eq 1 ]; then fio_round "$r"; iso_round "$r"; else iso_round "$r"; fio_round "$r"; fi
+  done
+  python3 - "$work" "$REPS" "$ENGINE" "$IODEPTH" >"$work/blockio-table.txt" <<'EOF2'
+import json, pathlib, statistics, sys
+work, reps, engine, iodepth = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+fio = {}  # (round, mode, path) -> (iops, MB/s)
+for line in (work / "fio.tsv").read_text().splitlines():
+    r, mode, path, iops, mbs = line.split("\t")
+    fio[(int(r), mode, path)] = (float(iops), float(mbs))
+iso, engines = {}, set()
+for r in range(1, reps + 1):
+    for f in (work / f"blockio-{r}").glob("*/samples.jsonl*"):
+        import gzip
+        text = gzip.open(f, "rt").read() if f.suffix == ".gz" else f.read_text()
+        for line in text.splitlines():
+            s = json.loads(line)
+            if s["workload"] != "blockio" or s["warmup"] or s["metric"] not in ("iops", "throughput"):
+                continue
+            path = "native" if s["environment"] == "native" else s["settings"].get("storage", "?")
+            key = (r, s["params"]["mode"], path)
+            cur = iso.setdefault(key, [None, None])
+            cur[0 if s["metric"] == "iops" else 1] = s["value"]
+            md = s.get("metadata") or {}
+            e = (md.get("workload") or {}).get("engine") or md.get("engine")
+            if e:
+                engines.add(e)
+med = lambda v: statistics.median(v) if v else float("nan")
+f = lambda v: "-" if v != v else (f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}")
+modes = [m for m in ["seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"] if any(k[1] == m for k in fio)]
+head = ["mode", "path", "fio IOPS", "fio MB/s", "isobench IOPS", "isobench MB/s", "iso/fio", "fio vs native", "iso vs native",
+        "ratio of ratios", "range (rounds)", "0.85-1.15"]
+rows, misses = [], 0
+for m in modes:
+    for p in ["native", "overlay", "volume"]:
+        rs = [r for r in range(1, reps + 1) if (r, m, p) in fio and (r, m, p) in iso and iso[(r, m, p)][0]]
+        fi = med([fio[(r, m, p)][0] for r in rs]); fm = med([fio[(r, m, p)][1] for r in rs])
+        ii = med([iso[(r, m, p)][0] for r in rs]); im = med([iso[(r, m, p)][1] for r in rs])
+        rel_f, rel_i, ror = [], [], []
+        for r in rs:
+            if (r, m, "native") in fio and (r, m, "native") in iso:
+                a = fio[(r, m, p)][0] / fio[(r, m, "native")][0]
+                b = iso[(r, m, p)][0] / iso[(r, m, "native")][0]
+                rel_f.append(a); rel_i.append(b); ror.append(b / a)
+        if p == "native":
+            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f(ii / fi), "1", "1", "-", "-", "-"])
+        else:
+            x = med(ror)
+            ok = "yes" if 0.85 <= x <= 1.15 else "NO"
+            misses += ok != "yes"
+            rng = f"{min(ror):.2f}-{max(ror):.2f}" if ror else "-"
+            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f(ii / fi), f"{med(rel_f):.2f}", f"{med(rel_i):.2f}", f"{x:.2f}", rng, ok])
+w = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+print(f"blockio vs fio (libaio, direct=1, iodepth {iodepth}, 1 job): isobench engine={engine} (ran: {', '.join(sorted(engines)) or 'not recorded'})")
+for r in [head, ["-" * x for x in w]] + rows:
+    print("  ".join(str(c).ljust(w[i]) if i < 2 else str(c).rjust(w[i]) for i, c in enumerate(r)))
+print()
+print("IOPS and MB/s: median over rounds; 'vs native': the path's IOPS over native's in the same round and tool (median);")
+print("ratio of ratios: isobench's 'vs native' over fio's, per round, median and range; the target is 0.85-1.15.")
+print(f"{misses} of {sum(1 for r in rows if r[1] != 'native')} ratios of ratios outside 0.85-1.15")
+EOF2
+  docker rm -f "$fio_container" >/dev/null 2>&1 || true; fio_container=""
+  docker volume rm -f "$fio_volume" >/dev/null 2>&1 || true; fio_volume=""
+}
+has_section blockio && blockio_section
 
 flock -u 9
 
-# ---- the table
+# ---- the tables
+if [ "${#rows[@]}" -gt 0 ]; then
 echo
 printf '%s\n' "${rows[@]}" | python3 -c '
 import sys
@@ -179,3 +339,9 @@ for r in [head, ["-" * x for x in w]] + out:
 echo
 echo "ratio = isobench / reference; throughput and IOPS: higher is better (target >=), latency: lower is better (target <=)."
 echo "$(nproc) CPUs, $(uname -r); ${DURATION}s runs, median of $REPS; host load from other processes is not controlled."
+fi
+if [ -f "$work/blockio-table.txt" ]; then
+  echo
+  cat "$work/blockio-table.txt"
+  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, $REPS rounds; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
+fi

@@ -6,6 +6,7 @@ import io.isobench.BadInputException;
 import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
+import io.isobench.core.IdentityFact;
 import io.isobench.core.ParamSpec;
 import io.isobench.core.ParamType;
 import io.isobench.core.Params;
@@ -26,9 +27,12 @@ import org.HdrHistogram.Histogram;
  * {@code duration} with O_DIRECT so the page cache stays out, and removes the file, also on
  * failure.
  *
- * <p>I/O engine: synchronous pread/pwrite through {@link java.nio.channels.FileChannel}; the queue
- * depth is emulated by {@code iodepth} threads per job (see {@link BlockIoRun}). Reads check the
- * data ({@link BlockStamp}).
+ * <p>I/O engine ({@code engine}): libaio, the kernel's asynchronous I/O from one submitter thread
+ * per job, as fio's libaio engine (the study's) and InnoDB's native AIO do; or psync, {@code iodepth}
+ * threads per job each with one synchronous pread/pwrite, fio's psync with numjobs. They differ
+ * most where writers serialize on the file (overlayfs), so the engine that ran is a fact, and an
+ * identity fact: variants that ran different engines are marked confounded. See {@link BlockIoRun}.
+ * Reads check the data ({@link BlockStamp}).
  */
 public final class BlockIoWorkload implements Workload {
 
@@ -45,6 +49,12 @@ public final class BlockIoWorkload implements Workload {
         return WorkloadFamily.BLOCK_IO;
     }
 
+    /** The engine that ran: libaio and psync can differ by a factor on the same storage. */
+    @Override
+    public List<IdentityFact> identityFacts() {
+        return List.of(IdentityFact.software("workload.engine", "I/O engine"));
+    }
+
     @Override
     public String description() {
         return "block I/O with O_DIRECT on the environment's storage: seq/rand read/write/70-30 mix (MB/s, IOPS, latency), like fio";
@@ -57,7 +67,12 @@ public final class BlockIoWorkload implements Workload {
                         .defaultValue("rand_read").choices("seq_read", "seq_write", "rand_read", "rand_write", "rand_rw").build(),
                 ParamSpec.of("block_size", ParamType.SIZE, "bytes per request, a multiple of 4K; 0 = 1M for seq_*, 4K for rand_*")
                         .defaultFrom(h -> 0L, "auto: 1M for seq_*, 4K for rand_*").range(0, 64L << 20).unit("bytes").build(),
-                ParamSpec.of("iodepth", ParamType.INT, "requests in flight per job (emulated: one thread per request)")
+                ParamSpec.of("engine", ParamType.CHOICE, "how requests are submitted: libaio = the kernel's asynchronous I/O"
+                                + " (io_submit/io_getevents, as fio's libaio engine and InnoDB), one thread per job keeping iodepth"
+                                + " requests in flight; psync = iodepth threads per job, each one synchronous pread/pwrite (fio's psync"
+                                + " with numjobs=jobs x iodepth); auto = libaio where the kernel offers it, else psync (the facts say which ran)")
+                        .defaultValue("auto").choices("auto", "libaio", "psync").build(),
+                ParamSpec.of("iodepth", ParamType.INT, "requests in flight per job")
                         .defaultValue(16).range(1, 256).build(),
                 ParamSpec.of("jobs", ParamType.INT, "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build(),
                 ParamSpec.of("file_size", ParamType.SIZE, "size of the test file, filled once per iteration before measuring")
@@ -134,22 +149,45 @@ public final class BlockIoWorkload implements Workload {
             throw new BadInputException(name() + " parameter 'block_size' is " + bs + " but the file system of " + dir
                     + " needs O_DIRECT requests in multiples of " + alignment + " bytes: use a multiple of " + alignment);
         }
+        BlockIoRun.Engine engine = engine(p);
         long token = new SplittableRandom().nextLong();
         Path file = dir.resolve("isobench-blockio-" + Long.toHexString(token) + ".dat");
         try {
             long f0 = System.nanoTime();
             BlockIoRun.fill(name(), file, fileSize, token, alignment);
             double fillSeconds = (System.nanoTime() - f0) / 1e9;
-            BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.getBool("verify"), token, alignment);
+            BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.getBool("verify"), token, alignment,
+                    engine);
             BlockIoRun.Outcome o = run.run(p.getMillis("duration"));
-            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds);
+            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.getString("engine"));
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
+    /**
+     * The engine to run: libaio where asked for or (auto) where the kernel offers it, psync where
+     * asked for or where libaio is unavailable under auto. Asking for libaio where it is
+     * unavailable is bad input, with the reason.
+     */
+    BlockIoRun.Engine engine(Params p) {
+        String asked = p.getString("engine");
+        return switch (asked) {
+            case "psync" -> BlockIoRun.Engine.PSYNC;
+            case "libaio" -> {
+                if (LinuxAio.find().isEmpty()) {
+                    throw new BadInputException(name() + " parameter 'engine' is libaio, which is unavailable here: " + LinuxAio.whyNot()
+                            + "; use engine=psync (synchronous, iodepth threads per job) or engine=auto");
+                }
+                yield BlockIoRun.Engine.LIBAIO;
+            }
+            case "auto" -> LinuxAio.find().isPresent() ? BlockIoRun.Engine.LIBAIO : BlockIoRun.Engine.PSYNC;
+            default -> throw new BadInputException(name() + " parameter 'engine' is '" + asked + "': use auto, libaio or psync");
+        };
+    }
+
     static WorkloadResult report(BlockIoRun.Outcome o, BlockIoRun.Mode mode, int bs, int iodepth, int jobs, long fileSize, Path dir,
-                                 double fillSeconds) throws java.io.IOException {
+                                 double fillSeconds, BlockIoRun.Engine engine, String asked) throws java.io.IOException {
         Histogram h = o.latencies();
         WorkloadResult.Builder b = WorkloadResult.builder();
         b.higher("throughput", o.bytes() / o.seconds() / 1e6, "MB/s");
@@ -167,8 +205,13 @@ public final class BlockIoWorkload implements Workload {
                 .fact("reads", o.reads()).fact("writes", o.writes()).fact("verified_reads", o.verifiedReads())
                 .fact("seconds", o.seconds()).fact("fill_seconds", fillSeconds)
                 .fact("data_dir", dir.toString()).fact("filesystem", DirectIo.type(dir))
-                .fact("io_engine", "sync pread/pwrite with O_DIRECT (FileChannel); iodepth emulated by " + iodepth
-                        + " threads per job")
+                .fact("engine", engine.label())
+                .fact("engine_asked", asked)
+                .fact("io_engine", engine == BlockIoRun.Engine.LIBAIO
+                        ? "kernel AIO (io_submit/io_getevents through libc's syscall) with O_DIRECT: one submitter thread per job, "
+                                + iodepth + " requests in flight"
+                        : "sync pread/pwrite with O_DIRECT (FileChannel): " + iodepth + " threads per job, one request each"
+                                + (asked.equals("auto") ? " (libaio unavailable: " + LinuxAio.whyNot() + ")" : ""))
                 .fact("latency_max_us", h.getMaxValue() / 1000.0);
         return b.build();
     }

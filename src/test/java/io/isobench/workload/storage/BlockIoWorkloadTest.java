@@ -70,10 +70,21 @@ class BlockIoWorkloadTest {
         }
     }
 
+    static Stream<org.junit.jupiter.params.provider.Arguments> modesAndEngines() {
+        return Stream.of("seq_read", "seq_write", "rand_read", "rand_write", "rand_rw")
+                .flatMap(m -> Stream.of("libaio", "psync").map(e -> org.junit.jupiter.params.provider.Arguments.of(m, e)));
+    }
+
+    private static void assumeLibaio(String engine) {
+        assumeTrue(!engine.equals("libaio") || LinuxAio.find().isPresent(), () -> "no kernel AIO here: " + LinuxAio.whyNot());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"})
-    void everyModeMeasuresConsistentFiguresAndRemovesItsFile(String mode) throws Exception {
-        WorkloadResult r = run(Map.of("mode", mode));
+    @org.junit.jupiter.params.provider.MethodSource("modesAndEngines")
+    void everyModeMeasuresConsistentFiguresAndRemovesItsFile(String mode, String engine) throws Exception {
+        assumeLibaio(engine);
+        WorkloadResult r = run(Map.of("mode", mode, "engine", engine));
+        assertThat(r.metadata()).containsEntry("engine", engine).containsEntry("engine_asked", engine);
         long reads = fact(r, "reads");
         long writes = fact(r, "writes");
         int bs = mode.startsWith("seq") ? 1 << 20 : 4096;
@@ -96,8 +107,10 @@ class BlockIoWorkloadTest {
         assertThat(filesLeft()).isZero();
     }
 
-    @Test
-    void aCorruptedBlockIsCaughtByTheReadCheck() throws Exception {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(BlockIoRun.Engine.class)
+    void aCorruptedBlockIsCaughtByTheReadCheck(BlockIoRun.Engine engine) throws Exception {
+        assumeLibaio(engine.label());
         Path file = dir.resolve("corrupt.dat");
         long size = 4L << 20;
         int alignment = DirectIo.alignment(dir);
@@ -107,23 +120,77 @@ class BlockIoWorkloadTest {
             ch.write(ByteBuffer.allocate(16).putLong(bad + 4096).putLong(42).flip(), bad); // a block that claims to be its neighbour
             ch.force(true);
         }
-        BlockIoRun run = new BlockIoRun("blockio", file, size, BlockIoRun.Mode.SEQ_READ, 1 << 20, 1, 1, 70, true, 42, alignment);
+        BlockIoRun run = new BlockIoRun("blockio", file, size, BlockIoRun.Mode.SEQ_READ, 1 << 20, 1, 1, 70, true, 42, alignment, engine);
         assertThatThrownBy(() -> run.run(2_000))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("file offset " + bad)
                 .hasMessageContaining("not what was written");
         // the same file, intact elsewhere, reads clean from a job that never reaches the bad block
-        BlockIoRun other = new BlockIoRun("blockio", file, 3L << 20, BlockIoRun.Mode.SEQ_READ, 1 << 20, 1, 1, 70, true, 42, alignment);
+        BlockIoRun other = new BlockIoRun("blockio", file, 3L << 20, BlockIoRun.Mode.SEQ_READ, 1 << 20, 1, 1, 70, true, 42, alignment,
+                engine);
         assertThat(other.run(50).verifiedReads()).isPositive();
     }
 
-    @Test
-    void aFileOfAnotherRunFailsTheCheck() throws Exception {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(BlockIoRun.Engine.class)
+    void aFileOfAnotherRunFailsTheCheck(BlockIoRun.Engine engine) throws Exception {
+        assumeLibaio(engine.label());
         Path file = dir.resolve("foreign.dat");
         int alignment = DirectIo.alignment(dir);
         BlockIoRun.fill("blockio", file, 1 << 20, 7, alignment);
-        BlockIoRun run = new BlockIoRun("blockio", file, 1 << 20, BlockIoRun.Mode.RAND_READ, 4096, 1, 1, 70, true, 8, alignment);
+        BlockIoRun run = new BlockIoRun("blockio", file, 1 << 20, BlockIoRun.Mode.RAND_READ, 4096, 4, 1, 70, true, 8, alignment, engine);
         assertThatThrownBy(() -> run.run(50)).hasMessageContaining("foreign token");
+    }
+
+    /**
+     * The asynchronous writes really reach the file: sequential writes over a file that was never
+     * filled (a hole reads as zeros) wrap around it many times, and afterwards every block of it,
+     * read back through the page cache by another path, carries the stamp of its offset.
+     */
+    @Test
+    void libaioWritesCompleteAndLandWhereTheyWereAimed() throws Exception {
+        assumeLibaio("libaio");
+        Path file = dir.resolve("written.dat");
+        long size = 1L << 20;
+        int alignment = DirectIo.alignment(dir);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.truncate(0).write(ByteBuffer.allocate(1), size - 1); // a sparse file of the size: zeros, no stamps
+        }
+        BlockIoRun writer = new BlockIoRun("blockio", file, size, BlockIoRun.Mode.SEQ_WRITE, 4096, 8, 2, 70, true, 99, alignment,
+                BlockIoRun.Engine.LIBAIO);
+        BlockIoRun.Outcome o = writer.run(300);
+        assertThat(o.writes()).isGreaterThanOrEqualTo(size / 4096); // at least one pass over both jobs' regions
+        assertThat(o.reads()).isZero();
+        ByteBuffer all = ByteBuffer.allocate((int) size);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (all.hasRemaining() && ch.read(all, all.position()) > 0) {
+                // until the whole file is in
+            }
+        }
+        BlockStamp.verify("blockio", all.flip(), 0, 99);
+        // and the reads of the same engine find them
+        BlockIoRun reader = new BlockIoRun("blockio", file, size, BlockIoRun.Mode.RAND_READ, 4096, 8, 1, 70, true, 99, alignment,
+                BlockIoRun.Engine.LIBAIO);
+        BlockIoRun.Outcome r = reader.run(100);
+        assertThat(r.verifiedReads()).isEqualTo(r.reads()).isPositive();
+    }
+
+    @Test
+    void autoRunsLibaioWhereTheKernelOffersItAndSaysWhich() throws Exception {
+        WorkloadResult r = run(Map.of("mode", "rand_read"));
+        String expected = LinuxAio.find().isPresent() ? "libaio" : "psync";
+        assertThat(r.metadata()).containsEntry("engine", expected).containsEntry("engine_asked", "auto");
+        assertThat(String.valueOf(r.metadata().get("io_engine"))).contains(expected.equals("libaio") ? "io_submit" : "pread");
+        assertThat(w.identityFacts()).extracting(f -> f.path()).contains("workload.engine");
+    }
+
+    @Test
+    void anUnknownEngineIsBadInputNamingTheParameter() {
+        assertThatThrownBy(() -> params(Map.of("engine", "io_urin")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("engine")
+                .hasMessageContaining("libaio")
+                .hasMessageContaining("psync");
     }
 
     @Test

@@ -1,0 +1,399 @@
+package io.isobench.workload.storage;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Linux's kernel asynchronous I/O (the system calls io_setup, io_submit, io_getevents and
+ * io_destroy), what fio's libaio engine and InnoDB's native AIO run on: libaio is a thin wrapper
+ * that makes these very calls. They are reached through the C library's {@code syscall} with the
+ * foreign function API, so no library beyond libc is needed in a container or guest image, and
+ * every call passes only integers (addresses as {@code long}s): the downcall handle has the type
+ * {@code (Object, long...)long} and is invoked exactly, with no boxing on the I/O path.
+ *
+ * <p>Why reflection for the setup: the project compiles for Java 21, where
+ * {@code java.lang.foreign} is a preview API (see {@code workload.cpu.Foreign}); the runtime
+ * isobench ships is 22 or later, where it is final. Reflection is used only to build the handle
+ * and to allocate native memory, never per request.
+ *
+ * <p>The ABI used is the kernel's, fixed since 2.6: {@code struct iocb} is 64 bytes,
+ * {@code struct io_event} 32 bytes (see {@link Context}). System call numbers are known for
+ * x86_64 and aarch64; elsewhere the engine is unavailable and says so.
+ */
+final class LinuxAio {
+
+    /** iocb opcodes. */
+    static final int IOCB_CMD_PREAD = 0;
+    static final int IOCB_CMD_PWRITE = 1;
+    static final int IOCB_SIZE = 64;
+    static final int EVENT_SIZE = 32;
+
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int EINVAL = 22;
+    private static final long AT_FDCWD = -100;
+    private static final long O_RDWR = 2;
+    private static final long O_CLOEXEC = 0x80000;
+
+    /** System call numbers and O_DIRECT of one architecture. */
+    private record Abi(long openat, long close, long ioSetup, long ioDestroy, long ioGetevents, long ioSubmit, long oDirect) {
+        static Optional<Abi> of(String arch) {
+            return switch (arch) {
+                case "amd64", "x86_64" -> Optional.of(new Abi(257, 3, 206, 207, 208, 209, 0x4000));
+                case "aarch64", "arm64" -> Optional.of(new Abi(56, 57, 0, 1, 4, 2, 0x10000));
+                default -> Optional.empty();
+            };
+        }
+    }
+
+    private final Abi abi;
+    /** {@code long syscall(long number, ...)} with errno captured: (Object captureState, long nr, long a1..a5) long. */
+    private final MethodHandle syscall;
+    private final long errnoOffset;
+    private final long captureSize;
+    private final Method arenaOfShared;
+    private final Method allocate;
+    private final Method address;
+    private final Method asByteBuffer;
+
+    private LinuxAio(Abi abi, MethodHandle syscall, long errnoOffset, long captureSize, Method arenaOfShared, Method allocate,
+                     Method address, Method asByteBuffer) {
+        this.abi = abi;
+        this.syscall = syscall;
+        this.errnoOffset = errnoOffset;
+        this.captureSize = captureSize;
+        this.arenaOfShared = arenaOfShared;
+        this.allocate = allocate;
+        this.address = address;
+        this.asByteBuffer = asByteBuffer;
+    }
+
+    private static Optional<LinuxAio> found;
+    private static String whyNot = "not looked up yet";
+
+    /**
+     * The engine when the foreign function API works, the architecture is known and the kernel
+     * accepts io_setup (gVisor implements it; a kernel built without CONFIG_AIO, a seccomp
+     * profile that denies it, or an exhausted fs.aio-max-nr do not); else empty, see {@link #whyNot()}.
+     */
+    static synchronized Optional<LinuxAio> find() {
+        if (found == null) {
+            found = lookUp();
+        }
+        return found;
+    }
+
+    /** Why {@link #find()} came back empty. */
+    static synchronized String whyNot() {
+        return whyNot;
+    }
+
+    private static Optional<LinuxAio> lookUp() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        Optional<Abi> abi = Abi.of(arch);
+        if (abi.isEmpty()) {
+            whyNot = "kernel AIO system call numbers are known for x86_64 and aarch64 only, this is " + arch;
+            return Optional.empty();
+        }
+        LinuxAio aio;
+        try {
+            aio = bind(abi.get());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable c = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            whyNot = "the foreign function API could not bind libc's syscall (" + c + ")";
+            return Optional.empty();
+        }
+        try (Context probe = aio.context(1)) {
+            whyNot = "";
+            return Optional.of(aio);
+        } catch (java.io.IOException e) {
+            whyNot = e.getMessage();
+            return Optional.empty();
+        }
+    }
+
+    private static LinuxAio bind(Abi abi) throws ReflectiveOperationException {
+        Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
+        Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
+        Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
+        Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
+        Class<?> pathC = Class.forName("java.lang.foreign.MemoryLayout$PathElement");
+        Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
+        Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
+        Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
+        Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
+
+        Object linker = linkerC.getMethod("nativeLinker").invoke(null);
+        Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
+        Optional<?> symbol = (Optional<?>) lookupC.getMethod("find", String.class).invoke(lookup, "syscall");
+        if (symbol.isEmpty()) {
+            throw new NoSuchMethodException("the C library has no syscall function");
+        }
+        Object jlong = valueLayoutC.getField("JAVA_LONG").get(null);
+        Object args = Array.newInstance(layoutC, 6);
+        for (int i = 0; i < 6; i++) {
+            Array.set(args, i, jlong);
+        }
+        Object descriptor = descC.getMethod("of", layoutC, args.getClass()).invoke(null, jlong, args);
+        Object options = Array.newInstance(optionC, 2);
+        Array.set(options, 0, optionC.getMethod("firstVariadicArg", int.class).invoke(null, 1));
+        Array.set(options, 1, optionC.getMethod("captureCallState", String[].class).invoke(null, (Object) new String[] {"errno"}));
+        MethodHandle raw = (MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass())
+                .invoke(linker, symbol.get(), descriptor, options);
+        MethodHandle syscall = raw.asType(MethodType.methodType(long.class, Object.class, long.class, long.class, long.class, long.class,
+                long.class, long.class));
+
+        Object stateLayout = optionC.getMethod("captureStateLayout").invoke(null);
+        Object path = Array.newInstance(pathC, 1);
+        Array.set(path, 0, pathC.getMethod("groupElement", String.class).invoke(null, "errno"));
+        long errnoOffset = (Long) layoutC.getMethod("byteOffset", path.getClass()).invoke(stateLayout, path);
+        long captureSize = (Long) layoutC.getMethod("byteSize").invoke(stateLayout);
+
+        return new LinuxAio(abi, syscall, errnoOffset, captureSize, arenaC.getMethod("ofShared"),
+                arenaC.getMethod("allocate", long.class, long.class), segmentC.getMethod("address"), segmentC.getMethod("asByteBuffer"));
+    }
+
+    /**
+     * Native memory of one job: freed together when closed. Its segments are seen as
+     * {@link ByteBuffer}s and raw addresses, so the I/O path needs no foreign API type.
+     */
+    final class Memory implements AutoCloseable {
+        private final AutoCloseable arena;
+
+        Memory() throws java.io.IOException {
+            try {
+                arena = (AutoCloseable) arenaOfShared.invoke(null);
+            } catch (ReflectiveOperationException e) {
+                throw new java.io.IOException("could not create a native memory arena: " + e, e);
+            }
+        }
+
+        /** {@code size} zeroed bytes at an address that is a multiple of {@code alignment}. */
+        Block allocate(long size, long alignment) {
+            try {
+                Object segment = allocate.invoke(arena, size, alignment);
+                return new Block(segment, (Long) address.invoke(segment), (ByteBuffer) asByteBuffer.invoke(segment));
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                arena.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not free native memory: " + e, e);
+            }
+        }
+    }
+
+    /** A native block: the segment, its address and a view of it (big-endian, as ByteBuffers start). */
+    record Block(Object segment, long address, ByteBuffer buffer) {
+    }
+
+    /**
+     * One system call; a negative errno on failure (the kernel's convention), so callers need no
+     * thread-local state. {@code errno} is this thread's capture block.
+     */
+    private long call(Object errno, ByteBuffer errnoView, long nr, long a, long b, long c, long d, long e) {
+        long r;
+        try {
+            r = (long) syscall.invokeExact(errno, nr, a, b, c, d, e);
+        } catch (RuntimeException | Error x) {
+            throw x;
+        } catch (Throwable x) {
+            throw new IllegalStateException(x);
+        }
+        return r == -1 ? -errnoView.getInt((int) errnoOffset) : r;
+    }
+
+    /** strerror for the few errnos these calls return, with the number for the rest. */
+    static String errnoName(long negative) {
+        int e = (int) -negative;
+        return switch (e) {
+            case 1 -> "EPERM";
+            case 2 -> "ENOENT";
+            case 4 -> "EINTR";
+            case 5 -> "EIO";
+            case 9 -> "EBADF";
+            case 11 -> "EAGAIN";
+            case 12 -> "ENOMEM";
+            case 13 -> "EACCES";
+            case 14 -> "EFAULT";
+            case 22 -> "EINVAL";
+            case 28 -> "ENOSPC";
+            case 38 -> "ENOSYS";
+            case 95 -> "EOPNOTSUPP";
+            default -> "errno " + e;
+        } + " (" + e + ")";
+    }
+
+    static boolean invalidArgument(long negative) {
+        return negative == -EINVAL;
+    }
+
+    /** An AIO context with room for {@code depth} requests in flight, and its own native memory. */
+    Context context(int depth) throws java.io.IOException {
+        return new Context(depth);
+    }
+
+    /**
+     * One io_setup context, used by one thread: its iocbs, the pointer array io_submit reads, the
+     * event array io_getevents fills, and the errno capture block.
+     */
+    final class Context implements AutoCloseable {
+        final int depth;
+        private final Memory memory;
+        private final Object capture;
+        private final ByteBuffer captureView;
+        private final long ctx;
+        private final long iocbs;
+        private final ByteBuffer iocbView;
+        private final long pointers;
+        private final ByteBuffer pointerView;
+        private final long events;
+        private final ByteBuffer eventView;
+        private final long timeout;
+        private boolean destroyed;
+
+        private Context(int depth) throws java.io.IOException {
+            this.depth = depth;
+            memory = new Memory();
+            try {
+                Block cap = memory.allocate(Math.max(captureSize, 8), 8);
+                capture = cap.segment();
+                captureView = cap.buffer().order(ByteOrder.nativeOrder());
+                Block c = memory.allocate(8, 8);
+                Block io = memory.allocate((long) IOCB_SIZE * depth, 64);
+                iocbs = io.address();
+                iocbView = io.buffer().order(ByteOrder.nativeOrder());
+                Block p = memory.allocate(8L * depth, 8);
+                pointers = p.address();
+                pointerView = p.buffer().order(ByteOrder.nativeOrder());
+                Block ev = memory.allocate((long) EVENT_SIZE * depth, 8);
+                events = ev.address();
+                eventView = ev.buffer().order(ByteOrder.nativeOrder());
+                Block ts = memory.allocate(16, 8);
+                ts.buffer().order(ByteOrder.nativeOrder()).putLong(0, 1).putLong(8, 0); // 1 s: a lost completion cannot hang a run
+                timeout = ts.address();
+                long r = call(capture, captureView, abi.ioSetup(), depth, c.address(), 0, 0, 0);
+                if (r < 0) {
+                    throw new java.io.IOException("the kernel refused io_setup(" + depth + "): " + errnoName(r)
+                            + (r == -EAGAIN ? ", fs.aio-max-nr is exhausted" : r == -38 ? ", no kernel AIO here" : ""));
+                }
+                ctx = c.buffer().order(ByteOrder.nativeOrder()).getLong(0);
+            } catch (java.io.IOException | RuntimeException e) {
+                memory.close();
+                throw e;
+            }
+            for (int i = 0; i < depth; i++) {
+                pointerView.putLong(8 * i, iocbs + (long) IOCB_SIZE * i);
+            }
+        }
+
+        /** Native memory that lives as long as this context. */
+        Block allocate(long size, long alignment) {
+            return memory.allocate(size, alignment);
+        }
+
+        /** Opens {@code file} read-write with O_DIRECT; returns the fd or a negative errno. */
+        long openDirect(Path file) {
+            byte[] name = file.toString().getBytes(StandardCharsets.UTF_8);
+            Block b = memory.allocate(name.length + 1, 1);
+            b.buffer().put(0, name).put(name.length, (byte) 0);
+            return call(capture, captureView, abi.openat(), AT_FDCWD, b.address(), O_RDWR | O_CLOEXEC | abi.oDirect(), 0, 0);
+        }
+
+        void closeFd(long fd) {
+            call(capture, captureView, abi.close(), fd, 0, 0, 0, 0);
+        }
+
+        /** Fills iocb {@code slot}: its user data is the slot number, so the event names it. */
+        void prepare(int slot, int opcode, long fd, long buffer, long length, long offset) {
+            int o = IOCB_SIZE * slot;
+            iocbView.putLong(o, slot);          // aio_data
+            iocbView.putInt(o + 8, 0);          // aio_key
+            iocbView.putInt(o + 12, 0);         // aio_rw_flags
+            iocbView.putShort(o + 16, (short) opcode); // aio_lio_opcode
+            iocbView.putShort(o + 18, (short) 0);      // aio_reqprio
+            iocbView.putInt(o + 20, (int) fd);  // aio_fildes
+            iocbView.putLong(o + 24, buffer);   // aio_buf
+            iocbView.putLong(o + 32, length);   // aio_nbytes
+            iocbView.putLong(o + 40, offset);   // aio_offset
+            iocbView.putLong(o + 48, 0);        // aio_reserved2
+            iocbView.putInt(o + 56, 0);         // aio_flags
+            iocbView.putInt(o + 60, 0);         // aio_resfd
+        }
+
+        /**
+         * Submits the prepared slots listed in {@code slots[0..n)}, all of them (io_submit may take
+         * fewer at a time). Returns 0, or a negative errno.
+         */
+        long submit(int[] slots, int n) {
+            for (int i = 0; i < n; i++) {
+                pointerView.putLong(8 * i, iocbs + (long) IOCB_SIZE * slots[i]);
+            }
+            int done = 0;
+            while (done < n) {
+                long r = call(capture, captureView, abi.ioSubmit(), ctx, n - done, pointers + 8L * done, 0, 0);
+                if (r == -EINTR || r == -EAGAIN) {
+                    continue;
+                }
+                if (r < 0) {
+                    return r;
+                }
+                done += (int) r;
+            }
+            return 0;
+        }
+
+        /**
+         * Waits for at least one completion (up to {@code depth}); returns how many events are in
+         * the event array (0 after a one-second timeout), or a negative errno.
+         */
+        int reap() {
+            while (true) {
+                long r = call(capture, captureView, abi.ioGetevents(), ctx, 1, depth, events, timeout);
+                if (r == -EINTR) {
+                    continue;
+                }
+                return (int) r;
+            }
+        }
+
+        /** The slot of event {@code i} of the last {@link #reap()}. */
+        int eventSlot(int i) {
+            return (int) eventView.getLong(EVENT_SIZE * i);
+        }
+
+        /** The result of event {@code i}: bytes transferred, or a negative errno. */
+        long eventResult(int i) {
+            return eventView.getLong(EVENT_SIZE * i + 16);
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (!destroyed) {
+                    destroyed = true;
+                    // io_destroy waits for requests still in flight, so their buffers are not freed under them
+                    call(capture, captureView, abi.ioDestroy(), ctx, 0, 0, 0, 0);
+                }
+            } finally {
+                memory.close();
+            }
+        }
+    }
+}
