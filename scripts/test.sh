@@ -5,6 +5,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 "$here/scripts/setup-host.sh" --no-bench
+# the remote hosts of the SSH tests (issue 18): OpenSSH's server, started by the tests themselves in
+# network namespaces of their own, never as a service (policy-rc.d keeps the package from starting one)
+if [ ! -x /usr/sbin/sshd ]; then
+  echo "test: installing openssh-server (the SSH tests' remote hosts)" >&2
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server >/dev/null; }
+  rm -f /usr/sbin/policy-rc.d; trap - EXIT
+fi
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*/ | while read -r j; do
     v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)
