@@ -96,7 +96,7 @@ public final class SshSession implements AutoCloseable {
         AtomicReference<String> refusal = new AtomicReference<>();
         Path kh = knownHosts == null ? defaultKnownHosts() : knownHosts;
         KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier((s, addr, key) -> {
-            refusal.set(host + " is not in " + kh + " (its key: " + describe(key) + "); isobench does not trust a host on first sight. "
+            refusal.compareAndSet(null, host + " is not in " + kh + " (its key: " + describe(key) + "); isobench does not trust a host on first sight. "
                     + "Fix: check the fingerprint with the host's owner (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub there), then add "
                     + "it: ssh-keyscan -p " + host.port() + " " + host.address() + " >> " + kh);
             return false;
@@ -105,7 +105,8 @@ public final class SshSession implements AutoCloseable {
             public boolean acceptModifiedServerKey(ClientSession s, SocketAddress addr, KnownHostEntry entry, PublicKey expected,
                                                    PublicKey actual) {
                 refusal.set("HOST KEY MISMATCH: " + host + " showed " + describe(actual) + ", but " + kh + " holds "
-                        + describe(expected) + " for " + entry.getConfigLine().split("\\s+")[0] + ". Someone may be in the middle, "
+                        + describe(expected) + " for " + (entry.getConfigLine() == null ? host.knownHostsName()
+                        : entry.getConfigLine().split("\\s+")[0]) + ". Someone may be in the middle, "
                         + "or the host was reinstalled. isobench refuses to connect. Fix, once you know the new key is right: "
                         + "ssh-keygen -R '" + host.knownHostsName() + "' -f " + kh + ", then add the new key (ssh-keyscan -p "
                         + host.port() + " " + host.address() + " >> " + kh + ")");

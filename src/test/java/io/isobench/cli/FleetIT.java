@@ -54,6 +54,22 @@ class FleetIT {
                         && ProcessHandle.of(p).flatMap(h -> h.info().command()).orElse("").endsWith("sshd"));
                 assertThat(describe(left)).as("processes left in host %d's namespace", i).isEmpty();
             }
+            // the guest images the hosts' runs built from their payloads (their JRE lives in the test's temporary
+            // folder, so each test run makes its own): removed, by the payload label, nothing else
+            for (SshdHosts.Node n : hosts.nodes()) {
+                Path images = n.cache().resolve("isobench/images");
+                if (Files.isDirectory(images)) {
+                    try (var s = Files.list(images)) {
+                        for (Path p : s.filter(x -> x.getFileName().toString().matches("payload-[0-9a-f]+")).toList()) {
+                            String hash = p.getFileName().toString().substring("payload-".length());
+                            for (String id : imagesLabelled("isobench.payload=" + hash)) {
+                                new ProcessBuilder("docker", "rmi", "-f", id).redirectErrorStream(true)
+                                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+                            }
+                        }
+                    }
+                }
+            }
             hosts.close();
             assertThat(hosts.leftovers()).isEmpty();
         }
@@ -76,6 +92,13 @@ class FleetIT {
         Path f = dir.resolve("fleet.yaml");
         Files.writeString(f, "name: fleet-it\nbaseline: native\nseed: 3\n" + hs + workloads + environments);
         return f;
+    }
+
+    private static List<String> imagesLabelled(String label) throws Exception {
+        Process p = new ProcessBuilder("docker", "images", "-q", "--filter", "label=" + label).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
     }
 
     private static List<String> containersOf(String runId) throws Exception {
