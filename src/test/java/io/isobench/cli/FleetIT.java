@@ -158,7 +158,7 @@ class FleetIT {
 
     @Test
     void aHostKilledMidRunFailsOnlyItsTrials() throws Exception {
-        Path suite = suite("repetition: {warmup: 0, iterations: 40}\nworkloads:\n  - {name: hash, params: {size: 8M}}\n",
+        Path suite = suite("repetition: {warmup: 0, iterations: 60}\nworkloads:\n  - {name: hash, params: {size: 64M}}\n",
                 "environments:\n  - native\n");
         Path results = dir.resolve("results");
         Cli[] done = new Cli[1];
@@ -192,7 +192,7 @@ class FleetIT {
         // what h1 measured before it died is kept, and h0 finished every iteration
         List<Sample> samples = RunDirectory.open(runDir).readSamples();
         assertThat(samples).anyMatch(s -> "h1".equals(s.host()));
-        assertThat(h0).allSatisfy(x -> assertThat(x.iterationsDone()).isEqualTo(40));
+        assertThat(h0).allSatisfy(x -> assertThat(x.iterationsDone()).isEqualTo(60));
         assertThat(c.out()).contains("host h1").contains("failed");
     }
 }
