@@ -124,9 +124,15 @@ final class StreamedRun implements AutoCloseable {
     @Override
     public void close() {
         if (!stop) {
+            // the last pump sends run.json whatever its stamp says (a change within the clock's
+            // granularity at the same size would look unchanged), and every sample left: wait for it,
+            // since END before the last samples would lose them at the controller
+            synchronized (this) {
+                recordStamp = -1;
+            }
             stop = true;
             try {
-                tailer.join(10_000);
+                tailer.join(300_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -146,13 +146,23 @@ public final class FleetRunner {
                 }
                 threads.add(Thread.ofPlatform().name("host-" + hs.name()).start(() -> runHost(hs, writer)));
             }
+            // every host thread is waited for even after an interrupt (which asks them to stop): the
+            // sample writer closes after this, and a host still streaming would lose its last samples
+            boolean interrupted = false;
             for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupt("interrupted");
-                    Thread.currentThread().interrupt();
+                while (t.isAlive()) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        if (!interrupted) {
+                            interrupt("interrupted");
+                        }
+                        interrupted = true;
+                    }
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         return finish();

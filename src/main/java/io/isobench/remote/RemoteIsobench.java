@@ -141,8 +141,14 @@ public final class RemoteIsobench {
         });
         SshSession.Result r;
         try (InputStream stream = in) {
-            r = s.exec(List.of("sh", "-c", "rm -rf \"$1.partial\" && mkdir -p \"$1.partial\" && tar -x -C \"$1.partial\" "
-                    + "&& cd \"$1.partial\" && sha256sum -c --quiet MANIFEST && rm -rf \"$1\" && mv \"$1.partial\" \"$1\"", "sh", dir),
+            // a folder of this copy's own: two controllers (or two names of one machine, or a home shared
+            // over NFS) copying at once must not unpack into, or delete, each other's half-copied folder;
+            // the copy that loses the rename keeps the winner's if that one checks out
+            r = s.exec(List.of("sh", "-c", "mkdir -p \"$(dirname \"$1\")\" && p=$(mktemp -d \"$1.partial.XXXXXX\") || exit 1; "
+                    + "if tar -x -C \"$p\" && cd \"$p\" && sha256sum -c --quiet MANIFEST; then cd /; "
+                    + "rm -rf \"$1.damaged.$$\"; [ -e \"$1\" ] && ! (cd \"$1\" && sha256sum -c --quiet --status MANIFEST) && mv -T \"$1\" \"$1.damaged.$$\"; "
+                    + "mv -T \"$p\" \"$1\" 2>/dev/null || { rm -rf \"$p\"; cd \"$1\" && sha256sum -c --quiet --status MANIFEST; }; rc=$?; "
+                    + "rm -rf \"$1.damaged.$$\"; exit $rc; else cd /; rm -rf \"$p\"; exit 1; fi", "sh", dir),
                     stream, Duration.ofMinutes(20));
         }
         try {
