@@ -6,14 +6,18 @@
 #   scripts/setup-host.sh            everything: environments (docker, runsc, qemu, guest kernel),
 #                                    application servers, reference tools for bench/
 #   scripts/setup-host.sh --no-bench everything but the reference tools
+#   scripts/setup-host.sh --remote   a fleet's host (isobench hosts setup): what runs need, no JDK, no
+#                                    build or test tools (isobench brings its own JRE there)
 set -euo pipefail
 
 bench=1
+remote=0
 for a in "$@"; do
   case "$a" in
     --no-bench) bench=0 ;;
+    --remote) bench=0; remote=1 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "setup-host: unknown option '$a' (use --no-bench or nothing)" >&2; exit 2 ;;
+    *) echo "setup-host: unknown option '$a' (use --no-bench, --remote or nothing)" >&2; exit 2 ;;
   esac
 done
 
@@ -31,6 +35,7 @@ vm_pkgs=(qemu-system-x86 qemu-utils linux-image-cloud-amd64 debootstrap busybox-
 app_pkgs=(redis-server mariadb-server libopenblas0-pthread)
 bench_pkgs=(hpcc fio iperf3 sockperf qperf redis-tools sysbench)
 
+[ "$remote" = 1 ] && core=(util-linux iproute2 e2fsprogs xz-utils procps tar coreutils)
 wanted=("${core[@]}" "${docker_pkgs[@]}" "${vm_pkgs[@]}" "${app_pkgs[@]}")
 [ "$bench" = 1 ] && wanted+=("${bench_pkgs[@]}")
 
@@ -56,7 +61,7 @@ for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
   v=$("$j/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)
   [ "${v:-0}" -ge 21 ] && jdk_ok=1
 done
-[ "$jdk_ok" = 1 ] || { log "no JDK 21+ under /usr/lib/jvm: install one (e.g. Temurin 21+) and set JAVA_HOME"; exit 2; }
+[ "$jdk_ok" = 1 ] || [ "$remote" = 1 ] || { log "no JDK 21+ under /usr/lib/jvm: install one (e.g. Temurin 21+) and set JAVA_HOME"; exit 2; }
 
 # Docker: the gVisor runtimes, then an engine if none answers. runsc's network mode is a flag of the
 # runtime, not of a container, so each mode is a runtime of its own:

@@ -68,6 +68,7 @@ public class ArchitectureTest {
                 .layer("env").definedBy("io.isobench.env..")
                 .layer("inside").definedBy("io.isobench.inside..")
                 .layer("client").definedBy("io.isobench.client..")
+                .layer("remote").definedBy("io.isobench.remote..")
                 .layer("suite").definedBy("io.isobench.suite..")
                 .layer("confound").definedBy("io.isobench.confound..")
                 .layer("report").definedBy("io.isobench.report..")
@@ -87,15 +88,17 @@ public class ArchitectureTest {
                 .whereLayer("env").mayOnlyAccessLayers("root", "host", "result", "core", "agent", "image")
                 // the agent process: serves requests by running workloads
                 .whereLayer("inside").mayOnlyAccessLayers("root", "host", "result", "core", "agent", "workload")
-                .whereLayer("client").mayOnlyAccessLayers("root", "host", "result", "core", "agent", "workload", "env")
-                .whereLayer("suite").mayOnlyAccessLayers("root", "host", "result", "core", "workload", "env", "client")
+                .whereLayer("client").mayOnlyAccessLayers("root", "host", "result", "core", "agent", "workload", "env", "remote")
+                // other machines over SSH: a connection, isobench brought there, a fleet's runs streamed back
+                .whereLayer("remote").mayOnlyAccessLayers("root", "host", "result", "core", "agent", "image")
+                .whereLayer("suite").mayOnlyAccessLayers("root", "host", "result", "core", "workload", "env", "client", "remote")
                 .whereLayer("confound").mayOnlyAccessLayers("root", "host", "result", "core", "stats", "workload", "env")
                 // reports read a run directory: never an environment, an agent or the runner
                 .whereLayer("report").mayOnlyAccessLayers("root", "host", "result", "core", "stats", "workload", "confound")
                 .whereLayer("run").mayOnlyAccessLayers("root", "host", "result", "core", "stats", "agent", "workload", "env",
                         "client", "suite")
                 .whereLayer("cli").mayOnlyAccessLayers("root", "host", "result", "core", "stats", "agent", "image", "workload",
-                        "env", "inside", "client", "suite", "confound", "report", "run")
+                        "env", "inside", "client", "remote", "suite", "confound", "report", "run")
                 .as("each layer imports only the layers below it (docs/ARCHITECTURE.md)");
     }
 }

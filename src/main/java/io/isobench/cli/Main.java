@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "isobench", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Measures what isolation costs: the same workloads natively, in containers and in VMs, relative to native.",
         subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, ListCommand.class, DoctorCommand.class,
-                ImageCommand.class, AgentCommand.class, StartupCommand.class,
+                ImageCommand.class, AgentCommand.class, StartupCommand.class, HostsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -2,6 +2,7 @@ package io.isobench.cli;
 
 import io.isobench.BadInputException;
 import io.isobench.report.ConsoleReport;
+import io.isobench.report.HostsReport;
 import io.isobench.report.HtmlReport;
 import io.isobench.report.Plots;
 import io.isobench.report.ReportData;
@@ -65,6 +66,23 @@ final class ReportCommand implements Callable<Integer> {
         RunRecord record = dir.readRecord();
         String base = baseline != null ? baseline : recordedBaseline(record);
         String f = format == null ? "default" : format.toLowerCase(Locale.ROOT);
+        var samples = dir.readSamples();
+        if (!HostsReport.hosts(samples).isEmpty()) {
+            // a fleet run: every host against its own baseline, a table across them, each host's report under it
+            var parts = HostsReport.parts(record, samples, base);
+            switch (f) {
+                case "default", "console" -> out.println(HostsReport.console(parts));
+                case "html" -> { }
+                default -> throw new BadInputException("--format " + format + ": a run of several hosts is reported as console or html "
+                        + "(csv, jsonl and markdown are per host and not written for fleets yet)");
+            }
+            if (!f.equals("console")) {
+                out.println("report: " + writeText(output != null && f.equals("html") ? output : dir.path().resolve(HTML),
+                        HostsReport.html(record.id(), parts, StudyReference.bundled())));
+            }
+            out.flush();
+            return 0;
+        }
         ReportData data = new ReportData(record, dir.readSamples(), base);
         if (baseline != null && !data.variants().containsKey(baseline)) {
             throw new BadInputException("--baseline " + baseline + ": no such variant in " + runDir + "; it has: "
@@ -126,6 +144,9 @@ final class ReportCommand implements Callable<Integer> {
 
     static String console(RunDirectory dir, RunRecord record, String baseline) throws IOException {
         var samples = dir.readSamples();
+        if (!HostsReport.hosts(samples).isEmpty()) {
+            return HostsReport.console(HostsReport.parts(record, samples, baseline));
+        }
         StringBuilder sb = new StringBuilder(ConsoleReport.render(new ReportData(record, samples, baseline)));
         io.isobench.report.Verdicts.of(samples).forEach(v -> sb.append(v.render()));
         return sb.toString();
@@ -137,6 +158,13 @@ final class ReportCommand implements Callable<Integer> {
      */
     static void writeHtmlAfterRun(PrintWriter out, RunDirectory dir, String baseline) {
         try {
+            var samples = dir.readSamples();
+            if (!HostsReport.hosts(samples).isEmpty()) {
+                RunRecord r = dir.readRecord();
+                out.println("report:  " + writeText(dir.path().resolve(HTML), HostsReport.html(r.id(),
+                        HostsReport.parts(r, samples, baseline != null ? baseline : recordedBaseline(r)), StudyReference.bundled())));
+                return;
+            }
             ReportData data = ReportData.load(dir, baseline);
             out.println("report:  " + writeText(dir.path().resolve(HTML), HtmlReport.build(data, StudyReference.bundled()).html()));
         } catch (IOException | RuntimeException e) {

@@ -104,7 +104,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--client", paramLabel = "PLACE", description = {
             "where the load of server workloads (tcp_*, udp_rr, redis, mysql) runs: netns = a network namespace joined by a",
             "veth pair, so traffic enters the host through an interface as from another machine; local = the host's own",
-            "stack; auto (default) = netns where the host allows it (root with ip netns), else local"})
+            "stack; auto (default) = netns where the host allows it (root with ip netns), else local;",
+            "ssh://user@address[:port] = another machine over SSH (the study's client machine), across the real network"})
     String client;
 
     @Option(names = "--client-link", paramLabel = "RATE", description = "shape the client namespace's veth to a link speed with tc tbf, e.g. 10gbit; none for no shaping")
@@ -116,9 +117,29 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the expanded plan and its estimated duration; run nothing")
     boolean dryRun;
 
+    @Option(names = "--host", paramLabel = "USER@ADDRESS[:PORT]", description = {
+            "run on this machine over SSH instead of here (repeatable: a fleet, every host at once, each against its own",
+            "native baseline); replaces the suite's hosts: list. isobench copies itself and its JRE there (see: isobench hosts)"})
+    List<String> hostSpecs = new ArrayList<>();
+
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "the private key for --host (default: ~/.ssh/id_ecdsa, id_rsa, id_ed25519)")
+    Path sshKey;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "the hosts' keys are checked against this file (default: ~/.ssh/known_hosts)")
+    Path knownHosts;
+
+    @Option(names = "--host-silence", paramLabel = "DURATION", defaultValue = "60s",
+            description = "a host that says nothing this long is taken for hung or gone; its unfinished trials fail (default: ${DEFAULT-VALUE})")
+    String hostSilence;
+
+    @Option(names = "--stream-samples", hidden = true, description = "print samples and run.json on stdout as they are written (the remote end of a fleet run)")
+    boolean streamSamples;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // connections to other machines made without a host entry of their own (client=ssh://) use these
+        io.isobench.remote.SshSession.useDefaults(knownHosts, sshKey);
         HostFacts host = HostFacts.read();
         Duration boot = Duration.ofMillis((Long) io.isobench.core.ParamType.DURATION.coerce(bootTimeout));
         RunDirectory dir;
@@ -130,6 +151,18 @@ final class RunCommand implements Callable<Integer> {
         if (resume != null) {
             dir = RunDirectory.open(resume);
             record = dir.readRecord();
+            if (io.isobench.remote.FleetRunner.isFleet(record)) {
+                return fleet(out, SuiteLoader.fromMap(record.suite(), resume.resolve(RunDirectory.RUN).toString()), dir, record,
+                        dir.readSamples());
+            }
+            if (streamSamples) {
+                StreamedRun early = new StreamedRun(dir, out, System.in, why -> { });
+                if (record.status() == RunStatus.COMPLETE) {
+                    early.end(0);
+                    return 0;
+                }
+                early.close();
+            }
             if (record.status() == RunStatus.COMPLETE) {
                 out.println("isobench: " + resume + " is complete; nothing to resume (see: isobench report " + resume + ")");
                 return 0;
@@ -138,6 +171,10 @@ final class RunCommand implements Callable<Integer> {
             previous = dir.readSamples();
         } else {
             s = buildSuite(host, notes);
+            if (!s.hosts().isEmpty()) {
+                notes.forEach(n -> out.println("isobench: " + n));
+                return fleet(out, s, null, null, List.of());
+            }
             record = null;
             dir = null;
             noise = NoiseSources.read();
@@ -188,9 +225,24 @@ final class RunCommand implements Callable<Integer> {
         RunRecord done;
         java.util.concurrent.atomic.AtomicBoolean reportInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
         // held while the run lives: doctor --clean keeps what a run in progress uses; a second --resume is refused
+        java.util.concurrent.atomic.AtomicReference<Runner> running = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> gone = new java.util.concurrent.atomic.AtomicReference<>();
+        // the remote end of a fleet run: samples and run.json go to the controller as they are written; the
+        // controller closing our standard input (or its connection dropping) stops the run as Ctrl-C does
+        StreamedRun stream = streamSamples ? new StreamedRun(dir, out, System.in, why -> {
+            gone.set(why);
+            Runner r = running.get();
+            if (r != null) {
+                r.interrupt(why);
+            }
+        }) : null;
         try (RunLock lock = RunLock.acquire(dir.id()); Progress progress = Progress.forConsole(System.err)) {
             Runner runner = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv).forRun(dir.id()),
                     progress, boot);
+            running.set(runner);
+            if (gone.get() != null) {
+                runner.interrupt(gone.get());
+            }
             // Ctrl-C: the first press stops the run, which removes what it started in order and leaves a
             // resumable record; later presses say what is still being removed
             try (CtrlC ctrlC = CtrlC.install(press -> {
@@ -205,6 +257,11 @@ final class RunCommand implements Callable<Integer> {
             })) {
                 done = runner.run();
             }
+        }
+        if (stream != null) {
+            int code = interrupted(done) ? 130 : done.status() == RunStatus.COMPLETE ? 0 : Main.TRIALS_FAILED;
+            stream.end(code);
+            return code;
         }
         if (interrupted(done)) {
             out.println("isobench: " + done.stopReason().replace(": resume with", "; everything it started is removed.\nresume with:"));
@@ -226,6 +283,63 @@ final class RunCommand implements Callable<Integer> {
             dir.writeRecord(done.with(RunStatus.INCOMPLETE, why, done.environments(), done.trials(), done.timing()));
             out.println("isobench: " + why.replace(": resume with", "; every figure is saved.\nresume with:"));
             return 130;
+        }
+        out.println("samples: " + dir.samples() + "\nrun:     " + dir.runJson());
+        if (done.status() == RunStatus.COMPLETE) {
+            return 0;
+        }
+        out.println("isobench: run " + done.status().name().toLowerCase() + ": " + done.stopReason());
+        return Main.TRIALS_FAILED;
+    }
+
+    /**
+     * A fleet run: the suite on every host at once over SSH, each against its own baseline, the
+     * samples streamed back into one run folder here; then the report with its host dimension.
+     */
+    private int fleet(PrintWriter out, Suite s, RunDirectory resumed, RunRecord record, List<Sample> previous) throws Exception {
+        if (dryRun) {
+            out.println("plan: the suite '" + s.name() + "' on " + s.hosts().size() + " hosts (" + s.hosts().stream()
+                    .map(io.isobench.remote.SshHost::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + "), each against its own baseline; each host plans its own trials (isobench hosts doctor shows what each can run)");
+            return 0;
+        }
+        Duration silence = Duration.ofMillis((Long) io.isobench.core.ParamType.DURATION.coerce(hostSilence));
+        RunDirectory dir = resumed;
+        if (dir == null) {
+            dir = RunDirectory.create(results, RunDirectory.newRunId());
+            List<String> cmd = new ArrayList<>();
+            cmd.add("isobench");
+            cmd.addAll(spec.commandLine().getParseResult().originalArgs());
+            Map<String, Object> controller = new LinkedHashMap<>();
+            controller.put("controller", HostFacts.read().toMap());
+            record = new RunRecord(dir.id(), Version.get(), cmd, Instant.now(), null, RunStatus.RUNNING, null, SuiteLoader.toMap(s),
+                    controller, null, List.of(), Map.of(), List.of(), null);
+            dir.writeRecord(record);
+        }
+        String yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .writeValueAsString(SuiteLoader.toMap(s.withHosts(List.of())));
+        out.println("isobench " + Version.get() + ": suite '" + s.name() + "' on " + s.hosts().size() + " hosts, results in " + dir.path());
+        out.flush();
+        io.isobench.remote.FleetRunner fleet = new io.isobench.remote.FleetRunner(dir, record, s.hosts(), yaml, knownHosts, previous, silence);
+        RunRecord done;
+        try (RunLock lock = RunLock.acquire(dir.id());
+             CtrlC ctrlC = CtrlC.install(press -> {
+                 if (fleet.interrupt("Ctrl-C")) {
+                     io.isobench.core.Console.say("isobench: interrupted (Ctrl-C); stopping every host's run, which removes what it "
+                             + "started there");
+                 }
+             })) {
+            done = fleet.run();
+        }
+        fleet.summary(out);
+        if (interrupted(done)) {
+            out.println("isobench: " + done.stopReason().replace(": resume with", "; everything it started is removed.\nresume with:"));
+            return 130;
+        }
+        String base = ReportCommand.recordedBaseline(done);
+        if (!dir.readSamples().isEmpty()) {
+            out.println(ReportCommand.console(dir, done, base));
+            ReportCommand.writeHtmlAfterRun(out, dir, base);
         }
         out.println("samples: " + dir.samples() + "\nrun:     " + dir.runJson());
         if (done.status() == RunStatus.COMPLETE) {
@@ -321,6 +435,16 @@ final class RunCommand implements Callable<Integer> {
         } else {
             base = new Suite("command-line", "from the command line", List.of(), List.of(), Repetition.fixed(1, 5), "native", 1);
         }
+        List<io.isobench.remote.SshHost> hosts = new ArrayList<>(base.hosts());
+        if (!hostSpecs.isEmpty()) {
+            hosts.clear();
+            for (String h : hostSpecs) {
+                io.isobench.remote.SshHost parsed = io.isobench.remote.SshHost.parse(h, "--host " + h);
+                hosts.add(sshKey == null ? parsed : parsed.withKey(sshKey));
+            }
+        }
+        // the hosts decide what they can run (each says what it skips); this machine only controls
+        boolean remote = !hosts.isEmpty();
         List<Suite.WorkloadEntry> ws = new ArrayList<>();
         if (workloads != null && !workloads.isEmpty()) {
             for (String w : workloads) {
@@ -340,7 +464,7 @@ final class RunCommand implements Callable<Integer> {
             List<String> picked = new ArrayList<>();
             for (String e : envs) {
                 Environment env = Environments.get(e.trim(), "--env");
-                Availability a = env.probe(host);
+                Availability a = remote ? Availability.yes("on the hosts") : env.probe(host);
                 if (!a.available()) {
                     throw new BadInputException("--env " + env.name() + ": this host cannot run it: " + a.detail()
                             + (a.fix() == null ? "" : "; fix: " + a.fix()));
@@ -373,7 +497,7 @@ final class RunCommand implements Callable<Integer> {
             }
             for (Suite.EnvironmentEntry e : wanted) {
                 Environment env = Environments.get(e.name(), e.where());
-                Availability a = env.probe(host);
+                Availability a = remote ? Availability.yes("on the hosts") : env.probe(host);
                 if (a.available()) {
                     es.add(e);
                 } else {
@@ -391,11 +515,15 @@ final class RunCommand implements Callable<Integer> {
         List<String> pass = new ArrayList<>(base.passEnv());
         passEnv.stream().map(String::trim).filter(n -> !pass.contains(n)).forEach(pass::add);
         ClientSpec cs = base.client();
-        if (client != null || clientLink != null) {
+        if (client != null && ClientSpec.isSsh(client)) {
+            ClientSpec ssh = ClientSpec.ssh(client, "--client");
+            cs = new ClientSpec(ClientSpec.Place.SSH, clientLink, sshKey == null ? ssh.host() : ssh.host().withKey(sshKey))
+                    .validate("--client / --client-link");
+        } else if (client != null || clientLink != null) {
             cs = cs.with(client == null ? null : ClientSpec.place(client, "--client"), clientLink).validate("--client / --client-link");
         }
         return new Suite(base.name(), base.description(), ws, es, rep, baseline != null ? baseline : base.baseline(),
-                seed != null ? seed : base.seed(), pass, cs);
+                seed != null ? seed : base.seed(), pass, cs, hosts);
     }
 
     private void applyParams(List<Suite.WorkloadEntry> ws) {

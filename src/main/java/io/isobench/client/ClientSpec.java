@@ -1,6 +1,7 @@
 package io.isobench.client;
 
 import io.isobench.BadInputException;
+import io.isobench.remote.SshHost;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,12 +24,29 @@ import java.util.regex.Pattern;
  * @param place where the load runs
  * @param link  the link speed the client's veth is shaped to (tc tbf), as written (e.g.
  *              {@code 10gbit}); null for no shaping
+ * @param host  with {@code client=ssh://user@host[:port]}: the second machine the load runs on, the
+ *              study's client machine, across the real network
  */
-public record ClientSpec(Place place, String link) {
+public record ClientSpec(Place place, String link, SshHost host) {
+
+    /** A place on this machine. */
+    public ClientSpec(Place place, String link) {
+        this(place, link, null);
+    }
+
+    /** The load from another machine over SSH. */
+    public static ClientSpec ssh(String text, String where) {
+        return new ClientSpec(Place.SSH, null, SshHost.parse(text, where));
+    }
+
+    /** Whether {@code text} names a machine ({@code ssh://...}) rather than a place here. */
+    public static boolean isSsh(String text) {
+        return text != null && text.trim().startsWith("ssh://");
+    }
 
     /** Where the load runs. */
     public enum Place {
-        AUTO, NETNS, LOCAL;
+        AUTO, NETNS, LOCAL, SSH;
 
         public String lower() {
             return name().toLowerCase(Locale.ROOT);
@@ -58,6 +76,12 @@ public record ClientSpec(Place place, String link) {
         if (link != null) {
             link = link.trim().toLowerCase(Locale.ROOT);
         }
+        if (place == Place.SSH && host == null) {
+            throw new BadInputException("client=ssh needs a host: write client=ssh://user@address[:port]");
+        }
+        if (place != Place.SSH) {
+            host = null;
+        }
     }
 
     /**
@@ -72,7 +96,8 @@ public record ClientSpec(Place place, String link) {
             case "netns" -> Place.NETNS;
             case "local" -> Place.LOCAL;
             default -> throw new BadInputException(where + ": client '" + text + "' is not a place for the load: write netns (a network "
-                    + "namespace joined by a veth pair, as from another machine), local (the host's own network stack) or auto");
+                    + "namespace joined by a veth pair, as from another machine), local (the host's own network stack), auto, or "
+                    + "ssh://user@address[:port] (another machine, over SSH)");
         };
     }
 
@@ -113,9 +138,10 @@ public record ClientSpec(Place place, String link) {
     public ClientSpec validate(String where) {
         if (link != null) {
             linkBitsPerSecond(link, where);
-            if (place == Place.LOCAL) {
-                throw new BadInputException(where + ": client.link=" + link + " shapes the client namespace's veth, and client=local "
-                        + "has none (the load runs on the host's own stack): write client=netns, or drop the link");
+            if (place == Place.LOCAL || place == Place.SSH) {
+                throw new BadInputException(where + ": client.link=" + link + " shapes the client namespace's veth, and client=" + place.lower()
+                        + " has none (" + (place == Place.SSH ? "the load crosses the real network to " + host : "the load runs on the host's own stack")
+                        + "): write client=netns, or drop the link");
             }
         }
         return this;
@@ -123,7 +149,7 @@ public record ClientSpec(Place place, String link) {
 
     /** The same setting with another place (or link, when {@code newLink} is not null). */
     public ClientSpec with(Place newPlace, String newLink) {
-        return new ClientSpec(newPlace == null ? place : newPlace, newLink == null ? link : newLink);
+        return new ClientSpec(newPlace == null ? place : newPlace, newLink == null ? link : newLink, newPlace == null ? host : null);
     }
 
     /**
@@ -135,6 +161,8 @@ public record ClientSpec(Place place, String link) {
     public Resolved resolve(String netnsUnavailable, String where) {
         validate(where);
         return switch (place) {
+            case SSH -> new Resolved(this, "client=" + sshUrl() + ": the load of server workloads runs on " + host
+                    + ", across the real network, against the environments on this machine");
             case LOCAL -> new Resolved(this, "client=local: the load of server workloads runs on the host's own network stack "
                     + "(a published Docker port is then served by docker-proxy, so docker network=nat measures the proxy)");
             case NETNS -> {
@@ -166,15 +194,20 @@ public record ClientSpec(Place place, String link) {
     /** As a suite writes it: {@code {place: netns, link: 10gbit}}. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(PLACE_KEY, place.lower());
+        m.put(PLACE_KEY, place == Place.SSH ? sshUrl() : place.lower());
         if (link != null) {
             m.put(LINK_KEY, link);
         }
         return m;
     }
 
+    /** {@code ssh://user@address[:port]}. */
+    public String sshUrl() {
+        return host == null ? null : "ssh://" + host.target();
+    }
+
     @Override
     public String toString() {
-        return place.lower() + (link == null ? "" : " (link " + link + ")");
+        return (place == Place.SSH ? sshUrl() : place.lower()) + (link == null ? "" : " (link " + link + ")");
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param settings  the variant's settings, e.g. {@code {network: nat}}
  * @param labels    what tells this figure apart within an iteration (e.g. clients=8)
  * @param emulated  true when the environment runs under emulation (a TCG VM): never silently mixed
+ * @param host      the machine it was measured on, in a fleet run over SSH (null: the one machine of the run)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Sample(
@@ -34,7 +35,23 @@ public record Sample(
         String unit,
         Direction direction,
         Instant timestamp,
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata,
+        String host) {
+
+    /** A figure measured on the run's own machine. */
+    public Sample(String run, String trial, String workload, Map<String, Object> params, String environment, String variant,
+                  Map<String, String> settings, boolean emulated, int iteration, boolean warmup, String metric,
+                  Map<String, Object> labels, double value, String unit, Direction direction, Instant timestamp,
+                  Map<String, Object> metadata) {
+        this(run, trial, workload, params, environment, variant, settings, emulated, iteration, warmup, metric, labels, value, unit,
+                direction, timestamp, metadata, null);
+    }
+
+    /** The same figure, tagged with the host that measured it and the controller's run id. */
+    public Sample onHost(String newHost, String newRun) {
+        return new Sample(newRun, trial, workload, params, environment, variant, settings, emulated, iteration, warmup, metric, labels,
+                value, unit, direction, timestamp, metadata, newHost);
+    }
 
     public Sample {
         params = params == null ? Map.of() : params;

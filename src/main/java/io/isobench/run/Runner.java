@@ -376,6 +376,17 @@ public final class Runner {
             client = local;
             return;
         }
+        if (spec.place() == ClientSpec.Place.SSH) {
+            // issue 18: the load from a second machine over SSH
+            try {
+                begin("starting the client agent on " + spec.host());
+                client = io.isobench.client.SshClientPlace.start(record.id(), spec.host(), dir.logs(), cleanup, bootTimeout);
+            } catch (Exception e) {
+                clientFailure = "the client agent on " + spec.host() + " did not start: " + message(e);
+                progress.say("isobench: " + clientFailure);
+            }
+            return;
+        }
         try {
             begin("starting the client namespace");
             client = NetnsClient.start(record.id(), spec, launcher, dir.logs(), cleanup, bootTimeout);

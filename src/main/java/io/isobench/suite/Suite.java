@@ -1,6 +1,7 @@
 package io.isobench.suite;
 
 import io.isobench.client.ClientSpec;
+import io.isobench.remote.SshHost;
 import java.util.List;
 import java.util.Map;
 
@@ -12,13 +13,27 @@ import java.util.Map;
  * @param passEnv  variables of the invoking shell passed to every agent alike ({@code pass_env});
  *                 no other variable of the shell reaches an agent
  * @param client   where the load side of server workloads runs ({@code client}); auto when not given
+ * @param hosts    the machines to run the suite on over SSH ({@code hosts:}), each against its own
+ *                 native baseline; empty: this machine
  */
 public record Suite(String name, String description, List<WorkloadEntry> workloads, List<EnvironmentEntry> environments,
-                    Repetition repetition, String baseline, long seed, List<String> passEnv, ClientSpec client) {
+                    Repetition repetition, String baseline, long seed, List<String> passEnv, ClientSpec client, List<SshHost> hosts) {
 
     public Suite {
         passEnv = passEnv == null ? List.of() : List.copyOf(passEnv);
         client = client == null ? ClientSpec.DEFAULT : client;
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    /** A suite for this machine. */
+    public Suite(String name, String description, List<WorkloadEntry> workloads, List<EnvironmentEntry> environments,
+                 Repetition repetition, String baseline, long seed, List<String> passEnv, ClientSpec client) {
+        this(name, description, workloads, environments, repetition, baseline, seed, passEnv, client, List.of());
+    }
+
+    /** The same suite run on these hosts (none: this machine). */
+    public Suite withHosts(List<SshHost> h) {
+        return new Suite(name, description, workloads, environments, repetition, baseline, seed, passEnv, client, h);
     }
 
     /** A suite whose load goes wherever the host allows ({@code client: auto}). */
@@ -29,7 +44,7 @@ public record Suite(String name, String description, List<WorkloadEntry> workloa
 
     /** The same suite with its load placed elsewhere. */
     public Suite withClient(ClientSpec c) {
-        return new Suite(name, description, workloads, environments, repetition, baseline, seed, passEnv, c);
+        return new Suite(name, description, workloads, environments, repetition, baseline, seed, passEnv, c, hosts);
     }
 
     /** A suite that passes no variable through. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.isobench.BadInputException;
 import io.isobench.Names;
 import io.isobench.client.ClientSpec;
+import io.isobench.remote.SshHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,7 +41,8 @@ public final class SuiteLoader {
     public static final List<String> BUILT_IN = List.of("quick", "paper", "sandbox");
 
     private static final Set<String> TOP = Set.of("name", "description", "baseline", "seed", "repetition", "workloads", "environments",
-            "pass_env", ClientSpec.KEY);
+            "pass_env", ClientSpec.KEY, "hosts");
+    private static final Set<String> HOST = Set.of("name", "address", "user", "port", "key");
     private static final Set<String> CLIENT = Set.of(ClientSpec.PLACE_KEY, ClientSpec.LINK_KEY);
     private static final Set<String> REPETITION = Set.of("warmup", "iterations", "target", "max");
     private static final Set<String> WORKLOAD = Set.of("name", "params");
@@ -173,7 +175,52 @@ public final class SuiteLoader {
             }
         }
         return new Suite(name, text(top, "description", ""), workloads, envs, rep, text(top, "baseline", "native"), seed, passEnv,
-                client(top.get(ClientSpec.KEY)));
+                client(top.get(ClientSpec.KEY)), hosts(top.get("hosts")));
+    }
+
+    /**
+     * {@code hosts: [root@192.0.2.10, {address: 192.0.2.11, user: bench, port: 2222, key: ~/.ssh/bench, name: b}]}:
+     * the machines to run on over SSH; absent: this machine.
+     */
+    private static List<SshHost> hosts(LocatedYaml.Node n) {
+        List<SshHost> hosts = new ArrayList<>();
+        if (n == null || (n instanceof LocatedYaml.Scalar sc0 && sc0.value() == null)) {
+            return hosts;
+        }
+        if (!(n instanceof LocatedYaml.Seq seq)) {
+            throw new BadInputException(n.at() + ": 'hosts' must be a list, e.g. hosts: [root@192.0.2.10, {address: 192.0.2.11, user: bench}]");
+        }
+        for (LocatedYaml.Node item : seq.items()) {
+            SshHost h;
+            if (item instanceof LocatedYaml.Scalar sc) {
+                h = SshHost.parse(sc.text(), sc.at());
+            } else {
+                LocatedYaml.Mapping m = mapping(item, "a host", "{address: 192.0.2.11, user: bench, port: 22, key: ~/.ssh/id_ecdsa}");
+                checkKeys(m, HOST, "a host");
+                String address = text(m, "address", null);
+                if (address == null) {
+                    throw new BadInputException(m.at() + ": this host needs an 'address', e.g. {address: 192.0.2.11, user: bench}");
+                }
+                SshHost parsed = SshHost.parse(address, m.get("address").at());
+                String user = text(m, "user", parsed.user());
+                int port = m.get("port") == null ? parsed.port() : integer(m, "port", SshHost.DEFAULT_PORT);
+                String key = text(m, "key", null);
+                java.nio.file.Path keyPath = null;
+                if (key != null) {
+                    keyPath = java.nio.file.Path.of(key.startsWith("~/") ? System.getProperty("user.home") + key.substring(1) : key);
+                }
+                String where = m.at();
+                h = new SshHost(text(m, "name", null), user, parsed.address(), port, keyPath, where);
+            }
+            for (SshHost o : hosts) {
+                if (o.name().equals(h.name())) {
+                    throw new BadInputException(h.where() + ": host '" + h.name() + "' is named twice (first at " + o.where()
+                            + "): give one of them another name, e.g. {address: ..., name: b}");
+                }
+            }
+            hosts.add(h);
+        }
+        return hosts;
     }
 
     /** {@code client: netns} or {@code client: {place: netns, link: 10gbit}}; absent: auto. */
@@ -182,6 +229,9 @@ public final class SuiteLoader {
             return ClientSpec.DEFAULT;
         }
         if (n instanceof LocatedYaml.Scalar sc) {
+            if (ClientSpec.isSsh(sc.text())) {
+                return ClientSpec.ssh(sc.text(), sc.at());
+            }
             return new ClientSpec(ClientSpec.place(sc.text(), sc.at()), null).validate(sc.at());
         }
         LocatedYaml.Mapping m = mapping(n, ClientSpec.KEY, "{place: netns, link: 10gbit}");
@@ -189,6 +239,10 @@ public final class SuiteLoader {
         String place = text(m, ClientSpec.PLACE_KEY, "auto");
         LocatedYaml.Node pn = m.get(ClientSpec.PLACE_KEY);
         LocatedYaml.Node ln = m.get(ClientSpec.LINK_KEY);
+        if (ClientSpec.isSsh(place)) {
+            return new ClientSpec(ClientSpec.Place.SSH, text(m, ClientSpec.LINK_KEY, null), SshHost.parse(place, pn.at()))
+                    .validate(ln == null ? m.at() : ln.at());
+        }
         return new ClientSpec(ClientSpec.place(place, pn == null ? m.at() : pn.at()), text(m, ClientSpec.LINK_KEY, null))
                 .validate(ln == null ? m.at() : ln.at());
     }
@@ -272,6 +326,9 @@ public final class SuiteLoader {
             m.put("pass_env", suite.passEnv());
         }
         m.put(ClientSpec.KEY, suite.client().toMap());
+        if (!suite.hosts().isEmpty()) {
+            m.put("hosts", suite.hosts().stream().map(SshHost::toMap).toList());
+        }
         return m;
     }
 

@@ -1,0 +1,102 @@
+package io.isobench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.isobench.remote.SshdHosts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * isobench brings itself to a host (a real sshd in a namespace of its own): on first contact its jar
+ * and JRE land in the host's cache folder by content hash, a later contact reuses them after
+ * checking every file's hash, a damaged copy is replaced; doctor runs there and says what the host
+ * can run and what runs left behind. A host whose key differs from known_hosts is refused.
+ */
+@Tag("integration")
+class HostsIT {
+
+    static Path dir;
+    static SshdHosts hosts;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeThat(SshdHosts.unavailableReason()).isNull();
+        dir = Files.createTempDirectory("isobench-hosts-it");
+        hosts = SshdHosts.start(dir, 2222);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (hosts != null) {
+            hosts.close();
+            assertThat(hosts.leftovers()).isEmpty();
+        }
+        if (dir != null) {
+            io.isobench.core.Files2.deleteRecursively(dir);
+        }
+    }
+
+    private static String target() {
+        SshdHosts.Node n = hosts.nodes().get(0);
+        return "root@" + n.address() + ":" + n.port();
+    }
+
+    private static Cli doctor(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("hosts", "doctor", "--host", target(), "--ssh-key", hosts.clientKey().toString(),
+                "--known-hosts", hosts.knownHosts().toString()));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void bringsItselfOnceChecksItAndRunsDoctorThere() throws Exception {
+        Cli first = doctor();
+        assertThat(first.exit()).as(first.all()).isZero();
+        assertThat(first.out()).contains("copied its jar and JRE to " + hosts.nodes().get(0).cache() + "/isobench/remote/");
+        // doctor ran there: the environments it can run and what runs left behind
+        assertThat(first.out()).containsPattern("native\\s+ok").contains("leftovers:");
+        Path copy;
+        try (var s = Files.list(hosts.nodes().get(0).cache().resolve("isobench/remote"))) {
+            copy = s.filter(p -> p.getFileName().toString().matches("[0-9a-f]+")).findFirst().orElseThrow();
+        }
+        assertThat(copy.resolve("isobench.jar")).exists();
+        assertThat(copy.resolve("jre/bin/java")).isExecutable();
+        assertThat(copy.resolve("MANIFEST")).content().contains("./isobench.jar").contains("./jre/bin/java");
+
+        Cli second = doctor();
+        assertThat(second.exit()).as(second.all()).isZero();
+        assertThat(second.out()).contains("its jar and JRE are there (checked by hash)").doesNotContain("copied its jar");
+
+        // a damaged copy fails its check and is copied again
+        Files.writeString(copy.resolve("isobench.jar"), "x", StandardOpenOption.APPEND);
+        Cli third = doctor();
+        assertThat(third.exit()).as(third.all()).isZero();
+        assertThat(third.out()).contains("copied its jar and JRE to " + copy);
+
+        // isobench doctor --host is the same doctor
+        Cli viaDoctor = Cli.run("doctor", "--host", target(), "--ssh-key", hosts.clientKey().toString(), "--known-hosts",
+                hosts.knownHosts().toString());
+        assertThat(viaDoctor.exit()).as(viaDoctor.all()).isZero();
+        assertThat(viaDoctor.out()).contains("leftovers:").containsPattern("native\\s+ok");
+    }
+
+    @Test
+    void aHostWithAnotherKeyIsRefusedAndNothingIsCopied() throws Exception {
+        Path kh = dir.resolve("known_hosts_other");
+        Path other = dir.resolve("other_host_key");
+        SshdHosts.run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", other.toString());
+        SshdHosts.Node n = hosts.nodes().get(0);
+        String pub = Files.readString(Path.of(other + ".pub")).trim();
+        Files.writeString(kh, "[" + n.address() + "]:" + n.port() + " " + pub.split("\\s+")[0] + " " + pub.split("\\s+")[1] + "\n");
+        Cli c = Cli.run("hosts", "doctor", "--host", target(), "--ssh-key", hosts.clientKey().toString(), "--known-hosts", kh.toString());
+        assertThat(c.exit()).as(c.all()).isNotZero();
+        assertThat(c.out()).contains("HOST KEY MISMATCH").contains(n.address()).contains(kh.toString());
+    }
+}
