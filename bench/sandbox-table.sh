@@ -7,6 +7,8 @@
 # runc at that same scaled size), next to the figures gVisor and Firecracker publish where they
 # publish one (sources below, in PUBLISHED). Reads only the run folder's samples.jsonl.
 #   bench/sandbox-table.sh results/<run-id>
+# The run need not hold the whole suite: `./isobench run --suite sandbox -w isolation,syscall,startup,tcp_rr,redis`
+# runs the table's workloads with the suite's parameters.
 set -euo pipefail
 run=${1:?usage: bench/sandbox-table.sh RUN_DIR}
 [ -f "$run/samples.jsonl" ] || { echo "no samples.jsonl in $run" >&2; exit 2; }
@@ -131,6 +133,7 @@ if missing:
     print("not in this run: " + ", ".join(missing))
 if emulated:
     print("TCG: " + ", ".join(sorted(emulated)) + " ran under QEMU's TCG emulation, not KVM: their figures measure the emulator, not a hypervisor")
+print("x runc = the variant's median over runc's, whichever way the figure points (start-up, memory, syscall, tcp_rr: lower is better; redis: higher)")
 print("syscall = stat (Files.readAttributes: one statx per op, via the JDK); published syscall figures time a raw syscall loop in C")
 print("start-up = isobench's cold_start: request until the agent (a JVM) answers, including the JVM's start inside")
 PY
