@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-s", "--suite"}, paramLabel = "NAME|FILE", description = "a built-in suite (quick, ...) or a suite YAML file")
     String suite;
 
-    @Option(names = {"-w", "--workload"}, split = ",", paramLabel = "NAME", description = "workloads to run (comma-separated); see: isobench list workloads")
+    @Option(names = {"-w", "--workload"}, split = ",", paramLabel = "NAME", description = "workloads to run (comma-separated); with --suite, the suite's own with its parameters; see: isobench list workloads")
     List<String> workloads;
 
     @Option(names = {"-e", "--env"}, split = ",", paramLabel = "NAME", description = "environments (comma-separated); default: every one this host can run")
@@ -447,9 +447,30 @@ final class RunCommand implements Callable<Integer> {
         boolean remote = !hosts.isEmpty();
         List<Suite.WorkloadEntry> ws = new ArrayList<>();
         if (workloads != null && !workloads.isEmpty()) {
+            // --workload picks workloads of the suite and keeps the parameters the suite gives them
+            // (as --env keeps its variants); a workload the suite does not name comes with its
+            // defaults. Both are said.
+            List<String> picked = new ArrayList<>();
             for (String w : workloads) {
-                Workloads.get(w.trim(), "--workload");
-                ws.add(new Suite.WorkloadEntry(w.trim(), new LinkedHashMap<>(), "--workload"));
+                String name = w.trim();
+                Workloads.get(name, "--workload");
+                picked.add(name);
+                List<Suite.WorkloadEntry> declared = suite == null ? List.of()
+                        : base.workloads().stream().filter(x -> x.name().equals(name)).toList();
+                if (declared.isEmpty()) {
+                    ws.add(new Suite.WorkloadEntry(name, new LinkedHashMap<>(), "--workload"));
+                    if (suite != null) {
+                        notes.add("--workload " + name + ": suite '" + base.name() + "' does not name it; it runs with its default parameters");
+                    }
+                }
+                for (Suite.WorkloadEntry d : declared) {
+                    ws.add(new Suite.WorkloadEntry(d.name(), new LinkedHashMap<>(d.params()), d.where()));
+                }
+            }
+            List<String> left = suite == null ? List.of()
+                    : base.workloads().stream().map(Suite.WorkloadEntry::name).filter(n -> !picked.contains(n)).distinct().toList();
+            if (!left.isEmpty()) {
+                notes.add("--workload leaves out " + String.join(", ", left) + " of suite '" + base.name() + "'");
             }
         } else {
             for (Suite.WorkloadEntry w : base.workloads()) {

@@ -197,6 +197,33 @@ class RunCommandTest {
     }
 
     @Test
+    void workloadPicksWorkloadsOfTheSuiteAndKeepsTheirParameters() throws Exception {
+        Path suite = tmp.resolve("params.yaml");
+        Files.writeString(suite, """
+                name: params
+                workloads:
+                  - {name: hash, params: {size: 64K, threads: [1, 2]}}
+                  - {name: syscall, params: {count: 1000}}
+                  - stream
+                environments:
+                  - {name: native}
+                """);
+        Cli c = Cli.run("run", "--suite", suite.toString(), "--workload", "hash,tcp_rr", "--dry-run",
+                "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        // hash keeps the suite's size and both thread counts; syscall and stream are left out, and said so
+        assertThat(c.out()).contains("plan: 3 trials").contains("size=65536 threads=1").contains("size=65536 threads=2")
+                .doesNotContainPattern("t\\d+  syscall ").doesNotContainPattern("t\\d+  stream ");
+        assertThat(c.all()).contains("--workload leaves out syscall, stream of suite 'params'")
+                .contains("--workload tcp_rr: suite 'params' does not name it; it runs with its default parameters");
+        // -p still overrides what the suite gives
+        Cli p = Cli.run("run", "--suite", suite.toString(), "--workload", "hash", "-p", "hash.threads=3", "--dry-run",
+                "--results", tmp.resolve("results").toString());
+        assertThat(p.exit()).as(p.all()).isZero();
+        assertThat(p.out()).contains("plan: 1 trials").contains("size=65536 threads=3");
+    }
+
+    @Test
     void theAgentStartsWithIsobenchsEnvironmentNotTheShells() throws Exception {
         Cli c = Cli.run("run", "--env", "native", "--workload", "hash", "-p", "hash.size=64K", "--iterations", "1", "--warmup", "0",
                 "--results", tmp.resolve("results").toString());

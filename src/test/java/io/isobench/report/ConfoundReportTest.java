@@ -133,6 +133,40 @@ class ConfoundReportTest {
     }
 
     @Test
+    void gvisorsUnnamedCpuModelIsNotAConfoundButOtherCpuFeaturesWouldBe() throws Exception {
+        // the sandbox suite's run: every runsc comparison was marked confounded because gVisor's
+        // /proc/cpuinfo says "model name: unknown", on the host's own CPU
+        SyntheticRun.V runsc = new SyntheticRun.V("docker[runtime=runsc]", "docker",
+                Map.of("network", "nat", "cpus", "none", "cpuset", "none", "runtime", "runsc"), false);
+        Map<String, Object> params = Map.of("count", 20000);
+        SyntheticRun r = new SyntheticRun("20261206-100000-gvsr", 9);
+        sameSoftware(r, DOCKER);
+        sameSoftware(r, runsc);
+        r.fact(runsc, "inside.cpu_model", "unknown");
+        r.metric("syscall", params, DOCKER, "stat", Map.of(), 2.9, 0.01, "us/op", Direction.LOWER, 3)
+                .metric("syscall", params, runsc, "stat", Map.of(), 73, 0.01, "us/op", Direction.LOWER, 3);
+        ReportData data = ReportData.load(r.write(tmp), "docker");
+        assertThat(data.confounds()).singleElement().satisfies(c -> {
+            assertThat(c.label()).isEqualTo("CPU model");
+            assertThat(c.confounds()).isFalse();
+            assertThat(c.explanation()).contains("gVisor's /proc/cpuinfo does not name the CPU model");
+        });
+        assertThat(data.confounded("syscall", params, runsc.label())).isFalse();
+        assertThat(ConsoleReport.render(data)).doesNotContain("! confounded");
+
+        // the CPU's features are still compared: a sandbox that saw other features would be flagged
+        SyntheticRun other = new SyntheticRun("20261206-100000-gvsx", 10);
+        sameSoftware(other, DOCKER);
+        sameSoftware(other, runsc);
+        other.fact(runsc, "inside.cpu_model", "unknown").fact(runsc, "inside.cpu_isa", "avx2 fma avx sse4_2 ssse3 sse3");
+        other.metric("syscall", params, DOCKER, "stat", Map.of(), 2.9, 0.01, "us/op", Direction.LOWER, 3)
+                .metric("syscall", params, runsc, "stat", Map.of(), 73, 0.01, "us/op", Direction.LOWER, 3);
+        ReportData flagged = ReportData.load(other.write(tmp), "docker");
+        assertThat(flagged.confounds()).filteredOn(Confound::confounds).extracting(Confound::label).containsExactly("CPU features");
+        assertThat(flagged.confounded("syscall", params, runsc.label())).isTrue();
+    }
+
+    @Test
     void aFasterCpuBoundResultWithNothingDifferentIsStillQuestioned() throws Exception {
         SyntheticRun r = new SyntheticRun("20261130-100000-fast", 6);
         sameSoftware(r, SyntheticRun.NATIVE);

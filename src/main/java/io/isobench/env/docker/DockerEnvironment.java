@@ -83,6 +83,9 @@ public final class DockerEnvironment implements Environment {
             String why = "gVisor's kernel (the Sentry) manages the sandbox's memory itself";
             m.put("inside.page_size", why);
             m.put("inside.thp", why);
+            // the Sentry writes its own /proc/cpuinfo, whose model name is "unknown"; the CPU and its
+            // features (inside.cpu_isa, still compared) are the host's
+            m.put(io.isobench.core.IdentityFact.CPU_MODEL, "gVisor's /proc/cpuinfo does not name the CPU model (the CPU is the host's; its features are compared)");
         }
         return m;
     }
