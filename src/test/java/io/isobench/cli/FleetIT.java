@@ -194,5 +194,17 @@ class FleetIT {
         assertThat(samples).anyMatch(s -> "h1".equals(s.host()));
         assertThat(h0).allSatisfy(x -> assertThat(x.iterationsDone()).isEqualTo(60));
         assertThat(c.out()).contains("host h1").contains("failed");
+        // a host killed with SIGKILL cleans nothing up: its run's native data folder stays there, the
+        // leftover finder that `doctor` uses names it by the remote run's id, and its remover (what
+        // `doctor --clean` runs) takes it away, so the test leaves nothing on this machine either
+        String remoteRun = java.nio.file.Path.of((String) fleet(r).get("h1").get("remote_run")).getFileName().toString();
+        List<io.isobench.env.Leftover> left = io.isobench.env.HostLeftovers.folders(java.nio.file.Path.of("/var/tmp"), "native.*").stream()
+                .filter(l -> l.runId().equals(remoteRun)).toList();
+        assertThat(left).as("the killed host's native data folder, as doctor lists it").isNotEmpty();
+        for (io.isobench.env.Leftover l : left) {
+            l.remove().run();
+        }
+        assertThat(io.isobench.env.HostLeftovers.folders(java.nio.file.Path.of("/var/tmp"), "native.*"))
+                .noneMatch(l -> l.runId().equals(remoteRun));
     }
 }
