@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A workload's parameters, validated and resolved (defaults filled in from the host), with typed
- * getters. Immutable. The same values are sent to every environment.
+ * A workload's parameters, validated and resolved (defaults filled in from the host). Immutable.
+ * The same values are sent to every environment. Workloads read them through their declared
+ * {@link ParamKey}s ({@link #get(ParamKey)}); the getters by name are for code that only knows a
+ * parameter's name as data (tests, tools reading a plan), and workload classes may not call them
+ * ({@code ParamKeysTest} checks).
  */
 public final class Params {
 
@@ -171,6 +174,20 @@ public final class Params {
 
     public Map<String, Object> asMap() {
         return values;
+    }
+
+    /** The value of a declared parameter, typed as its key says. */
+    public <T> T get(ParamKey<T> key) {
+        return key.read(required(key.name()));
+    }
+
+    /** A copy with one value replaced. */
+    public <T> Params with(ParamKey<T> key, T value) {
+        return with(key.name(), key.write(value));
+    }
+
+    public boolean has(ParamKey<?> key) {
+        return values.containsKey(key.name());
     }
 
     public boolean has(String name) {

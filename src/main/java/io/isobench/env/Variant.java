@@ -2,6 +2,7 @@ package io.isobench.env;
 
 import io.isobench.BadInputException;
 import io.isobench.Names;
+import io.isobench.core.ParamKey;
 import io.isobench.core.ParamSpec;
 import io.isobench.core.Params;
 import java.util.Collections;
@@ -72,6 +73,14 @@ public record Variant(String environment, SortedMap<String, String> settings, St
 
     public String setting(String name) {
         return settings.get(name);
+    }
+
+    /**
+     * A setting, typed as its key says; a value that is not of the key's type (a variant built
+     * by hand, or read back from an old record) is refused naming the setting and what it may be.
+     */
+    public <T> T get(ParamKey<T> key) {
+        return key.parse(settings.get(key.name()), environment + " setting");
     }
 
     /** A form fit for file and container names: "docker-network-nat". */
