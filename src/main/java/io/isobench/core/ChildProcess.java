@@ -1,10 +1,12 @@
 package io.isobench.core;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the processes isobench runs on the host (agents, QEMU, servers' tools, ip, mkfs) each in
@@ -41,6 +43,51 @@ public final class ChildProcess {
             pb.command(cmd);
         }
         return pb.start();
+    }
+
+    /**
+     * Runs a command to its end in a session of its own and returns its output (stderr merged);
+     * a command that fails or outlives the timeout is an {@link IOException} naming it and, for a
+     * failure, its output.
+     *
+     * @param dir the working directory, or null for this process's
+     */
+    public static String run(List<String> cmd, Path dir, int timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Process p = start(pb);
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(cmd.get(0) + " did not finish within " + timeoutSeconds + " s");
+        }
+        String s = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + s.strip());
+        }
+        return s;
+    }
+
+    /** {@link #run(List, Path, int)} in this process's working directory. */
+    public static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(cmd, null, timeoutSeconds);
+    }
+
+    /**
+     * Whether a tool is installed: an executable of that name on PATH or in the system folders
+     * ({@code /usr/sbin} and {@code /sbin} are often missing from a user's PATH, and the tools
+     * isobench needs as root live there).
+     */
+    public static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        for (String d : (path == null ? "" : path + ":").concat("/usr/bin:/usr/sbin:/bin:/sbin").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether children get sessions of their own here (false where util-linux's setsid is missing). */

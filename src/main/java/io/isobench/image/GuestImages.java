@@ -165,7 +165,7 @@ public final class GuestImages {
             Files2.deleteRecursively(tmp);
             if (Files.isExecutable(jlink)) {
                 log.accept("building the guest JRE with jlink (" + javaHome + ")");
-                exec(List.of(jlink.toString(), "--add-modules", String.join(",", JRE_MODULES), "--strip-debug", "--no-man-pages",
+                ChildProcess.run(List.of(jlink.toString(), "--add-modules", String.join(",", JRE_MODULES), "--strip-debug", "--no-man-pages",
                         "--no-header-files", "--output", tmp.toString()), 300);
             } else {
                 // a JRE without jlink: the same bits, whole
@@ -239,12 +239,12 @@ public final class GuestImages {
         Files.writeString(policy, "#!/bin/sh\nexit 101\n"); // no service starts inside the chroot
         policy.toFile().setExecutable(true);
         try {
-            exec(List.of("chroot", root.toString(), "apt-get", "-q", "update"), 600);
+            ChildProcess.run(List.of("chroot", root.toString(), "apt-get", "-q", "update"), 600);
             // one version the archive no longer serves (a host not upgraded since) would fail the whole
             // install and leave every package at debootstrap's version: pin only what is served
             List<String> madison = new ArrayList<>(List.of("chroot", root.toString(), "apt-cache", "madison"));
             madison.addAll(versions.keySet());
-            Map<String, Set<String>> served = servedVersions(exec(madison, 120));
+            Map<String, Set<String>> served = servedVersions(ChildProcess.run(madison, 120));
             List<String> pins = new ArrayList<>();
             Map<String, String> unserved = new java.util.TreeMap<>();
             versions.forEach((pkg, v) -> {
@@ -261,8 +261,8 @@ public final class GuestImages {
                 List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive",
                         "apt-get", "-q", "-y", "--no-install-recommends", "--allow-downgrades", "install"));
                 install.addAll(pins);
-                exec(install, 1200);
-                exec(List.of("chroot", root.toString(), "apt-get", "clean"), 60);
+                ChildProcess.run(install, 1200);
+                ChildProcess.run(List.of("chroot", root.toString(), "apt-get", "clean"), 60);
             }
             repackFromHost(root, unserved);
         } catch (IOException e) {
@@ -309,7 +309,7 @@ public final class GuestImages {
         if (unserved.isEmpty()) {
             return;
         }
-        if (!onHostPath("dpkg-repack")) {
+        if (!ChildProcess.onPath("dpkg-repack")) {
             log.accept("dpkg-repack is missing, so the guest keeps debootstrap's " + String.join(", ", unserved.keySet())
                     + ": apt-get install dpkg-repack (scripts/setup-host.sh does), or upgrade the host; until then the confounds name what differs");
             return;
@@ -317,14 +317,11 @@ public final class GuestImages {
         Path work = Files.createDirectories(root.resolve("tmp/isobench-repack"));
         try {
             for (var e : unserved.entrySet()) {
-                ProcessBuilder pb = new ProcessBuilder(List.of("dpkg-repack", "--root=/", e.getKey())).directory(work.toFile());
-                Process p = ChildProcess.start(pb.redirectErrorStream(true));
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    p.destroyForcibly();
-                    log.accept("dpkg-repack " + e.getKey() + " failed: " + out.strip().lines().reduce((a, b) -> b).orElse("")
+                try {
+                    ChildProcess.run(List.of("dpkg-repack", "--root=/", e.getKey()), work, 300);
+                } catch (IOException failed) {
+                    log.accept("dpkg-repack " + e.getKey() + " failed: " + failed.getMessage().strip().lines().reduce((a, b) -> b).orElse("")
                             + "; the guest keeps debootstrap's version");
-                    continue;
                 }
             }
             List<String> debs;
@@ -335,21 +332,11 @@ public final class GuestImages {
                 log.accept("installing the host's own build of " + String.join(", ", debs) + " (dpkg-repack)");
                 List<String> install = new ArrayList<>(List.of("chroot", root.toString(), "env", "DEBIAN_FRONTEND=noninteractive", "dpkg", "-i"));
                 debs.forEach(d -> install.add("/tmp/isobench-repack/" + d));
-                exec(install, 600);
+                ChildProcess.run(install, 600);
             }
         } finally {
             Files2.deleteRecursively(work);
         }
-    }
-
-    private static boolean onHostPath(String tool) {
-        String path = System.getenv("PATH");
-        for (String d : (path == null ? "" : path + ":").concat("/usr/bin:/usr/sbin:/bin:/sbin").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -380,7 +367,7 @@ public final class GuestImages {
             Files.createDirectories(target.resolve(d));
         }
         Files.copy(busybox, target.resolve("bin/busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-        String applets = exec(List.of(busybox.toString(), "--list-full"), 30);
+        String applets = ChildProcess.run(List.of(busybox.toString(), "--list-full"), 30);
         for (String a : applets.split("\n")) {
             String rel = a.trim();
             if (rel.isEmpty() || rel.equals("bin/busybox")) {
@@ -401,7 +388,7 @@ public final class GuestImages {
             if (!Files.exists(bin)) {
                 continue;
             }
-            for (String line : exec(List.of("ldd", bin.toString()), 30).split("\n")) {
+            for (String line : ChildProcess.run(List.of("ldd", bin.toString()), 30).split("\n")) {
                 int arrow = line.indexOf("=> /");
                 String path = arrow >= 0 ? line.substring(arrow + 3).trim().split("\\s+")[0] : line.trim().split("\\s+")[0];
                 if (path.startsWith("/") && !path.startsWith(javaHome.toString())) {
@@ -526,20 +513,5 @@ public final class GuestImages {
         } catch (IOException ignored) {
             // pruning is housekeeping only
         }
-    }
-
-    /** Runs a command, returns its output; a failure names the command and its output. */
-    static String exec(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(cmd.get(0) + " did not finish within " + timeoutSeconds + " s");
-        }
-        String s = new String(out, java.nio.charset.StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + s.strip());
-        }
-        return s;
     }
 }

@@ -48,7 +48,7 @@ class ServedVersionsTest {
         if (!new java.io.File("/usr/bin/apt-cache").canExecute()) {
             return;
         }
-        String out = GuestImages.exec(List.of("apt-cache", "madison", "libc6", "bash"), 60);
+        String out = io.isobench.core.ChildProcess.run(List.of("apt-cache", "madison", "libc6", "bash"), 60);
         Map<String, Set<String>> served = GuestImages.servedVersions(out);
         assertTrue(served.keySet().containsAll(Set.of("libc6", "bash")) || served.isEmpty(), served.toString());
         served.values().forEach(v -> assertTrue(!v.isEmpty() && v.stream().noneMatch(String::isBlank), v.toString()));
