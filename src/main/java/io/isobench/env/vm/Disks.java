@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -64,10 +63,10 @@ final class Disks {
             try {
                 log.accept("assembling the VM root disk (" + base.flavor().lower() + " image, kernel " + kernel.release() + ")");
                 // hard links: nothing in the base or payload is copied, and nothing in them is written
-                run(List.of("cp", "-al", base.rootfs().toString(), stage.toString()), 600);
+                ChildProcess.run(List.of("cp", "-al", base.rootfs().toString(), stage.toString()), 600);
                 Path home = stage.resolve(GuestImages.GUEST_HOME.substring(1));
                 Files.createDirectories(home);
-                run(List.of("cp", "-al", payload.dir() + "/.", home.toString()), 600);
+                ChildProcess.run(List.of("cp", "-al", payload.dir() + "/.", home.toString()), 600);
                 // The jlink-ed JRE has no class-data-sharing archive; the JDK the native baseline runs
                 // on has one. Dumping it here (a new file: nothing linked is written) gives the guest's
                 // JVM the same start-up path. It is dumped with the agent's module options: a JVM
@@ -107,7 +106,7 @@ final class Disks {
                 Files.writeString(initFile, init, StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(initFile, PosixFilePermissions.fromString("rwxr-xr-x"));
                 long mib = (sizeOf(stage) >> 20) * 13 / 10 + 256;
-                run(List.of("mkfs.ext4", "-q", "-F", "-L", "isobench-root", "-d", stage.toString(), partial.toString(), mib + "M"), 600);
+                ChildProcess.run(List.of("mkfs.ext4", "-q", "-F", "-L", "isobench-root", "-d", stage.toString(), partial.toString(), mib + "M"), 600);
                 Files.move(partial, image, StandardCopyOption.ATOMIC_MOVE);
                 image.toFile().setReadOnly();
             } finally {
@@ -123,32 +122,32 @@ final class Disks {
      * The instance's own root disk in {@code format}: a qcow2 overlay backed by the cached image,
      * or a sparse raw copy of it. The cached image is never written.
      */
-    static Path instanceRoot(Path image, Path dir, String format) throws IOException, InterruptedException {
-        Path disk = dir.resolve("root." + format);
-        if (format.equals("qcow2")) {
-            run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", image.toString(), disk.toString()), 60);
+    static Path instanceRoot(Path image, Path dir, VmSettings.Disk format) throws IOException, InterruptedException {
+        Path disk = dir.resolve("root." + format.lower());
+        if (format == VmSettings.Disk.QCOW2) {
+            ChildProcess.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", image.toString(), disk.toString()), 60);
         } else {
-            run(List.of("cp", "--sparse=always", image.toString(), disk.toString()), 600);
+            ChildProcess.run(List.of("cp", "--sparse=always", image.toString(), disk.toString()), 600);
             disk.toFile().setWritable(true, true);
         }
         return disk;
     }
 
     /** An empty ext4 data disk of {@code bytes} in {@code format}, made sparse on the host. */
-    static Path dataDisk(Path dir, String format, long bytes) throws IOException, InterruptedException {
+    static Path dataDisk(Path dir, VmSettings.Disk format, long bytes) throws IOException, InterruptedException {
         Path raw = dir.resolve("data.raw");
         try (var f = new java.io.RandomAccessFile(raw.toFile(), "rw")) {
             f.setLength(bytes);
         }
         // an empty sparse file reads as zeros: inode tables need no zeroing now, and no lazy
         // initialisation runs in the guest while it is measured
-        run(List.of("mkfs.ext4", "-q", "-F", "-L", "isobench-data", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+        ChildProcess.run(List.of("mkfs.ext4", "-q", "-F", "-L", "isobench-data", "-E", "lazy_itable_init=0,lazy_journal_init=0",
                 raw.toString()), 300);
-        if (format.equals("raw")) {
+        if (format == VmSettings.Disk.RAW) {
             return raw;
         }
         Path q = dir.resolve("data.qcow2");
-        run(List.of("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), q.toString()), 300);
+        ChildProcess.run(List.of("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), q.toString()), 300);
         Files.delete(raw);
         return q;
     }
@@ -188,20 +187,5 @@ final class Disks {
         } catch (IOException ignored) {
             // pruning is housekeeping only
         }
-    }
-
-    /** Runs a command; a failure names it and its output. */
-    static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(cmd.get(0) + " did not finish within " + timeoutSeconds + " s");
-        }
-        String s = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + s.strip());
-        }
-        return s;
     }
 }

@@ -1,5 +1,6 @@
 package io.isobench.env.vm;
 
+import io.isobench.core.ChildProcess;
 import io.isobench.host.HostFacts.SysFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ final class HostCpus {
 
     /** Pins thread {@code tid} to host CPU {@code cpu} (sched_setaffinity through taskset). */
     static void pin(long tid, int cpu) throws IOException, InterruptedException {
-        Disks.run(List.of("taskset", "-p", "-c", String.valueOf(cpu), String.valueOf(tid)), 10);
+        ChildProcess.run(List.of("taskset", "-p", "-c", String.valueOf(cpu), String.valueOf(tid)), 10);
     }
 
     /** The CPUs thread {@code tid} of {@code pid} may run on, as the kernel reports it ("0-1", "1"). */

@@ -149,7 +149,7 @@ final class QemuCommand {
 
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {
         String format = file.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
-        return List.of("-drive", "file=" + file + ",if=none,id=" + id + ",format=" + format + ",cache=" + s.cache() + ",aio=" + s.aio(),
+        return List.of("-drive", "file=" + file + ",if=none,id=" + id + ",format=" + format + ",cache=" + s.cache().lower() + ",aio=" + s.aio().lower(),
                 "-device", virtio(s, "virtio-blk") + ",drive=" + id + (serial == null ? "" : ",serial=" + serial));
     }
 
@@ -165,7 +165,7 @@ final class QemuCommand {
      * ({@link #timerArgs}).
      */
     static String machine(VmSettings s) {
-        return s.microvm() ? "microvm,acpi=on" : s.machine();
+        return s.microvm() ? "microvm,acpi=on" : s.machine().lower();
     }
 
     /** A virtio device of the machine's transport: PCI on pc and q35, MMIO on microvm ({@code virtio-blk-device}). */

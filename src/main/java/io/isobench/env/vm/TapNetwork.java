@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -130,16 +129,13 @@ record TapNetwork(String bridge, String tap, String hostIp, String guestIp) {
         List<String> cmd = new ArrayList<>();
         cmd.add("ip");
         cmd.addAll(List.of(args));
-        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " did not finish");
+        try {
+            return ChildProcess.run(cmd, 30);
+        } catch (IOException e) {
+            if (e.getMessage().contains("Operation not permitted")) {
+                throw new IOException(e.getMessage() + " (network=tap needs root: run as root or use network=user)", e);
+            }
+            throw e;
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out.strip()
-                    + (out.contains("Operation not permitted") ? " (network=tap needs root: run as root or use network=user)" : ""));
-        }
-        return out;
     }
 }

@@ -100,7 +100,7 @@ public final class VmEnvironment implements Environment {
 
     @Override
     public Map<String, String> shapedFacts(Map<String, String> settings) {
-        boolean tuned = "tuned".equals(settings.get(VmSettings.TUNING));
+        boolean tuned = VmSettings.TUNING.from(settings, "vm setting") == VmSettings.Tuning.TUNED;
         String model = tuned
                 ? "a tuned VM passes the host's CPU model through (QEMU's 'max' under TCG, which is not the host's)"
                 : "an untuned VM presents QEMU's generic CPU model (qemu64: SSE3 and no wider), so native libraries pick older"
@@ -108,7 +108,7 @@ public final class VmEnvironment implements Environment {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(io.isobench.core.IdentityFact.CPU_MODEL, model);
         m.put(io.isobench.core.IdentityFact.CPU_ISA, model);
-        m.put(io.isobench.core.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + settings.getOrDefault(VmSettings.VCPUS, "2") + ")");
+        m.put(io.isobench.core.IdentityFact.CPUS, "the VM's vCPUs (vcpus=" + VmSettings.VCPUS.from(settings, "vm setting") + ")");
         String kernel = "the guest kernel manages the guest's memory";
         m.put("inside.page_size", kernel);
         m.put("inside.thp", kernel);
@@ -121,7 +121,7 @@ public final class VmEnvironment implements Environment {
             return Availability.no(QemuCommand.QEMU + " not found", QEMU_FIX);
         }
         for (String tool : List.of("qemu-img", "mkfs.ext4")) {
-            if (!onPath(tool)) {
+            if (!ChildProcess.onPath(tool)) {
                 return Availability.no(tool + " not found", tool.equals("qemu-img") ? QEMU_FIX : "apt-get install e2fsprogs");
             }
         }
@@ -351,7 +351,7 @@ public final class VmEnvironment implements Environment {
             facts.put("root_image", rootImage.toString());
             facts.put("machine", QemuCommand.machine(s));
             facts.put("device_model", s.microvm() ? "virtio-mmio devices described by ACPI tables; no PCI bus; qboot firmware, direct kernel boot"
-                    : "virtio-pci devices on the " + (s.machine().equals("q35") ? "q35 PCIe" : "i440FX PCI") + " bus; SeaBIOS, direct kernel boot");
+                    : "virtio-pci devices on the " + (s.machine() == VmSettings.Machine.Q35 ? "q35 PCIe" : "i440FX PCI") + " bus; SeaBIOS, direct kernel boot");
             Map<String, Integer> seen = guestDevices(console);
             if (seen != null) {
                 facts.put("guest_devices", seen);
@@ -379,7 +379,7 @@ public final class VmEnvironment implements Environment {
             facts.put("hugepages", !s.tuned() ? "not requested (untuned)"
                     : hugepages ? "memfd hugetlb 2 MiB pages" : "no hugepages (the host has " + hugeFree + " free 2 MiB pages)");
             facts.put("block", VmInstance.blockDevices(qmp.execute("query-block", Map.of(), Duration.ofSeconds(10))));
-            facts.put("aio", s.aio());
+            facts.put("aio", s.aio().lower());
             if (tap != null) {
                 facts.put("network", VmSettings.Network.TAP.lower());
                 facts.put("tap", tap.tap());
@@ -496,19 +496,9 @@ public final class VmEnvironment implements Environment {
         return b;
     }
 
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        for (String d : (path == null ? "/usr/bin:/bin:/usr/sbin:/sbin" : path + ":/usr/sbin:/sbin").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String qemuVersion() {
         try {
-            String v = Disks.run(List.of(QemuCommand.binary().toString(), "--version"), 10);
+            String v = ChildProcess.run(List.of(QemuCommand.binary().toString(), "--version"), 10);
             return v.lines().findFirst().orElse("QEMU").replace("QEMU emulator version", "QEMU").trim();
         } catch (IOException e) {
             return "QEMU (version unknown)";

@@ -4,9 +4,8 @@ import io.isobench.BadInputException;
 import io.isobench.env.Variant;
 import io.isobench.image.Flavor;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The settings of a vm variant, typed: what users choose (see {@link #SPECS}) and the checks that
@@ -23,9 +22,12 @@ import java.util.Locale;
  * @param image       the guest image: full (Debian) or small (busybox)
  * @param dataBytes   size of the data disk (sparse: only what is written takes space)
  * @param machine     QEMU's machine type: pc (i440FX, PCI), q35 (PCIe) or microvm (virtio-mmio, no PCI)
+ *
+ * <p>Every closed set of words is an enum, read from the variant through its key
+ * ({@link Variant#get}): a word that is none of them is refused naming the setting and its words.
  */
-record VmSettings(Accel accel, String disk, String cache, String aio, Network network, boolean tuned, int vcpus,
-                  long memoryBytes, Flavor image, long dataBytes, String machine) {
+record VmSettings(Accel accel, Disk disk, Cache cache, Aio aio, Network network, boolean tuned, int vcpus,
+                  long memoryBytes, Flavor image, long dataBytes, Machine machine) {
 
     /** The accelerator a variant asks for; a VM runs under {@link #KVM} or {@link #TCG}, never {@link #AUTO}. */
     enum Accel {
@@ -38,7 +40,7 @@ record VmSettings(Accel accel, String disk, String cache, String aio, Network ne
 
         /** As users write it and the facts say it. */
         String lower() {
-            return name().toLowerCase(Locale.ROOT);
+            return ParamKey.word(this);
         }
     }
 
@@ -51,52 +53,104 @@ record VmSettings(Accel accel, String disk, String cache, String aio, Network ne
 
         /** As users write it and the facts say it. */
         String lower() {
-            return name().toLowerCase(Locale.ROOT);
+            return ParamKey.word(this);
         }
     }
 
-    static final String ACCEL = "accel";
-    static final String DISK = "disk";
-    static final String CACHE = "cache";
-    static final String AIO = "aio";
-    static final String NETWORK = "network";
-    static final String TUNING = "tuning";
-    static final String VCPUS = "vcpus";
-    static final String MEMORY = "memory";
-    static final String IMAGE = "image";
-    static final String DATA_SIZE = "data_size";
-    static final String MACHINE = "machine";
-    /** QEMU's minimal machine: the Firecracker class of VM that QEMU offers. */
-    static final String MICROVM = "microvm";
+    /** The format of the root overlay and the data disk. */
+    enum Disk {
+        RAW,
+        QCOW2;
+
+        /** As users, QEMU and qemu-img write it. */
+        String lower() {
+            return ParamKey.word(this);
+        }
+    }
+
+    /** QEMU's cache mode of both disks. */
+    enum Cache {
+        NONE,
+        WRITEBACK,
+        WRITETHROUGH,
+        DIRECTSYNC,
+        UNSAFE;
+
+        /** As users and QEMU write it. */
+        String lower() {
+            return ParamKey.word(this);
+        }
+
+        /** Whether QEMU opens the disks with O_DIRECT, as native AIO needs. */
+        boolean direct() {
+            return this == NONE || this == DIRECTSYNC;
+        }
+    }
+
+    /** QEMU's asynchronous I/O engine of both disks. */
+    enum Aio {
+        NATIVE,
+        THREADS,
+        IO_URING;
+
+        /** As users, QEMU and the facts write it. */
+        String lower() {
+            return ParamKey.word(this);
+        }
+    }
+
+    /** QEMU's machine type. */
+    enum Machine {
+        /** i440FX with PCI devices (QEMU's default). */
+        PC,
+        /** The PCIe chipset. */
+        Q35,
+        /** QEMU's minimal machine: virtio-mmio, no PCI; the Firecracker class of VM that QEMU offers. */
+        MICROVM;
+
+        /** As users and QEMU write it. */
+        String lower() {
+            return ParamKey.word(this);
+        }
+    }
+
+    /** Whether the VM is tuned (host CPU model, pinned vCPUs, hugepages) or runs QEMU's defaults. */
+    enum Tuning {
+        UNTUNED,
+        TUNED
+    }
+
+    static final ParamKey<Accel> ACCEL = ParamKey.choice("accel", Accel.class, "accelerator: kvm, tcg (emulation, labelled EMULATED "
+            + "everywhere), or auto = kvm when a bounded probe boot passes, else tcg").defaultValue(Accel.AUTO).build();
+    static final ParamKey<Tuning> TUNING = ParamKey.choice("tuning", Tuning.class, "untuned: QEMU's default CPU model (qemu64), no "
+            + "pinning; tuned: host CPU model and topology, each vCPU pinned to its own host CPU (under KVM; TCG runs every vCPU on one "
+            + "host thread), memory on hugepages when the host has free ones").defaultValue(Tuning.UNTUNED).build();
+    static final ParamKey<Disk> DISK = ParamKey.choice("disk", Disk.class, "format of the root overlay and the data disk (virtio-blk)")
+            .defaultValue(Disk.RAW).build();
+    static final ParamKey<Cache> CACHE = ParamKey.choice("cache", Cache.class, "QEMU cache mode of the disks (the study used none)")
+            .defaultValue(Cache.NONE).build();
+    static final ParamKey<Aio> AIO = ParamKey.choice("aio", Aio.class, "QEMU asynchronous I/O engine of the disks (the study used "
+            + "native; native needs cache=none or directsync)").defaultValue(Aio.NATIVE).build();
+    static final ParamKey<Network> NETWORK = ParamKey.choice("network", Network.class, "tap: a tap device on a bridge the run creates "
+                    + "and removes (vhost-net under kvm; the study's network), needs root; user: QEMU's slirp, a userland TCP/IP stack, "
+                    + "with forwards on 127.0.0.1")
+            .defaultFrom(h -> tapAllowed() ? Network.TAP : Network.USER, "tap where the host allows it (root, /dev/net/tun, ip), else user")
+            .build();
+    static final ParamKey<Machine> MACHINE = ParamKey.choice("machine", Machine.class, "QEMU machine type: pc = i440FX with PCI devices "
+                    + "(QEMU's default), q35 = PCIe chipset, microvm = QEMU's minimal machine (virtio-mmio devices described by ACPI, no "
+                    + "PCI bus, minimal firmware, direct kernel boot; the Firecracker class of VM); the same kernel, root disk, agent and "
+                    + "workloads")
+            .defaultValue(Machine.PC).build();
+    static final ParamKey<Integer> VCPUS = ParamKey.integer("vcpus", "virtual CPUs").range(1, 64).defaultValue(2).build();
+    static final ParamKey<Long> MEMORY = ParamKey.size("memory", "guest memory").range(256L << 20, 1L << 40).unit("bytes")
+            .defaultValue(2L << 30).build();
+    static final ParamKey<Flavor> IMAGE = ParamKey.choice("image", Flavor.class, "guest image: full (Debian with redis, mariadb, "
+            + "OpenBLAS: every workload) or small (busybox: JVM-only workloads, builds in seconds)").defaultValue(Flavor.FULL).build();
+    static final ParamKey<Long> DATA_SIZE = ParamKey.size("data_size", "size of the data disk where workloads keep their files (sparse)")
+            .range(64L << 20, 1L << 42).unit("bytes").defaultValue(8L << 30).build();
 
     /** The environment's settings, with their choices and defaults (the study's disk configuration). */
-    static final List<ParamSpec> SPECS = List.of(
-            ParamSpec.of(ACCEL, ParamType.CHOICE, "accelerator: kvm, tcg (emulation, labelled EMULATED everywhere), "
-                    + "or auto = kvm when a bounded probe boot passes, else tcg").choices(lower(Accel.values())).defaultValue(Accel.AUTO.lower()).build(),
-            ParamSpec.of(TUNING, ParamType.CHOICE, "untuned: QEMU's default CPU model (qemu64), no pinning; tuned: host CPU model and "
-                    + "topology, each vCPU pinned to its own host CPU (under KVM; TCG runs every vCPU on one host thread), memory on "
-                    + "hugepages when the host has free ones")
-                    .choices("untuned", "tuned").defaultValue("untuned").build(),
-            ParamSpec.of(DISK, ParamType.CHOICE, "format of the root overlay and the data disk (virtio-blk)")
-                    .choices("raw", "qcow2").defaultValue("raw").build(),
-            ParamSpec.of(CACHE, ParamType.CHOICE, "QEMU cache mode of the disks (the study used none)")
-                    .choices("none", "writeback", "writethrough", "directsync", "unsafe").defaultValue("none").build(),
-            ParamSpec.of(AIO, ParamType.CHOICE, "QEMU asynchronous I/O engine of the disks (the study used native; native needs "
-                    + "cache=none or directsync)").choices("native", "threads", "io_uring").defaultValue("native").build(),
-            ParamSpec.of(NETWORK, ParamType.CHOICE, "tap: a tap device on a bridge the run creates and removes (vhost-net under kvm; "
-                    + "the study's network), needs root; user: QEMU's slirp, a userland TCP/IP stack, with forwards on 127.0.0.1")
-                    .choices(lower(Network.values())).defaultFrom(h -> (tapAllowed() ? Network.TAP : Network.USER).lower(),
-                            "tap where the host allows it (root, /dev/net/tun, ip), else user").build(),
-            ParamSpec.of(MACHINE, ParamType.CHOICE, "QEMU machine type: pc = i440FX with PCI devices (QEMU's default), q35 = "
-                    + "PCIe chipset, microvm = QEMU's minimal machine (virtio-mmio devices described by ACPI, no PCI bus, minimal "
-                    + "firmware, direct kernel boot; the Firecracker class of VM); the same kernel, root disk, agent and workloads")
-                    .choices("pc", "q35", MICROVM).defaultValue("pc").build(),
-            ParamSpec.of(VCPUS, ParamType.INT, "virtual CPUs").range(1, 64).defaultValue(2).build(),
-            ParamSpec.of(MEMORY, ParamType.SIZE, "guest memory").range(256L << 20, 1L << 40).unit("bytes").defaultValue(2L << 30).build(),
-            ParamSpec.of(IMAGE, ParamType.CHOICE, "guest image: full (Debian with redis, mariadb, OpenBLAS: every workload) or "
-                    + "small (busybox: JVM-only workloads, builds in seconds)").choices("full", "small").defaultValue("full").build(),
-            ParamSpec.of(DATA_SIZE, ParamType.SIZE, "size of the data disk where workloads keep their files (sparse)")
-                    .range(64L << 20, 1L << 42).unit("bytes").defaultValue(8L << 30).build());
+    static final List<ParamSpec> SPECS = ParamKey.specs(ACCEL, TUNING, DISK, CACHE, AIO, NETWORK, MACHINE, VCPUS, MEMORY, IMAGE, DATA_SIZE);
 
     /**
      * Whether this host can give a VM a tap device on a bridge: root (creating devices needs it),
@@ -120,11 +174,8 @@ record VmSettings(Accel accel, String disk, String cache, String aio, Network ne
     }
 
     static VmSettings of(Variant v) {
-        return new VmSettings(Accel.valueOf(v.setting(ACCEL).toUpperCase(Locale.ROOT)), v.setting(DISK), v.setting(CACHE), v.setting(AIO),
-                Network.valueOf(v.setting(NETWORK).toUpperCase(Locale.ROOT)),
-                v.setting(TUNING).equals("tuned"), Integer.parseInt(v.setting(VCPUS)), Long.parseLong(v.setting(MEMORY)),
-                Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT)), Long.parseLong(v.setting(DATA_SIZE)),
-                v.setting(MACHINE) == null ? "pc" : v.setting(MACHINE));
+        return new VmSettings(v.get(ACCEL), v.get(DISK), v.get(CACHE), v.get(AIO), v.get(NETWORK), v.get(TUNING) == Tuning.TUNED,
+                v.get(VCPUS), v.get(MEMORY), v.get(IMAGE), v.get(DATA_SIZE), v.get(MACHINE));
     }
 
     /**
@@ -134,8 +185,8 @@ record VmSettings(Accel accel, String disk, String cache, String aio, Network ne
      * @param hostMemory bytes of memory of this host
      */
     void validate(int hostCpus, long hostMemory) {
-        if (aio.equals("native") && !(cache.equals("none") || cache.equals("directsync"))) {
-            throw new BadInputException("vm setting aio=native with cache=" + cache + ": QEMU's native AIO needs O_DIRECT, "
+        if (aio == Aio.NATIVE && !cache.direct()) {
+            throw new BadInputException("vm setting aio=native with cache=" + cache.lower() + ": QEMU's native AIO needs O_DIRECT, "
                     + "i.e. cache=none or cache=directsync; write cache=none (the study's choice) or aio=threads");
         }
         if (tuned && vcpus > hostCpus) {
@@ -148,13 +199,8 @@ record VmSettings(Accel accel, String disk, String cache, String aio, Network ne
         }
     }
 
-    /** The users' spelling of each constant, in declaration order (the settings' choices). */
-    private static String[] lower(Enum<?>[] values) {
-        return java.util.Arrays.stream(values).map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-    }
-
     /** Whether the machine has no PCI bus: its virtio devices sit on virtio-mmio. */
     boolean microvm() {
-        return MICROVM.equals(machine);
+        return machine == Machine.MICROVM;
     }
 }

@@ -24,9 +24,10 @@ class VmSettingsTest {
         assertThat(v.label()).isEqualTo("vm");
         assertThat(s.accel()).isEqualTo(VmSettings.Accel.AUTO);
         assertThat(s.accel().lower()).isEqualTo("auto");
-        assertThat(s.cache()).isEqualTo("none");
-        assertThat(s.aio()).isEqualTo("native");
-        assertThat(s.disk()).isEqualTo("raw");
+        assertThat(s.cache()).isEqualTo(VmSettings.Cache.NONE);
+        assertThat(s.aio()).isEqualTo(VmSettings.Aio.NATIVE);
+        assertThat(s.disk()).isEqualTo(VmSettings.Disk.RAW);
+        assertThat(s.machine()).isEqualTo(VmSettings.Machine.PC);
         // the study's guest sat on a bridge: tap where this host can make one, slirp elsewhere
         assertThat(s.network().lower()).isEqualTo(VmSettings.tapAllowed() ? "tap" : "user");
         assertThat(s.tuned()).isFalse();
@@ -51,21 +52,21 @@ class VmSettingsTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("aio=native").hasMessageContaining("cache=writeback")
                 .hasMessageContaining("cache=none").hasMessageContaining("aio=threads");
         assertThat(VmSettings.of(Variant.resolve(ENV, Map.of("cache", "writeback", "aio", "threads"), "test")).cache())
-                .isEqualTo("writeback");
+                .isEqualTo(VmSettings.Cache.WRITEBACK);
     }
 
     @Test
     void aTunedVmCannotHaveMoreVcpusThanHostCpusToPinTo() {
-        VmSettings s = new VmSettings(VmSettings.Accel.AUTO, "raw", "none", "native", VmSettings.Network.USER, true, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc");
+        VmSettings s = new VmSettings(VmSettings.Accel.AUTO, VmSettings.Disk.RAW, VmSettings.Cache.NONE, VmSettings.Aio.NATIVE, VmSettings.Network.USER, true, 4, 1L << 30, Flavor.SMALL, 1L << 30, VmSettings.Machine.PC);
         assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("vcpus=4").hasMessageContaining("vcpus=2");
         s.validate(4, 8L << 30);
-        new VmSettings(VmSettings.Accel.AUTO, "raw", "none", "native", VmSettings.Network.USER, false, 4, 1L << 30, Flavor.SMALL, 1L << 30, "pc").validate(2, 8L << 30);
+        new VmSettings(VmSettings.Accel.AUTO, VmSettings.Disk.RAW, VmSettings.Cache.NONE, VmSettings.Aio.NATIVE, VmSettings.Network.USER, false, 4, 1L << 30, Flavor.SMALL, 1L << 30, VmSettings.Machine.PC).validate(2, 8L << 30);
     }
 
     @Test
     void moreMemoryThanTheHostHasIsRefused() {
-        VmSettings s = new VmSettings(VmSettings.Accel.AUTO, "raw", "none", "native", VmSettings.Network.USER, false, 1, 16L << 30, Flavor.SMALL, 1L << 30, "pc");
+        VmSettings s = new VmSettings(VmSettings.Accel.AUTO, VmSettings.Disk.RAW, VmSettings.Cache.NONE, VmSettings.Aio.NATIVE, VmSettings.Network.USER, false, 1, 16L << 30, Flavor.SMALL, 1L << 30, VmSettings.Machine.PC);
         assertThatThrownBy(() -> s.validate(2, 8L << 30)).isInstanceOf(BadInputException.class).hasMessageContaining("memory=");
     }
 
@@ -77,5 +78,23 @@ class VmSettingsTest {
                 .hasMessageContaining("vcpus");
         assertThatThrownBy(() -> Variant.resolve(ENV, Map.of("memory", "16M"), "test")).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("memory");
+    }
+
+    @Test
+    void aWordOutsideAClosedSetIsRefusedNamingTheSettingAndItsWords() {
+        // a variant built without resolving (an old record, a hand-made one) still meets the enums' words
+        Variant bad = Variant.of("vm", Map.of("cache", "writebak", "aio", "threads"));
+        assertThatThrownBy(() -> VmSettings.of(bad)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("vm setting cache='writebak'")
+                .hasMessageContaining("none, writeback, writethrough, directsync, unsafe")
+                .hasMessageContaining("did you mean 'writeback'");
+        // a setting the record predates takes its default
+        assertThat(VmSettings.of(Variant.of("vm", Map.of("aio", "io_uring", "cache", "unsafe"))).aio()).isEqualTo(VmSettings.Aio.IO_URING);
+        assertThat(VmSettings.of(Variant.of("vm", Map.of())).machine()).isEqualTo(VmSettings.Machine.PC);
+        // the words are QEMU's, as users write them
+        assertThat(VmSettings.SPECS.stream().filter(s -> s.name().equals("aio")).findFirst().orElseThrow().choices())
+                .containsExactly("native", "threads", "io_uring");
+        assertThat(VmSettings.SPECS.stream().filter(s -> s.name().equals("machine")).findFirst().orElseThrow().choices())
+                .containsExactly("pc", "q35", "microvm");
     }
 }
