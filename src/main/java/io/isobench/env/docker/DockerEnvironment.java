@@ -45,7 +45,8 @@ public final class DockerEnvironment implements Environment {
     /** The study's two network paths: Docker's default NAT through a published port, and the host's own network. */
     @Override
     public List<Map<String, String>> defaultVariants() {
-        return List.of(Map.of(DockerSettings.NETWORK, "nat"), Map.of(DockerSettings.NETWORK, "host"));
+        return List.of(Map.of(DockerSettings.NETWORK.name(), DockerSettings.Network.NAT.lower()),
+                Map.of(DockerSettings.NETWORK.name(), DockerSettings.Network.HOST.lower()));
     }
 
     @Override
@@ -74,12 +75,12 @@ public final class DockerEnvironment implements Environment {
     @Override
     public Map<String, String> shapedFacts(Map<String, String> settings) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
-        String cpus = settings.getOrDefault(DockerSettings.CPUS, DockerSettings.NONE);
-        String cpuset = settings.getOrDefault(DockerSettings.CPUSET, DockerSettings.NONE);
+        String cpus = DockerSettings.CPUS.from(settings, "docker setting");
+        String cpuset = DockerSettings.CPUSET.from(settings, "docker setting");
         if (!cpus.equals(DockerSettings.NONE) || !cpuset.equals(DockerSettings.NONE)) {
             m.put(io.isobench.core.IdentityFact.CPUS, "the container's CPU limit (cpus=" + cpus + ", cpuset=" + cpuset + ")");
         }
-        if (DockerSettings.GVISOR.equals(settings.get(DockerSettings.RUNTIME))) {
+        if (DockerSettings.GVISOR.equals(DockerSettings.RUNTIME.from(settings, "docker setting"))) {
             String why = "gVisor's kernel (the Sentry) manages the sandbox's memory itself";
             m.put("inside.page_size", why);
             m.put("inside.thp", why);

@@ -4,9 +4,9 @@ import io.isobench.BadInputException;
 import io.isobench.env.Variant;
 import io.isobench.image.Flavor;
 import io.isobench.core.ParamSpec;
+import io.isobench.core.ParamKey;
 import io.isobench.core.ParamType;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A docker variant's settings, parsed and checked: which network path the host uses to reach the
@@ -25,14 +25,6 @@ import java.util.Locale;
 public record DockerSettings(Network network, Storage storage, String runtime, GvisorNetwork gvisorNetwork, long nanoCpus,
                              String cpusetCpus, long memoryBytes, Flavor image) {
 
-    static final String NETWORK = "network";
-    static final String STORAGE = "storage";
-    static final String RUNTIME = "runtime";
-    static final String RUNSC_NETWORK = "runsc_network";
-    static final String CPUS = "cpus";
-    static final String CPUSET = "cpuset";
-    static final String MEMORY = "memory";
-    static final String IMAGE = "image";
     static final String NONE = "none";
 
     /** The gVisor runtime as users name it; the engine knows it under one name per network mode ({@link #engineRuntime}). */
@@ -66,7 +58,7 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
         NONE;
 
         public String lower() {
-            return name().toLowerCase(Locale.ROOT);
+            return ParamKey.word(this);
         }
     }
 
@@ -100,7 +92,7 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
         }
 
         public String lower() {
-            return name().toLowerCase(Locale.ROOT);
+            return ParamKey.word(this);
         }
     }
 
@@ -114,37 +106,39 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
         BIND;
 
         public String lower() {
-            return name().toLowerCase(Locale.ROOT);
+            return ParamKey.word(this);
         }
     }
 
+    static final ParamKey<Network> NETWORK = ParamKey.choice("network", Network.class, "how the load reaches servers inside: nat = a "
+                    + "published port carried by the kernel's DNAT from a client outside the host's stack (the study's NAT), proxy = a "
+                    + "port published on 127.0.0.1 reached from the host itself, relayed by docker-proxy, bridge = the container's own "
+                    + "address on docker0, host = the host's network namespace, none = no network (no server workloads)")
+            .defaultValue(Network.NAT).build();
+    static final ParamKey<Storage> STORAGE = ParamKey.choice("storage", Storage.class, "where workloads keep files: overlay = the "
+                    + "container's union filesystem, volume = a named docker volume, bind = a host folder under /var/tmp")
+            .defaultValue(Storage.OVERLAY).build();
+    static final ParamKey<String> RUNTIME = ParamKey.choice("runtime", "OCI runtime: runc, or runsc (gVisor: a kernel of its own in "
+                    + "user space; its network stack is runsc_network)", "runc", GVISOR)
+            .defaultValue("runc").build();
+    static final ParamKey<GvisorNetwork> RUNSC_NETWORK = ParamKey.choice("runsc_network", GvisorNetwork.class, "with runtime=runsc, "
+                    + "which network stack serves the sandbox: sandbox = gVisor's own (netstack; unavailable on hosts where runsc refuses "
+                    + "it, said with runsc's words), host = runsc's host-network passthrough (the host kernel's stack in the container's "
+                    + "namespace: faster, less isolated)")
+            .defaultValue(GvisorNetwork.SANDBOX).build();
+    static final ParamKey<String> CPUS = ParamKey.text("cpus", "CPU quota in CPUs, e.g. 1.5 (docker --cpus); 'none' for no limit")
+            .defaultValue(NONE).build();
+    static final ParamKey<String> CPUSET = ParamKey.text("cpuset", "CPUs the container may use, e.g. 0 or 0-1 (docker --cpuset-cpus); "
+            + "'none' for all").defaultValue(NONE).build();
+    static final ParamKey<String> MEMORY = ParamKey.text("memory", "memory limit, e.g. 512M or 2G (docker --memory, swap included); "
+            + "'none' for no limit").defaultValue(NONE).build();
+    static final ParamKey<Flavor> IMAGE = ParamKey.choice("image", Flavor.class, "guest image: full = Debian with redis, mariadb and "
+            + "OpenBLAS (every workload); small = busybox + JRE (JVM-only workloads, tests; builds in seconds)")
+            .defaultValue(Flavor.FULL).build();
+
     /** The settings {@code isobench list environments} shows, with choices and defaults. */
     static List<ParamSpec> specs() {
-        return List.of(
-                ParamSpec.of(NETWORK, ParamType.CHOICE, "how the load reaches servers inside: nat = a published port carried by the "
-                        + "kernel's DNAT from a client outside the host's stack (the study's NAT), proxy = a port published on "
-                        + "127.0.0.1 reached from the host itself, relayed by docker-proxy, bridge = the container's own address on "
-                        + "docker0, host = the host's network namespace, none = no network (no server workloads)")
-                        .choices("nat", "proxy", "bridge", "host", NONE).defaultValue("nat").build(),
-                ParamSpec.of(STORAGE, ParamType.CHOICE, "where workloads keep files: overlay = the container's union filesystem, "
-                        + "volume = a named docker volume, bind = a host folder under /var/tmp")
-                        .choices("overlay", "volume", "bind").defaultValue("overlay").build(),
-                ParamSpec.of(RUNTIME, ParamType.CHOICE, "OCI runtime: runc, or runsc (gVisor: a kernel of its own in user space; "
-                        + "its network stack is runsc_network)")
-                        .choices("runc", GVISOR).defaultValue("runc").build(),
-                ParamSpec.of(RUNSC_NETWORK, ParamType.CHOICE, "with runtime=runsc, which network stack serves the sandbox: sandbox = "
-                        + "gVisor's own (netstack; unavailable on hosts where runsc refuses it, said with runsc's words), host = runsc's "
-                        + "host-network passthrough (the host kernel's stack in the container's namespace: faster, less isolated)")
-                        .choices("sandbox", "host").defaultValue("sandbox").build(),
-                ParamSpec.of(CPUS, ParamType.STRING, "CPU quota in CPUs, e.g. 1.5 (docker --cpus); 'none' for no limit")
-                        .defaultValue(NONE).build(),
-                ParamSpec.of(CPUSET, ParamType.STRING, "CPUs the container may use, e.g. 0 or 0-1 (docker --cpuset-cpus); 'none' for all")
-                        .defaultValue(NONE).build(),
-                ParamSpec.of(MEMORY, ParamType.STRING, "memory limit, e.g. 512M or 2G (docker --memory, swap included); 'none' for no limit")
-                        .defaultValue(NONE).build(),
-                ParamSpec.of(IMAGE, ParamType.CHOICE, "guest image: full = Debian with redis, mariadb and OpenBLAS (every workload); "
-                        + "small = busybox + JRE (JVM-only workloads, tests; builds in seconds)")
-                        .choices("full", "small").defaultValue("full").build());
+        return ParamKey.specs(NETWORK, STORAGE, RUNTIME, RUNSC_NETWORK, CPUS, CPUSET, MEMORY, IMAGE);
     }
 
     /**
@@ -152,15 +146,14 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
      * {@link #check}. Throws {@link BadInputException} naming the setting, the value and the fix.
      */
     public static DockerSettings of(Variant v) {
-        Network network = Network.valueOf(v.setting(NETWORK).toUpperCase(Locale.ROOT));
-        Storage storage = Storage.valueOf(v.setting(STORAGE).toUpperCase(Locale.ROOT));
-        String runtime = v.setting(RUNTIME);
-        String mode = v.setting(RUNSC_NETWORK);
-        GvisorNetwork gvisor = GvisorNetwork.valueOf((mode == null ? "sandbox" : mode).toUpperCase(Locale.ROOT));
-        long nano = parseCpus(v.setting(CPUS));
-        String cpuset = parseCpuset(v.setting(CPUSET));
-        long mem = parseMemory(v.setting(MEMORY));
-        Flavor image = Flavor.valueOf(v.setting(IMAGE).toUpperCase(Locale.ROOT));
+        Network network = v.get(NETWORK);
+        Storage storage = v.get(STORAGE);
+        String runtime = v.get(RUNTIME);
+        GvisorNetwork gvisor = v.get(RUNSC_NETWORK);
+        long nano = parseCpus(v.get(CPUS));
+        String cpuset = parseCpuset(v.get(CPUSET));
+        long mem = parseMemory(v.get(MEMORY));
+        Flavor image = v.get(IMAGE);
         DockerSettings s = new DockerSettings(network, storage, runtime, gvisor, nano, cpuset, mem, image);
         s.checkCombination();
         return s;

@@ -18,7 +18,7 @@ import io.isobench.env.Variant;
 import io.isobench.host.HostFacts;
 import io.isobench.core.Endpoint;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +36,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NativeEnvironment implements Environment {
 
-    static final String PIN = "pin";
-    static final String DIR = "dir";
+    static final ParamKey<String> PIN = ParamKey.text("pin", "CPUs to pin the agent to with taskset, e.g. 0-1 or 0,2; 'none' for no "
+            + "pinning").defaultValue("none").build();
+    static final ParamKey<String> DIR = ParamKey.text("dir", "folder on the storage under test where workloads keep their files")
+            .defaultValue("/var/tmp").build();
 
     @Override
     public String name() {
@@ -51,11 +53,7 @@ public final class NativeEnvironment implements Environment {
 
     @Override
     public List<ParamSpec> settings() {
-        return List.of(
-                ParamSpec.of(PIN, ParamType.STRING, "CPUs to pin the agent to with taskset, e.g. 0-1 or 0,2; 'none' for no pinning")
-                        .defaultValue("none").build(),
-                ParamSpec.of(DIR, ParamType.STRING, "folder on the storage under test where workloads keep their files")
-                        .defaultValue("/var/tmp").build());
+        return ParamKey.specs(PIN, DIR);
     }
 
     @Override
@@ -65,7 +63,7 @@ public final class NativeEnvironment implements Environment {
 
     @Override
     public Map<String, String> shapedFacts(Map<String, String> settings) {
-        String pin = settings.getOrDefault(PIN, "none");
+        String pin = PIN.from(settings, "native setting");
         return pin.equals("none") ? Map.of() : Map.of(io.isobench.core.IdentityFact.CPUS, "pinned to CPUs " + pin);
     }
 
@@ -84,7 +82,7 @@ public final class NativeEnvironment implements Environment {
 
     @Override
     public void validate(Variant variant) {
-        String pin = variant.setting(PIN);
+        String pin = variant.get(PIN);
         if (!pin.equals("none") && !pin.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
             throw new BadInputException("native setting pin='" + pin + "' is not a CPU list: write e.g. pin=0-1 or pin=0,2");
         }
@@ -101,7 +99,7 @@ public final class NativeEnvironment implements Environment {
 
     @Override
     public EnvironmentInstance start(Variant variant, StartContext ctx) throws Exception {
-        Path base = Path.of(variant.setting(DIR));
+        Path base = Path.of(variant.get(DIR));
         Path dataDir = base.resolve("isobench-" + ctx.runId() + "-" + variant.slug());
         Cleanup.Handle dataCleanup = ctx.cleanup().register("folder " + dataDir, () -> Files2.deleteRecursively(dataDir));
         try {
@@ -112,7 +110,7 @@ public final class NativeEnvironment implements Environment {
                     + "): choose a writable folder, e.g. dir=/var/tmp");
         }
         List<String> cmd = new ArrayList<>();
-        String pin = variant.setting(PIN);
+        String pin = variant.get(PIN);
         if (!pin.equals("none")) {
             cmd.addAll(List.of("taskset", "-c", pin));
         }
