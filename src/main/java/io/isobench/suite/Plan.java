@@ -59,13 +59,15 @@ public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<Strin
 
     /**
      * A rough duration: iterations times each workload's native estimate, several times that in an
-     * emulated variant (start-up not included).
+     * emulated variant unless the workload runs for a set time ({@link io.isobench.workload.Workload#timeBound()};
+     * start-up not included).
      */
     public Duration estimate() {
         Duration d = Duration.ZERO;
         int per = suite.repetition().warmup() + suite.repetition().iterations();
         for (Trial t : trials) {
-            d = d.plus(t.workload().estimate(t.params()).multipliedBy((long) per * (emulated(t.variant()) ? EMULATION_SLOWDOWN : 1)));
+            boolean slower = emulated(t.variant()) && !t.workload().timeBound();
+            d = d.plus(t.workload().estimate(t.params()).multipliedBy((long) per * (slower ? EMULATION_SLOWDOWN : 1)));
         }
         return d;
     }

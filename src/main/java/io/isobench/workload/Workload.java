@@ -43,6 +43,16 @@ public interface Workload {
         return Duration.ofMinutes(10);
     }
 
+    /**
+     * Whether one iteration runs for a set time (its {@code duration} parameter) however fast the
+     * environment is: network and block I/O workloads. An emulated environment takes no longer for
+     * it, so the plan's estimate does not multiply it, and {@link #scaledForEmulation} keeps its
+     * parameters.
+     */
+    default boolean timeBound() {
+        return false;
+    }
+
     /** Typical duration of one iteration natively, for {@code --dry-run} estimates. */
     default Duration estimate(Params params) {
         return Duration.ofSeconds(5);
