@@ -8,7 +8,7 @@ import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.io.ByteArrayInputStream;
@@ -66,38 +66,42 @@ public final class CompressWorkload implements Workload {
         return "parallel xz/LZMA2 compression of a text corpus, one block per thread (MB/s of input)";
     }
 
+    static final ParamKey<Long> SIZE = ParamKey.size("size", "bytes of generated corpus (ignored when file is given)")
+            .defaultValue(8L << 20).range(4096, Integer.MAX_VALUE - 16).unit("bytes").build();
+    static final ParamKey<Integer> THREADS = ParamKey.integer("threads",
+            "threads, one block each").defaultFrom(HostFacts::cpus, "all CPUs").range(1, 256).build();
+    static final ParamKey<Integer> PRESET = ParamKey.integer("preset", "xz preset level (xz's default is 6)").defaultValue(6).range(0, 9).build();
+    static final ParamKey<String> FILE = ParamKey.text("file",
+            "a file to compress instead of the generated corpus (path as seen inside the environment); empty for the generated corpus")
+            .defaultValue("").build();
+    static final ParamKey<Long> SEED = ParamKey.longInt("seed", "seed of the generated corpus").defaultValue(1L).build();
+    static final ParamKey<String> IMPLEMENTATION = ParamKey.choice("implementation",
+            "encoder: native (the system's liblzma, what xz and PXZ use, through"
+                                + " java.lang.foreign), java (org.tukaani:xz, pure Java, about 0.8 of liblzma's speed), auto (native where"
+                                + " liblzma loads, else java; the facts say which ran)", "auto", "native", "java")
+            .defaultValue("auto").build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("size", ParamType.SIZE, "bytes of generated corpus (ignored when file is given)")
-                        .defaultValue(8L << 20).range(4096, Integer.MAX_VALUE - 16).unit("bytes").build(),
-                ParamSpec.of("threads", ParamType.INT, "threads, one block each").defaultFrom(HostFacts::cpus, "all CPUs").range(1, 256).build(),
-                ParamSpec.of("preset", ParamType.INT, "xz preset level (xz's default is 6)").defaultValue(6).range(0, 9).build(),
-                ParamSpec.of("file", ParamType.STRING, "a file to compress instead of the generated corpus (path as seen inside the environment); empty for the generated corpus")
-                        .defaultValue("").build(),
-                ParamSpec.of("seed", ParamType.LONG, "seed of the generated corpus").defaultValue(1L).build(),
-                ParamSpec.of("implementation", ParamType.CHOICE, "encoder: native (the system's liblzma, what xz and PXZ use, through"
-                                + " java.lang.foreign), java (org.tukaani:xz, pure Java, about 0.8 of liblzma's speed), auto (native where"
-                                + " liblzma loads, else java; the facts say which ran)")
-                        .defaultValue("auto").choices("auto", "native", "java").build());
+        return ParamKey.specs(SIZE, THREADS, PRESET, FILE, SEED, IMPLEMENTATION);
     }
 
     @Override
     public void validate(Params p, HostFacts host) {
-        long size = p.getBytes("size");
-        int threads = p.getInt("threads");
-        if (p.getString("file").isEmpty() && size < threads) {
+        long size = p.get(SIZE);
+        int threads = p.get(THREADS);
+        if (p.get(FILE).isEmpty() && size < threads) {
             throw new BadInputException("compress parameter size=" + size + " is smaller than threads=" + threads + ": use a larger size");
         }
         long encoderMemory;
         try {
-            encoderMemory = new LZMA2Options(p.getInt("preset")).getEncoderMemoryUsage() * 1024L;
+            encoderMemory = new LZMA2Options(p.get(PRESET)).getEncoderMemoryUsage() * 1024L;
         } catch (UnsupportedOptionsException e) {
-            throw new BadInputException("compress parameter preset=" + p.getInt("preset") + ": " + e.getMessage());
+            throw new BadInputException("compress parameter preset=" + p.get(PRESET) + ": " + e.getMessage());
         }
         long need = encoderMemory * threads + 3 * size;
         if (need > host.memoryBytes() * 6 / 10) {
-            throw new BadInputException("compress: preset=" + p.getInt("preset") + " with threads=" + threads + " and size=" + size
+            throw new BadInputException("compress: preset=" + p.get(PRESET) + " with threads=" + threads + " and size=" + size
                     + " needs about " + (need >> 20) + " MiB, more than 60% of the " + (host.memoryBytes() >> 20)
                     + " MiB available: use a lower preset, fewer threads or a smaller size");
         }
@@ -106,13 +110,13 @@ public final class CompressWorkload implements Workload {
     /** liblzma's encoders live outside the heap, one per thread (the pure-Java encoder's are on it). */
     @Override
     public OffHeap offHeap(Params p, long memory) {
-        if (p.getString("implementation").equals("java")) {
+        if (p.get(IMPLEMENTATION).equals("java")) {
             return OffHeap.NONE;
         }
         try {
-            long encoder = new LZMA2Options(p.getInt("preset")).getEncoderMemoryUsage() * 1024L;
-            int threads = p.getInt("threads");
-            return new OffHeap(encoder * threads, "liblzma encoders for preset=" + p.getInt("preset") + " and threads=" + threads);
+            long encoder = new LZMA2Options(p.get(PRESET)).getEncoderMemoryUsage() * 1024L;
+            int threads = p.get(THREADS);
+            return new OffHeap(encoder * threads, "liblzma encoders for preset=" + p.get(PRESET) + " and threads=" + threads);
         } catch (UnsupportedOptionsException e) {
             return OffHeap.NONE; // validate() names the bad preset
         }
@@ -121,13 +125,13 @@ public final class CompressWorkload implements Workload {
     @Override
     public Params scaledForEmulation(Params p) {
         // a quarter of the generated corpus; a given file is compressed whole
-        return p.getString("file").isEmpty() ? p.with("size", Math.min(p.getBytes("size"), Math.max(256L << 10, p.getBytes("size") / 4))) : p;
+        return p.get(FILE).isEmpty() ? p.with(SIZE, Math.min(p.get(SIZE), Math.max(256L << 10, p.get(SIZE) / 4))) : p;
     }
 
     @Override
     public Duration estimate(Params p) {
         // xz -6 manages a few MB/s per thread on text
-        return Duration.ofMillis(500 + p.getBytes("size") / (1500L * p.getInt("threads")));
+        return Duration.ofMillis(500 + p.get(SIZE) / (1500L * p.get(THREADS)));
     }
 
     @Override
@@ -137,14 +141,14 @@ public final class CompressWorkload implements Workload {
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
-        int threads = p.getInt("threads");
-        int preset = p.getInt("preset");
-        String file = p.getString("file");
+        int threads = p.get(THREADS);
+        int preset = p.get(PRESET);
+        String file = p.get(FILE);
         byte[] input;
         String source;
         if (file.isEmpty()) {
-            input = TextCorpus.generate(Math.toIntExact(p.getBytes("size")), p.getLong("seed"));
-            source = "generated text (TextCorpus, seed " + p.getLong("seed") + ")";
+            input = TextCorpus.generate(Math.toIntExact(p.get(SIZE)), p.get(SEED));
+            source = "generated text (TextCorpus, seed " + p.get(SEED) + ")";
         } else {
             Path path = Path.of(file);
             if (!Files.isRegularFile(path)) {
@@ -158,7 +162,7 @@ public final class CompressWorkload implements Workload {
             throw new BadInputException("compress: the input has " + input.length + " bytes, fewer than threads=" + threads);
         }
         int[] bounds = blockBounds(input.length, threads);
-        BlockEncoder encoder = encoder(p.getString("implementation"));
+        BlockEncoder encoder = encoder(p.get(IMPLEMENTATION));
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {

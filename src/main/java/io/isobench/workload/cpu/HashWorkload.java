@@ -5,7 +5,7 @@ import io.isobench.workload.WorkloadFamily;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.security.MessageDigest;
@@ -42,33 +42,37 @@ public final class HashWorkload implements Workload {
         return "SHA-256 throughput over an in-memory buffer per thread (CPU-bound)";
     }
 
+    static final ParamKey<Long> SIZE = ParamKey.size("size",
+            "bytes hashed per thread per pass").defaultValue(64L << 20).range(4096, 1L << 34).unit("bytes").build();
+    static final ParamKey<Integer> THREADS = ParamKey.integer("threads",
+            "threads hashing in parallel").defaultFrom(h -> 1, "1").range(1, 1024).build();
+    static final ParamKey<Integer> PASSES = ParamKey.integer("passes", "passes over the buffer per iteration").defaultValue(4).range(1, 1000).build();
+    static final ParamKey<String> ALGORITHM = ParamKey.choice("algorithm",
+            "digest algorithm", "SHA-256", "SHA-512", "SHA-1", "MD5").defaultValue("SHA-256").build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("size", ParamType.SIZE, "bytes hashed per thread per pass").defaultValue(64L << 20).range(4096, 1L << 34).unit("bytes").build(),
-                ParamSpec.of("threads", ParamType.INT, "threads hashing in parallel").defaultFrom(h -> 1, "1").range(1, 1024).build(),
-                ParamSpec.of("passes", ParamType.INT, "passes over the buffer per iteration").defaultValue(4).range(1, 1000).build(),
-                ParamSpec.of("algorithm", ParamType.CHOICE, "digest algorithm").defaultValue("SHA-256").choices("SHA-256", "SHA-512", "SHA-1", "MD5").build());
+        return ParamKey.specs(SIZE, THREADS, PASSES, ALGORITHM);
     }
 
     @Override
     public Params scaledForEmulation(Params p) {
         // one pass, then a quarter of the buffer: SHA-256's MB/s does not depend on either
-        return p.getInt("passes") > 1 ? p.with("passes", 1) : p.with("size", Math.min(p.getBytes("size"), Math.max(1L << 20, p.getBytes("size") / 4)));
+        return p.get(PASSES) > 1 ? p.with(PASSES, 1) : p.with(SIZE, Math.min(p.get(SIZE), Math.max(1L << 20, p.get(SIZE) / 4)));
     }
 
     @Override
     public Duration estimate(Params p) {
         // roughly 1 GB/s per thread natively
-        return Duration.ofMillis(Math.max(50, p.getBytes("size") * p.getInt("passes") / 1_000_000));
+        return Duration.ofMillis(Math.max(50, p.get(SIZE) * p.get(PASSES) / 1_000_000));
     }
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
-        int size = Math.toIntExact(p.getBytes("size"));
-        int threads = p.getInt("threads");
-        int passes = p.getInt("passes");
-        String alg = p.getString("algorithm");
+        int size = Math.toIntExact(p.get(SIZE));
+        int threads = p.get(THREADS);
+        int passes = p.get(PASSES);
+        String alg = p.get(ALGORITHM);
         byte[] data = new byte[size];
         new SplittableRandom(42).nextBytes(data);
         byte[] expected = digest(alg, data, passes);

@@ -9,7 +9,7 @@ import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.time.Duration;
@@ -70,15 +70,16 @@ IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"
         return "LINPACK: LU solve of a dense random N x N system with LAPACK dgetrf/dgetrs on OpenBLAS, HPL residual check (GFLOPS)";
     }
 
+    static final ParamKey<Integer> N = ParamKey.integer("n", "order N of the matrix (memory: 16 N^2 bytes, the matrix and a copy for the residual)")
+            .defaultFrom(LinpackWorkload::defaultN, "scaled to a ~" + (int) DEFAULT_SECONDS + " s iteration, at most 10% of memory")
+            .range(16, 46000).build();
+    static final ParamKey<Integer> THREADS = ParamKey.integer("threads", "OpenBLAS threads (set per iteration with openblas_set_num_threads)")
+            .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build();
+    static final ParamKey<Long> SEED = ParamKey.longInt("seed", "seed of the random matrix and right-hand side").defaultValue(42L).build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("n", ParamType.INT, "order N of the matrix (memory: 16 N^2 bytes, the matrix and a copy for the residual)")
-                        .defaultFrom(LinpackWorkload::defaultN, "scaled to a ~" + (int) DEFAULT_SECONDS + " s iteration, at most 10% of memory")
-                        .range(16, 46000).build(),
-                ParamSpec.of("threads", ParamType.INT, "OpenBLAS threads (set per iteration with openblas_set_num_threads)")
-                        .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build(),
-                ParamSpec.of("seed", ParamType.LONG, "seed of the random matrix and right-hand side").defaultValue(42L).build());
+        return ParamKey.specs(N, THREADS, SEED);
     }
 
     /**
@@ -95,7 +96,7 @@ IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"
 
     @Override
     public void validate(Params p, HostFacts host) {
-        long n = p.getInt("n");
+        long n = p.get(N);
         long bytes = 16 * n * n;
         if (bytes > host.memoryBytes() * 6 / 10) {
             throw new BadInputException("linpack parameter n=" + n + " needs " + (bytes >> 20) + " MiB (16 N^2 bytes), more than 60% of the "
@@ -109,7 +110,7 @@ IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"
      */
     @Override
     public OffHeap offHeap(Params p, long memory) {
-        int threads = p.getInt("threads");
+        int threads = p.get(THREADS);
         return new OffHeap(threads * (64L << 20), "OpenBLAS work buffers for threads=" + threads);
     }
 
@@ -118,13 +119,13 @@ IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"
         // a quarter of the order, 1/64 of the floating-point work: under TCG with one host thread
         // OpenBLAS's vector kernels run over 100 times slower than natively (n=3000 took more than
         // 157 s here). GFLOPS grow with N, so the baseline runs this N too.
-        return p.with("n", Math.min(p.getInt("n"), Math.max(250, p.getInt("n") / 4)));
+        return p.with(N, Math.min(p.get(N), Math.max(250, p.get(N) / 4)));
     }
 
     @Override
     public Duration estimate(Params p) {
-        double n = p.getInt("n");
-        return Duration.ofMillis(300 + (long) (flops(n) / (ASSUMED_FLOPS_PER_CPU * p.getInt("threads")) * 1000));
+        double n = p.get(N);
+        return Duration.ofMillis(300 + (long) (flops(n) / (ASSUMED_FLOPS_PER_CPU * p.get(THREADS)) * 1000));
     }
 
     @Override
@@ -140,9 +141,9 @@ IdentityFact.software("inside.packages.libopenblas0-pthread", "OpenBLAS package"
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
-        int n = p.getInt("n");
-        int threads = p.getInt("threads");
-        long seed = p.getLong("seed");
+        int n = p.get(N);
+        int threads = p.get(THREADS);
+        long seed = p.get(SEED);
 
         LAPACK lapack = LAPACK.getInstance();
         String impl = lapack.getClass().getName();
