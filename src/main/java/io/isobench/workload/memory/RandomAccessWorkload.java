@@ -8,7 +8,7 @@ import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.time.Duration;
@@ -66,14 +66,16 @@ public final class RandomAccessWorkload implements Workload {
         return "HPCC RandomAccess: random XOR updates of a 2^n-word table, 4 updates per word (GUPS)";
     }
 
+    static final ParamKey<Integer> LOG2_SIZE = ParamKey.integer("log2_size",
+            "log2 of the table size in 64-bit words (HPCC: the largest power of two in half of memory)")
+            .defaultFrom(RandomAccessWorkload::defaultLog2, "half of memory, at most 2^" + DEFAULT_LOG2_CAP + " words (512 MiB)")
+            .range(10, 30).build();
+    static final ParamKey<Integer> THREADS = ParamKey.integer("threads", "threads updating the one shared table (races allowed, as in HPCC)")
+            .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("log2_size", ParamType.INT, "log2 of the table size in 64-bit words (HPCC: the largest power of two in half of memory)")
-                        .defaultFrom(RandomAccessWorkload::defaultLog2, "half of memory, at most 2^" + DEFAULT_LOG2_CAP + " words (512 MiB)")
-                        .range(10, 30).build(),
-                ParamSpec.of("threads", ParamType.INT, "threads updating the one shared table (races allowed, as in HPCC)")
-                        .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build());
+        return ParamKey.specs(LOG2_SIZE, THREADS);
     }
 
     static Object defaultLog2(HostFacts h) {
@@ -84,9 +86,9 @@ public final class RandomAccessWorkload implements Workload {
 
     @Override
     public void validate(Params p, HostFacts host) {
-        long bytes = (1L << p.getInt("log2_size")) * Long.BYTES;
+        long bytes = (1L << p.get(LOG2_SIZE)) * Long.BYTES;
         if (bytes > host.memoryBytes() * 6 / 10) {
-            throw new BadInputException("randomaccess parameter log2_size=" + p.getInt("log2_size") + " needs a table of "
+            throw new BadInputException("randomaccess parameter log2_size=" + p.get(LOG2_SIZE) + " needs a table of "
                     + (bytes >> 20) + " MiB, more than 60% of the " + (host.memoryBytes() >> 20) + " MiB available: use log2_size <= "
                     + (63 - Long.numberOfLeadingZeros(host.memoryBytes() * 6 / 10 / Long.BYTES)));
         }
@@ -95,13 +97,13 @@ public final class RandomAccessWorkload implements Workload {
     @Override
     public Params scaledForEmulation(Params p) {
         // an eighth of the table and of the updates (HPCC does four updates per word)
-        return p.with("log2_size", Math.min(p.getInt("log2_size"), Math.max(20, p.getInt("log2_size") - 3)));
+        return p.with(LOG2_SIZE, Math.min(p.get(LOG2_SIZE), Math.max(20, p.get(LOG2_SIZE) - 3)));
     }
 
     @Override
     public Duration estimate(Params p) {
         // updates at a pessimistic 20 million per second, twice (timed run and verification)
-        long updates = 4L << p.getInt("log2_size");
+        long updates = 4L << p.get(LOG2_SIZE);
         return Duration.ofMillis(200 + 2 * updates / 20_000);
     }
 
@@ -112,8 +114,8 @@ public final class RandomAccessWorkload implements Workload {
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
-        int log2 = p.getInt("log2_size");
-        int threads = p.getInt("threads");
+        int log2 = p.get(LOG2_SIZE);
+        int threads = p.get(THREADS);
         long size = 1L << log2;
         long updates = 4 * size;
 

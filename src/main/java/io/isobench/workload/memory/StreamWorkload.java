@@ -8,7 +8,7 @@ import io.isobench.host.HostFacts;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.nio.ByteBuffer;
@@ -71,21 +71,25 @@ public final class StreamWorkload implements Workload {
         return "STREAM memory bandwidth: Copy, Scale, Add, Triad over arrays >= 4x the last-level cache (GB/s)";
     }
 
+    static final ParamKey<Long> SIZE = ParamKey.size("size",
+            "bytes per array (three arrays are used); STREAM asks for at least 4x the last-level cache")
+            .defaultFrom(StreamWorkload::defaultArrayBytes, "4x the last-level cache, at least 64M")
+            .range(64 * 1024, 1L << 40).unit("bytes").build();
+    static final ParamKey<Integer> THREADS = ParamKey.integer("threads", "threads, each owning a slice of every array")
+            .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build();
+    static final ParamKey<String> TIMING = ParamKey.choice("timing", "team: every kernel starts and ends together on all threads and is timed"
+                    + " as one, as OpenMP STREAM does (the sustained bandwidth of the whole team); star: every thread runs and"
+                    + " times its kernels on its own, as the processes of HPCC's StarSTREAM do, and the figure is the sum of"
+                    + " the threads' best rates (higher than team's: a thread's best pass may overlap lighter work of the others)",
+                    "team", "star")
+            .defaultValue("team").build();
+    static final ParamKey<Integer> PASSES = ParamKey.integer("passes",
+            "passes over the four kernels per iteration; the first is discarded, the best of the rest counts")
+            .defaultValue(10).range(2, 100).build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("size", ParamType.SIZE, "bytes per array (three arrays are used); STREAM asks for at least 4x the last-level cache")
-                        .defaultFrom(StreamWorkload::defaultArrayBytes, "4x the last-level cache, at least 64M")
-                        .range(64 * 1024, 1L << 40).unit("bytes").build(),
-                ParamSpec.of("threads", ParamType.INT, "threads, each owning a slice of every array")
-                        .defaultFrom(HostFacts::cpus, "all CPUs").range(1, 1024).build(),
-                ParamSpec.of("timing", ParamType.CHOICE, "team: every kernel starts and ends together on all threads and is timed"
-                                + " as one, as OpenMP STREAM does (the sustained bandwidth of the whole team); star: every thread runs and"
-                                + " times its kernels on its own, as the processes of HPCC's StarSTREAM do, and the figure is the sum of"
-                                + " the threads' best rates (higher than team's: a thread's best pass may overlap lighter work of the others)")
-                        .defaultValue("team").choices("team", "star").build(),
-                ParamSpec.of("passes", ParamType.INT, "passes over the four kernels per iteration; the first is discarded, the best of the rest counts")
-                        .defaultValue(10).range(2, 100).build());
+        return ParamKey.specs(SIZE, THREADS, TIMING, PASSES);
     }
 
     /** 4x the last-level cache (STREAM's rule), never below 64 MiB, rounded to whole MiB. */
@@ -97,8 +101,8 @@ public final class StreamWorkload implements Workload {
 
     @Override
     public void validate(Params p, HostFacts host) {
-        long size = p.getBytes("size");
-        int threads = p.getInt("threads");
+        long size = p.get(SIZE);
+        int threads = p.get(THREADS);
         long elements = size / Double.BYTES;
         if (elements < threads) {
             throw new BadInputException("stream parameter size=" + size + " gives fewer elements than threads=" + threads
@@ -115,8 +119,8 @@ public final class StreamWorkload implements Workload {
     /** The three arrays live outside the heap (page-aligned direct memory), each chunk padded to its alignment. */
     @Override
     public OffHeap offHeap(Params p, long memory) {
-        long size = p.getBytes("size");
-        long chunks = (size + (long) CHUNK * Double.BYTES - 1) / ((long) CHUNK * Double.BYTES) * p.getInt("threads");
+        long size = p.get(SIZE);
+        long chunks = (size + (long) CHUNK * Double.BYTES - 1) / ((long) CHUNK * Double.BYTES) * p.get(THREADS);
         return new OffHeap(3 * size + 3 * chunks * ALIGNMENT, "3 arrays of size=" + size + " bytes");
     }
 
@@ -124,23 +128,23 @@ public final class StreamWorkload implements Workload {
     public Params scaledForEmulation(Params p) {
         // fewer passes (the first is discarded, the best of the rest counts, so two is the least that
         // measures) over arrays half as large, still far larger than the caches (at least 32 MiB each)
-        long size = p.getBytes("size");
-        return p.with("passes", Math.min(p.getInt("passes"), 2)).with("size", Math.min(size, Math.max(32L << 20, size / 2)));
+        long size = p.get(SIZE);
+        return p.with(PASSES, Math.min(p.get(PASSES), 2)).with(SIZE, Math.min(size, Math.max(32L << 20, size / 2)));
     }
 
     @Override
     public Duration estimate(Params p) {
         // ten bytes moved per element and kernel on average, at a pessimistic 5 GB/s
-        long bytes = p.getBytes("size") * 10L * p.getInt("passes");
+        long bytes = p.get(SIZE) * 10L * p.get(PASSES);
         return Duration.ofMillis(500 + bytes / 5_000_000);
     }
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
-        long elements = p.getBytes("size") / Double.BYTES;
-        int threads = p.getInt("threads");
-        int passes = p.getInt("passes");
-        boolean star = p.getString("timing").equals("star");
+        long elements = p.get(SIZE) / Double.BYTES;
+        int threads = p.get(THREADS);
+        int passes = p.get(PASSES);
+        boolean star = p.get(TIMING).equals("star");
 
         warmUpKernels();
         Slices s = Slices.allocate(elements, threads);
