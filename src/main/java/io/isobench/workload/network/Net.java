@@ -2,8 +2,7 @@ package io.isobench.workload.network;
 
 import io.isobench.BadInputException;
 import io.isobench.core.Endpoint;
-import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,16 +42,14 @@ final class Net {
     private Net() {
     }
 
-    static ParamSpec connectTimeoutParam() {
-        return ParamSpec.of("connect_timeout", ParamType.DURATION,
-                        "how long the load side keeps trying to reach the server side before the trial fails")
-                .defaultValue("10s").range(1, 600_000).unit("ms").build();
-    }
+    /** How long the load side keeps trying: a parameter of every network workload. */
+    static final ParamKey<Duration> CONNECT_TIMEOUT = ParamKey.duration("connect_timeout",
+                    "how long the load side keeps trying to reach the server side before the trial fails")
+            .defaultValue("10s").range(1, 600_000).unit("ms").build();
 
-    static ParamSpec durationParam(String defaultDuration) {
-        return ParamSpec.of("duration", ParamType.DURATION, "measured time per iteration (per direction for tcp_stream both)")
-                .defaultValue(defaultDuration).range(10, 3_600_000).unit("ms").build();
-    }
+    /** The measured time: a parameter of every network workload. */
+    static final ParamKey<Duration> DURATION = ParamKey.duration("duration", "measured time per iteration (per direction for tcp_stream both)")
+            .defaultValue("10s").range(10, 3_600_000).unit("ms").build();
 
     /** A TCP listener on all addresses (IPv4 and IPv6 wildcard) at {@code port}. */
     static ServerSocketChannel listenTcp(String workload, int port) throws IOException {

@@ -7,7 +7,7 @@ import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
@@ -45,30 +45,42 @@ public final class TcpRrWorkload implements ServerWorkload {
 
     @Override
     public List<ParamSpec> params() {
-        return rrParams(16 << 20);
+        return ParamKey.specs(REQUEST_SIZE, RESPONSE_SIZE, CLIENTS, Net.DURATION, COUNT, Net.CONNECT_TIMEOUT);
     }
 
-    static List<ParamSpec> rrParams(long maxSize) {
-        return List.of(
-                ParamSpec.of("request_size", ParamType.SIZE, "bytes per request (the first 8 carry the sequence number)")
-                        .defaultValue(100L).range(8, maxSize).unit("bytes").build(),
-                ParamSpec.of("response_size", ParamType.SIZE, "bytes per response (the first 8 echo the sequence number)")
-                        .defaultValue(200L).range(8, maxSize).unit("bytes").build(),
-                ParamSpec.of("clients", ParamType.INT, "concurrent clients, one transaction in flight each").defaultValue(1).range(1, 1024).build(),
-                Net.durationParam("10s"),
-                ParamSpec.of("count", ParamType.LONG, "transactions per client, stopping earlier than duration if reached; 0 = no limit")
-                        .defaultValue(0L).range(0, 1e15).build(),
-                Net.connectTimeoutParam());
+    static ParamKey<Long> requestSize(long maxSize) {
+        return ParamKey.size("request_size", "bytes per request (the first 8 carry the sequence number)")
+                .defaultValue(100L).range(8, maxSize).unit("bytes").build();
     }
+
+    static ParamKey<Long> responseSize(long maxSize) {
+        return ParamKey.size("response_size", "bytes per response (the first 8 echo the sequence number)")
+                .defaultValue(200L).range(8, maxSize).unit("bytes").build();
+    }
+
+    static final ParamKey<Long> REQUEST_SIZE = requestSize(16 << 20);
+    static final ParamKey<Long> RESPONSE_SIZE = responseSize(16 << 20);
+    /** Concurrent clients: tcp_rr's and udp_rr's. */
+    static final ParamKey<Integer> CLIENTS = ParamKey.integer("clients", "concurrent clients, one transaction in flight each")
+            .defaultValue(1).range(1, 1024).build();
+    /** Transactions per client: tcp_rr's and udp_rr's. */
+    static final ParamKey<Long> COUNT = ParamKey.longInt("count", "transactions per client, stopping earlier than duration if reached; 0 = no limit")
+            .defaultValue(0L).range(0, 1e15).build();
 
     @Override
     public Duration deadline(Params p) {
-        return Duration.ofMillis(p.getMillis("duration") + p.getMillis("connect_timeout") + 120_000);
+        return Duration.ofMillis(p.get(Net.DURATION).toMillis() + p.get(Net.CONNECT_TIMEOUT).toMillis() + 120_000);
+    }
+
+    /** Runs for its {@code duration}, however fast the environment is. */
+    @Override
+    public boolean timeBound() {
+        return true;
     }
 
     @Override
     public Duration estimate(Params p) {
-        return Duration.ofMillis(p.getMillis("duration") + 300);
+        return Duration.ofMillis(p.get(Net.DURATION).toMillis() + 300);
     }
 
     @Override
@@ -160,18 +172,18 @@ public final class TcpRrWorkload implements ServerWorkload {
 
     @Override
     public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
-        int reqSize = Math.toIntExact(p.getBytes("request_size"));
-        int respSize = Math.toIntExact(p.getBytes("response_size"));
-        int clients = p.getInt("clients");
-        long duration = p.getMillis("duration");
-        long connectTimeout = p.getMillis("connect_timeout");
+        int reqSize = Math.toIntExact(p.get(REQUEST_SIZE));
+        int respSize = Math.toIntExact(p.get(RESPONSE_SIZE));
+        int clients = p.get(CLIENTS);
+        long duration = p.get(Net.DURATION).toMillis();
+        long connectTimeout = p.get(Net.CONNECT_TIMEOUT).toMillis();
         List<TcpClient> cs = new ArrayList<>();
         try (Watchdog dog = new Watchdog(name(), connectTimeout * clients + duration + 30_000)) {
             for (int i = 0; i < clients; i++) {
                 SocketChannel c = dog.guard(Net.connect(name(), ep, connectTimeout, Net.KIND_RR, reqSize, respSize, 0));
                 cs.add(new TcpClient(c, reqSize, respSize));
             }
-            RrLoad.Outcome o = RrLoad.run(name(), cs, duration, p.getLong("count"), dog);
+            RrLoad.Outcome o = RrLoad.run(name(), cs, duration, p.get(COUNT), dog);
             for (TcpClient c : cs) {
                 c.finish();
             }

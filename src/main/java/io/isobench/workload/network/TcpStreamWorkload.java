@@ -8,7 +8,7 @@ import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
@@ -60,29 +60,35 @@ public final class TcpStreamWorkload implements ServerWorkload {
 
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("direction", ParamType.CHOICE, "which way the bytes flow; both = one after the other, two sets of figures")
-                        .defaultValue(BOTH).choices(HOST_TO_ENV, ENV_TO_HOST, BOTH).build(),
-                ParamSpec.of("message_size", ParamType.SIZE, "bytes per write (iperf3's -l)")
-                        .defaultValue(128L << 10).range(1, 64L << 20).unit("bytes").build(),
-                ParamSpec.of("streams", ParamType.INT, "parallel connections (iperf3's -P)").defaultValue(1).range(1, 128).build(),
-                Net.durationParam("10s"),
-                Net.connectTimeoutParam());
+        return ParamKey.specs(DIRECTION, MESSAGE_SIZE, STREAMS, Net.DURATION, Net.CONNECT_TIMEOUT);
     }
 
+    static final ParamKey<String> DIRECTION = ParamKey.choice("direction",
+                    "which way the bytes flow; both = one after the other, two sets of figures", HOST_TO_ENV, ENV_TO_HOST, BOTH)
+            .defaultValue(BOTH).build();
+    static final ParamKey<Long> MESSAGE_SIZE = ParamKey.size("message_size", "bytes per write (iperf3's -l)")
+            .defaultValue(128L << 10).range(1, 64L << 20).unit("bytes").build();
+    static final ParamKey<Integer> STREAMS = ParamKey.integer("streams", "parallel connections (iperf3's -P)").defaultValue(1).range(1, 128).build();
+
     private static List<String> directions(Params p) {
-        String d = p.getString("direction");
+        String d = p.get(DIRECTION);
         return d.equals(BOTH) ? List.of(HOST_TO_ENV, ENV_TO_HOST) : List.of(d);
     }
 
     @Override
     public Duration deadline(Params p) {
-        return Duration.ofMillis(directions(p).size() * (p.getMillis("duration") + p.getMillis("connect_timeout")) + 120_000);
+        return Duration.ofMillis(directions(p).size() * (p.get(Net.DURATION).toMillis() + p.get(Net.CONNECT_TIMEOUT).toMillis()) + 120_000);
+    }
+
+    /** Runs for its {@code duration}, however fast the environment is. */
+    @Override
+    public boolean timeBound() {
+        return true;
     }
 
     @Override
     public Duration estimate(Params p) {
-        return Duration.ofMillis(directions(p).size() * p.getMillis("duration") + 500);
+        return Duration.ofMillis(directions(p).size() * p.get(Net.DURATION).toMillis() + 500);
     }
 
     // ---------------------------------------------------------------- inside: the server side
@@ -205,10 +211,10 @@ public final class TcpStreamWorkload implements ServerWorkload {
 
     @Override
     public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
-        int size = Math.toIntExact(p.getBytes("message_size"));
-        int streams = p.getInt("streams");
-        long duration = p.getMillis("duration");
-        long connectTimeout = p.getMillis("connect_timeout");
+        int size = Math.toIntExact(p.get(MESSAGE_SIZE));
+        int streams = p.get(STREAMS);
+        long duration = p.get(Net.DURATION).toMillis();
+        long connectTimeout = p.get(Net.CONNECT_TIMEOUT).toMillis();
         WorkloadResult.Builder b = WorkloadResult.builder();
         for (String dir : directions(p)) {
             runPhase(b, dir, ep, size, streams, duration, connectTimeout);

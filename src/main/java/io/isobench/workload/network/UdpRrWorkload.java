@@ -7,7 +7,7 @@ import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
@@ -66,25 +66,36 @@ public final class UdpRrWorkload implements ServerWorkload {
 
     @Override
     public List<ParamSpec> params() {
-        List<ParamSpec> ps = new ArrayList<>(TcpRrWorkload.rrParams(65_507));
-        ps.add(ParamSpec.of("receive_timeout", ParamType.DURATION, "how long a client waits for an answer before counting the transaction lost")
-                .defaultValue("200ms").range(1, 60_000).unit("ms").build());
-        return List.copyOf(ps);
+        return ParamKey.specs(REQUEST_SIZE, RESPONSE_SIZE, TcpRrWorkload.CLIENTS, Net.DURATION, TcpRrWorkload.COUNT, Net.CONNECT_TIMEOUT,
+                RECEIVE_TIMEOUT);
     }
+
+    /** tcp_rr's sizes, at most what one datagram carries. */
+    static final ParamKey<Long> REQUEST_SIZE = TcpRrWorkload.requestSize(65_507);
+    static final ParamKey<Long> RESPONSE_SIZE = TcpRrWorkload.responseSize(65_507);
+    static final ParamKey<Duration> RECEIVE_TIMEOUT = ParamKey.duration("receive_timeout",
+                    "how long a client waits for an answer before counting the transaction lost")
+            .defaultValue("200ms").range(1, 60_000).unit("ms").build();
 
     @Override
     public Duration deadline(Params p) {
-        return Duration.ofMillis(p.getMillis("duration") + p.getMillis("connect_timeout") + p.getMillis("receive_timeout") + 120_000);
+        return Duration.ofMillis(p.get(Net.DURATION).toMillis() + p.get(Net.CONNECT_TIMEOUT).toMillis() + p.get(RECEIVE_TIMEOUT).toMillis() + 120_000);
+    }
+
+    /** Runs for its {@code duration}, however fast the environment is. */
+    @Override
+    public boolean timeBound() {
+        return true;
     }
 
     @Override
     public Duration estimate(Params p) {
-        return Duration.ofMillis(p.getMillis("duration") + 300);
+        return Duration.ofMillis(p.get(Net.DURATION).toMillis() + 300);
     }
 
     @Override
     public ServerSide startServer(Params p, InsideContext ctx, int port) throws IOException {
-        return new UdpServer(name(), port, Math.toIntExact(p.getBytes("response_size")));
+        return new UdpServer(name(), port, Math.toIntExact(p.get(RESPONSE_SIZE)));
     }
 
     /** One thread answering every client's datagrams, as sockperf's and netserver's UDP servers do. */
@@ -240,12 +251,12 @@ public final class UdpRrWorkload implements ServerWorkload {
 
     @Override
     public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
-        int reqSize = Math.toIntExact(p.getBytes("request_size"));
-        int respSize = Math.toIntExact(p.getBytes("response_size"));
-        int clients = p.getInt("clients");
-        long duration = p.getMillis("duration");
-        long connectTimeout = p.getMillis("connect_timeout");
-        int receiveTimeout = Math.toIntExact(p.getMillis("receive_timeout"));
+        int reqSize = Math.toIntExact(p.get(REQUEST_SIZE));
+        int respSize = Math.toIntExact(p.get(RESPONSE_SIZE));
+        int clients = p.get(TcpRrWorkload.CLIENTS);
+        long duration = p.get(Net.DURATION).toMillis();
+        long connectTimeout = p.get(Net.CONNECT_TIMEOUT).toMillis();
+        int receiveTimeout = Math.toIntExact(p.get(RECEIVE_TIMEOUT).toMillis());
         List<UdpClient> cs = new ArrayList<>();
         try (Watchdog dog = new Watchdog(name(), connectTimeout * clients + duration + receiveTimeout + 30_000)) {
             for (int i = 0; i < clients; i++) {
@@ -255,7 +266,7 @@ public final class UdpRrWorkload implements ServerWorkload {
                 probe(s, ep, connectTimeout);
                 s.setSoTimeout(receiveTimeout);
             }
-            RrLoad.Outcome o = RrLoad.run(name(), cs, duration, p.getLong("count"), dog);
+            RrLoad.Outcome o = RrLoad.run(name(), cs, duration, p.get(TcpRrWorkload.COUNT), dog);
             WorkloadResult.Builder b = WorkloadResult.builder();
             RrLoad.report(b, o);
             double lossPercent = o.attempted() == 0 ? 0 : 100.0 * o.lost() / o.attempted();
