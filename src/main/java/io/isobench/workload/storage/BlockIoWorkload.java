@@ -8,7 +8,7 @@ import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.IdentityFact;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.nio.file.Files;
@@ -60,26 +60,30 @@ public final class BlockIoWorkload implements Workload {
         return "block I/O with O_DIRECT on the environment's storage: seq/rand read/write/70-30 mix (MB/s, IOPS, latency), like fio";
     }
 
-    @Override
-    public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("mode", ParamType.CHOICE, "access pattern; rand_rw is 70% reads, 30% writes")
-                        .defaultValue("rand_read").choices("seq_read", "seq_write", "rand_read", "rand_write", "rand_rw").build(),
-                ParamSpec.of("block_size", ParamType.SIZE, "bytes per request, a multiple of 4K; 0 = 1M for seq_*, 4K for rand_*")
-                        .defaultFrom(h -> 0L, "auto: 1M for seq_*, 4K for rand_*").range(0, 64L << 20).unit("bytes").build(),
-                ParamSpec.of("engine", ParamType.CHOICE, "how requests are submitted: libaio = the kernel's asynchronous I/O"
+    static final ParamKey<String> MODE = ParamKey.choice("mode", "access pattern; rand_rw is 70% reads, 30% writes",
+                    "seq_read", "seq_write", "rand_read", "rand_write", "rand_rw")
+            .defaultValue("rand_read").build();
+    static final ParamKey<Long> BLOCK_SIZE = ParamKey.size("block_size", "bytes per request, a multiple of 4K; 0 = 1M for seq_*, 4K for rand_*")
+            .defaultFrom(h -> 0L, "auto: 1M for seq_*, 4K for rand_*").range(0, 64L << 20).unit("bytes").build();
+    static final ParamKey<String> ENGINE = ParamKey.choice("engine", "how requests are submitted: libaio = the kernel's asynchronous I/O"
                                 + " (io_submit/io_getevents, as fio's libaio engine and InnoDB), one thread per job keeping iodepth"
                                 + " requests in flight; psync = iodepth threads per job, each one synchronous pread/pwrite (fio's psync"
-                                + " with numjobs=jobs x iodepth); auto = libaio where the kernel offers it, else psync (the facts say which ran)")
-                        .defaultValue("auto").choices("auto", "libaio", "psync").build(),
-                ParamSpec.of("iodepth", ParamType.INT, "requests in flight per job")
-                        .defaultValue(16).range(1, 256).build(),
-                ParamSpec.of("jobs", ParamType.INT, "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build(),
-                ParamSpec.of("file_size", ParamType.SIZE, "size of the test file, filled once per iteration before measuring")
-                        .defaultValue(1L << 30).range(1L << 20, 1L << 50).unit("bytes").build(),
-                ParamSpec.of("duration", ParamType.DURATION, "measured time per iteration, after the fill")
-                        .defaultValue("10s").range(10, 3_600_000).unit("ms").build(),
-                ParamSpec.of("verify", ParamType.BOOL, "check the offset stamp of every block read").defaultValue(true).build());
+                                + " with numjobs=jobs x iodepth); auto = libaio where the kernel offers it, else psync (the facts say which ran)",
+                    "auto", "libaio", "psync")
+            .defaultValue("auto").build();
+    static final ParamKey<Integer> IODEPTH = ParamKey.integer("iodepth", "requests in flight per job")
+            .defaultValue(16).range(1, 256).build();
+    static final ParamKey<Integer> JOBS = ParamKey.integer("jobs",
+            "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build();
+    static final ParamKey<Long> FILE_SIZE = ParamKey.size("file_size", "size of the test file, filled once per iteration before measuring")
+            .defaultValue(1L << 30).range(1L << 20, 1L << 50).unit("bytes").build();
+    static final ParamKey<Duration> DURATION = ParamKey.duration("duration", "measured time per iteration, after the fill")
+            .defaultValue("10s").range(10, 3_600_000).unit("ms").build();
+    static final ParamKey<Boolean> VERIFY = ParamKey.flag("verify", "check the offset stamp of every block read").defaultValue(true).build();
+
+    @Override
+    public List<ParamSpec> params() {
+        return ParamKey.specs(MODE, BLOCK_SIZE, ENGINE, IODEPTH, JOBS, FILE_SIZE, DURATION, VERIFY);
     }
 
     /**
@@ -88,16 +92,16 @@ public final class BlockIoWorkload implements Workload {
      */
     @Override
     public OffHeap offHeap(Params p, long memory) {
-        long inFlight = (long) p.getInt("jobs") * p.getInt("iodepth");
+        long inFlight = (long) p.get(JOBS) * p.get(IODEPTH);
         long bs = blockSize(p);
-        return new OffHeap(inFlight * (bs + 4096) + (16L << 20), "O_DIRECT buffers for jobs=" + p.getInt("jobs") + " x iodepth="
-                + p.getInt("iodepth") + " of block_size=" + bs);
+        return new OffHeap(inFlight * (bs + 4096) + (16L << 20), "O_DIRECT buffers for jobs=" + p.get(JOBS) + " x iodepth="
+                + p.get(IODEPTH) + " of block_size=" + bs);
     }
 
     static int blockSize(Params p) {
-        long bs = p.getBytes("block_size");
+        long bs = p.get(BLOCK_SIZE);
         if (bs == 0) {
-            return p.getString("mode").startsWith("seq") ? 1 << 20 : 4096;
+            return p.get(MODE).startsWith("seq") ? 1 << 20 : 4096;
         }
         return (int) bs;
     }
@@ -109,12 +113,12 @@ public final class BlockIoWorkload implements Workload {
             throw new BadInputException(name() + " parameter 'block_size' is " + bs + ": O_DIRECT needs a multiple of 4K (4096 bytes);"
                     + " use e.g. 4K, 64K or 1M");
         }
-        long fileSize = p.getBytes("file_size");
+        long fileSize = p.get(FILE_SIZE);
         if (fileSize % bs != 0) {
             throw new BadInputException(name() + " parameter 'file_size' is " + fileSize + " bytes, not a multiple of block_size "
                     + bs + ": use a size such as " + DirectIo.mib(Math.max(bs, fileSize / bs * bs)));
         }
-        int jobs = p.getInt("jobs");
+        int jobs = p.get(JOBS);
         if (fileSize / bs < jobs) {
             throw new BadInputException(name() + " parameter 'file_size' (" + DirectIo.mib(fileSize) + ") holds fewer blocks of "
                     + bs + " bytes than there are jobs (" + jobs + "): raise file_size or lower jobs");
@@ -124,22 +128,28 @@ public final class BlockIoWorkload implements Workload {
     @Override
     public Duration deadline(Params p) {
         // the fill at a pessimistic 20 MB/s, the measurement, and slack
-        return Duration.ofMillis(p.getBytes("file_size") / 20_000 + p.getMillis("duration") + 120_000);
+        return Duration.ofMillis(p.get(FILE_SIZE) / 20_000 + p.get(DURATION).toMillis() + 120_000);
+    }
+
+    /** Runs for its {@code duration}, however fast the environment is. */
+    @Override
+    public boolean timeBound() {
+        return true;
     }
 
     @Override
     public Duration estimate(Params p) {
-        return Duration.ofMillis(p.getBytes("file_size") / 500_000 + p.getMillis("duration"));
+        return Duration.ofMillis(p.get(FILE_SIZE) / 500_000 + p.get(DURATION).toMillis());
     }
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
         validate(p, ctx.facts());
-        BlockIoRun.Mode mode = BlockIoRun.Mode.parse(p.getString("mode"));
+        BlockIoRun.Mode mode = BlockIoRun.Mode.parse(p.get(MODE));
         int bs = blockSize(p);
-        long fileSize = p.getBytes("file_size");
-        int iodepth = p.getInt("iodepth");
-        int jobs = p.getInt("jobs");
+        long fileSize = p.get(FILE_SIZE);
+        int iodepth = p.get(IODEPTH);
+        int jobs = p.get(JOBS);
         Path dir = ctx.dataDir();
         Files.createDirectories(dir);
         DirectIo.checkFileSystem(name(), dir);
@@ -156,10 +166,10 @@ public final class BlockIoWorkload implements Workload {
             long f0 = System.nanoTime();
             BlockIoRun.fill(name(), file, fileSize, token, alignment);
             double fillSeconds = (System.nanoTime() - f0) / 1e9;
-            BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.getBool("verify"), token, alignment,
+            BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.get(VERIFY), token, alignment,
                     engine);
-            BlockIoRun.Outcome o = run.run(p.getMillis("duration"));
-            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.getString("engine"));
+            BlockIoRun.Outcome o = run.run(p.get(DURATION).toMillis());
+            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.get(ENGINE));
         } finally {
             Files.deleteIfExists(file);
         }
@@ -171,7 +181,7 @@ public final class BlockIoWorkload implements Workload {
      * unavailable is bad input, with the reason.
      */
     BlockIoRun.Engine engine(Params p) {
-        String asked = p.getString("engine");
+        String asked = p.get(ENGINE);
         return switch (asked) {
             case "psync" -> BlockIoRun.Engine.PSYNC;
             case "libaio" -> {
