@@ -11,7 +11,7 @@ import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
@@ -36,18 +36,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class RedisWorkload implements ServerWorkload {
 
-    static final String COMMANDS = "commands";
-    static final String CLIENTS = "clients";
-    static final String REQUESTS = "requests";
-    static final String VALUE_SIZE = "value_size";
-    static final String KEYSPACE = "keyspace";
-    static final String PIPELINE = "pipeline";
-    static final String LOOPS = "generator_threads";
-    static final String PERSISTENCE = "persistence";
-    static final String CONFIG = "config";
-    static final String START_TIMEOUT = "start_timeout";
-    static final String WARMUP = "warmup";
-
     @Override
     public String name() {
         return "redis";
@@ -69,38 +57,41 @@ public final class RedisWorkload implements ServerWorkload {
         return "redis-server inside, RESP load from the host: requests/s and latency per command and client count";
     }
 
+    static final ParamKey<List<String>> COMMANDS = ParamKey.choices("commands",
+            "commands to run (always in the order PING, SET, GET, LPUSH, LPOP, SADD)", "PING", "SET", "GET", "LPUSH", "LPOP", "SADD")
+            .defaultValue(List.of("PING", "SET", "GET", "LPUSH", "LPOP", "SADD"))
+            .build();
+    static final ParamKey<List<Integer>> CLIENTS = ParamKey.integers("clients", "client connections, swept inside one iteration")
+            .defaultValue(List.of(1, 2, 4, 8, 16, 32, 64, 120)).range(1, 10_000).build();
+    static final ParamKey<Long> REQUESTS = ParamKey.longInt("requests", "requests per command and client count (the study: 500000)")
+            .defaultValue(20_000L).range(1, 1e10).build();
+    static final ParamKey<Long> VALUE_SIZE = ParamKey.size("value_size", "bytes per value for SET, GET and LPUSH").defaultValue(50L)
+            .range(1, 64L << 20).unit("bytes").build();
+    static final ParamKey<Integer> KEYSPACE = ParamKey.integer("keyspace", "random keys used by GET and SET (all SET before the first GET)")
+            .defaultValue(100_000).range(1, 100_000_000).build();
+    static final ParamKey<Integer> PIPELINE = ParamKey.integer("pipeline", "requests each client sends before waiting for their replies")
+            .defaultValue(1).range(1, 10_000).build();
+    static final ParamKey<Integer> LOOPS = ParamKey.integer("generator_threads", "event-loop threads of the load generator (redis-benchmark uses 1)")
+            .defaultValue(1).range(1, 256).build();
+    static final ParamKey<String> PERSISTENCE = ParamKey.choice("persistence",
+            "server persistence: none, aof (fsync every second), aof-always", "none", "aof", "aof-always")
+            .defaultValue("none").build();
+    static final ParamKey<String> CONFIG = ParamKey.text("config", "more redis-server directives, 'name value' pairs separated by ';'"
+                        + " (e.g. 'io-threads 2; maxmemory 1gb')").defaultValue("").build();
+    static final ParamKey<Duration> WARMUP = ParamKey.duration("warmup", "unmeasured load before the sweep, so the generator is compiled"
+                        + " (JIT) before the first point").defaultValue("1s").build();
+    static final ParamKey<Duration> START_TIMEOUT = ParamKey.duration("start_timeout", "how long the server may take to answer PING")
+            .defaultValue("30s").build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of(COMMANDS, ParamType.CHOICE, "commands to run (always in the order PING, SET, GET, LPUSH, LPOP, SADD)")
-                        .list().defaultValue(List.of("PING", "SET", "GET", "LPUSH", "LPOP", "SADD"))
-                        .choices("PING", "SET", "GET", "LPUSH", "LPOP", "SADD").build(),
-                ParamSpec.of(CLIENTS, ParamType.INT, "client connections, swept inside one iteration").list()
-                        .defaultValue(List.of(1, 2, 4, 8, 16, 32, 64, 120)).range(1, 10_000).build(),
-                ParamSpec.of(REQUESTS, ParamType.LONG, "requests per command and client count (the study: 500000)")
-                        .defaultValue(20_000L).range(1, 1e10).build(),
-                ParamSpec.of(VALUE_SIZE, ParamType.SIZE, "bytes per value for SET, GET and LPUSH").defaultValue(50L)
-                        .range(1, 64L << 20).unit("bytes").build(),
-                ParamSpec.of(KEYSPACE, ParamType.INT, "random keys used by GET and SET (all SET before the first GET)")
-                        .defaultValue(100_000).range(1, 100_000_000).build(),
-                ParamSpec.of(PIPELINE, ParamType.INT, "requests each client sends before waiting for their replies")
-                        .defaultValue(1).range(1, 10_000).build(),
-                ParamSpec.of(LOOPS, ParamType.INT, "event-loop threads of the load generator (redis-benchmark uses 1)")
-                        .defaultValue(1).range(1, 256).build(),
-                ParamSpec.of(PERSISTENCE, ParamType.CHOICE, "server persistence: none, aof (fsync every second), aof-always")
-                        .defaultValue("none").choices("none", "aof", "aof-always").build(),
-                ParamSpec.of(CONFIG, ParamType.STRING, "more redis-server directives, 'name value' pairs separated by ';'"
-                        + " (e.g. 'io-threads 2; maxmemory 1gb')").defaultValue("").build(),
-                ParamSpec.of(WARMUP, ParamType.DURATION, "unmeasured load before the sweep, so the generator is compiled"
-                        + " (JIT) before the first point").defaultValue("1s").build(),
-                ParamSpec.of(START_TIMEOUT, ParamType.DURATION, "how long the server may take to answer PING")
-                        .defaultValue("30s").build());
+        return ParamKey.specs(COMMANDS, CLIENTS, REQUESTS, VALUE_SIZE, KEYSPACE, PIPELINE, LOOPS, PERSISTENCE, CONFIG, WARMUP, START_TIMEOUT);
     }
 
     /** The chosen commands in redis-benchmark's order. */
     static List<RedisCommand> commands(Params p) {
         Set<RedisCommand> chosen = EnumSet.noneOf(RedisCommand.class);
-        for (Object s : p.getList(COMMANDS)) {
+        for (Object s : p.get(COMMANDS)) {
             chosen.add(RedisCommand.parse(String.valueOf(s)));
         }
         return List.copyOf(chosen);
@@ -108,13 +99,13 @@ public final class RedisWorkload implements ServerWorkload {
 
     @Override
     public void validate(Params p, HostFacts host) {
-        long pointBytes = (long) p.getInt(KEYSPACE) * (p.getBytes(VALUE_SIZE) + 64);
+        long pointBytes = (long) p.get(KEYSPACE) * (p.get(VALUE_SIZE) + 64);
         if (commands(p).contains(RedisCommand.GET) && pointBytes > host.memoryBytes() / 2) {
-            throw new BadInputException("redis keyspace=" + p.getInt(KEYSPACE) + " with value_size=" + p.getBytes(VALUE_SIZE)
+            throw new BadInputException("redis keyspace=" + p.get(KEYSPACE) + " with value_size=" + p.get(VALUE_SIZE)
                     + " needs about " + (pointBytes >> 20) + " MiB of server memory, more than half of this host's "
                     + (host.memoryBytes() >> 20) + " MiB: lower keyspace or value_size");
         }
-        int maxClients = p.getIntList(CLIENTS).stream().mapToInt(Integer::intValue).max().orElse(1);
+        int maxClients = p.get(CLIENTS).stream().mapToInt(Integer::intValue).max().orElse(1);
         if (maxClients > 9_000) {
             throw new BadInputException("redis clients=" + maxClients + " exceeds redis-server's default maxclients (10000"
                     + " minus reserved descriptors): use at most 9000 clients");
@@ -128,44 +119,44 @@ public final class RedisWorkload implements ServerWorkload {
      */
     @Override
     public OffHeap offHeap(Params p, long memory) {
-        long entries = p.getInt(KEYSPACE) + p.getLong(REQUESTS) * p.getIntList(CLIENTS).size();
-        long bytes = (32L << 20) + entries * (p.getBytes(VALUE_SIZE) + 128);
-        return new OffHeap(bytes, "redis-server with keyspace=" + p.getInt(KEYSPACE) + ", requests=" + p.getLong(REQUESTS)
-                + " and value_size=" + p.getBytes(VALUE_SIZE));
+        long entries = p.get(KEYSPACE) + p.get(REQUESTS) * p.get(CLIENTS).size();
+        long bytes = (32L << 20) + entries * (p.get(VALUE_SIZE) + 128);
+        return new OffHeap(bytes, "redis-server with keyspace=" + p.get(KEYSPACE) + ", requests=" + p.get(REQUESTS)
+                + " and value_size=" + p.get(VALUE_SIZE));
     }
 
     @Override
     public Params scaledForEmulation(Params p) {
         // a fifth of the requests per command and client count: an emulated redis-server serves a
         // few thousand a second
-        return p.with(REQUESTS, Math.min(p.getLong(REQUESTS), Math.max(1000L, p.getLong(REQUESTS) / 5)));
+        return p.with(REQUESTS, Math.min(p.get(REQUESTS), Math.max(1000L, p.get(REQUESTS) / 5)));
     }
 
     @Override
     public Duration estimate(Params p) {
         // a few tens of thousands of requests per second on a small host
-        long total = p.getLong(REQUESTS) * p.getIntList(CLIENTS).size() * commands(p).size();
+        long total = p.get(REQUESTS) * p.get(CLIENTS).size() * commands(p).size();
         return Duration.ofMillis(2000 + total / 40);
     }
 
     @Override
     public Duration deadline(Params p) {
-        long total = p.getLong(REQUESTS) * p.getIntList(CLIENTS).size() * commands(p).size();
+        long total = p.get(REQUESTS) * p.get(CLIENTS).size() * commands(p).size();
         // generous: 1000 requests/s would be a broken setup, not a slow one
-        return Duration.ofMinutes(5).plusMillis(total + p.getInt(KEYSPACE) / 10L);
+        return Duration.ofMinutes(5).plusMillis(total + p.get(KEYSPACE) / 10L);
     }
 
     @Override
     public ServerSide startServer(Params p, InsideContext ctx, int port) throws Exception {
-        return RedisServer.start(ctx.dataDir(), port, p.getString(PERSISTENCE), p.getString(CONFIG),
-                Duration.ofMillis(p.getMillis(START_TIMEOUT)));
+        return RedisServer.start(ctx.dataDir(), port, p.get(PERSISTENCE), p.get(CONFIG),
+                Duration.ofMillis(p.get(START_TIMEOUT).toMillis()));
     }
 
     @Override
     public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
         List<RedisCommand> cmds = commands(p);
-        int valueSize = Math.toIntExact(p.getBytes(VALUE_SIZE));
-        int keyspace = p.getInt(KEYSPACE);
+        int valueSize = Math.toIntExact(p.get(VALUE_SIZE));
+        int keyspace = p.get(KEYSPACE);
         boolean populate = cmds.contains(RedisCommand.GET);
         WorkloadResult.Builder b = WorkloadResult.builder();
         if (populate) {
@@ -173,31 +164,31 @@ public final class RedisWorkload implements ServerWorkload {
             populate(ep, keyspace, valueSize);
             b.fact("populate_seconds", (System.nanoTime() - t0) / 1e9);
         }
-        LoadGenerator gen = new LoadGenerator(ep.host(), ep.port(), valueSize, keyspace, p.getInt(PIPELINE), p.getInt(LOOPS),
+        LoadGenerator gen = new LoadGenerator(ep.host(), ep.port(), valueSize, keyspace, p.get(PIPELINE), p.get(LOOPS),
                 populate, Duration.ofSeconds(30).toMillis());
-        long requests = p.getLong(REQUESTS);
-        if (p.getMillis(WARMUP) > 0) {
+        long requests = p.get(REQUESTS);
+        if (p.get(WARMUP).toMillis() > 0) {
             // GET and PING change nothing on the server, so the measured points start from the same state
-            int warmClients = Math.min(4, p.getIntList(CLIENTS).stream().mapToInt(Integer::intValue).max().orElse(1));
-            gen.warmUp(populate ? RedisCommand.GET : RedisCommand.PING, warmClients, p.getMillis(WARMUP), 0);
+            int warmClients = Math.min(4, p.get(CLIENTS).stream().mapToInt(Integer::intValue).max().orElse(1));
+            gen.warmUp(populate ? RedisCommand.GET : RedisCommand.PING, warmClients, p.get(WARMUP).toMillis(), 0);
         }
         Map<String, Object> points = new LinkedHashMap<>();
         long seed = 1;
-        for (int clients : p.getIntList(CLIENTS)) {
+        for (int clients : p.get(CLIENTS)) {
             for (RedisCommand c : cmds) {
                 LoadGenerator.PointResult r = gen.run(c, clients, requests, seed++);
                 String m = c.metric();
                 Histogram h = r.latencyNanos();
-                b.add(Measurement.higher(m, r.requestsPerSecond(), "req/s").withLabel(CLIENTS, clients));
-                b.add(Measurement.lower(m + "_p50", h.getValueAtPercentile(50) / 1e3, "us").withLabel(CLIENTS, clients));
-                b.add(Measurement.lower(m + "_p99", h.getValueAtPercentile(99) / 1e3, "us").withLabel(CLIENTS, clients));
+                b.add(Measurement.higher(m, r.requestsPerSecond(), "req/s").withLabel(CLIENTS.name(), clients));
+                b.add(Measurement.lower(m + "_p50", h.getValueAtPercentile(50) / 1e3, "us").withLabel(CLIENTS.name(), clients));
+                b.add(Measurement.lower(m + "_p99", h.getValueAtPercentile(99) / 1e3, "us").withLabel(CLIENTS.name(), clients));
                 points.put(m + "@" + clients, Map.of("requests", r.requests(), "seconds", r.seconds(),
                         "max_us", h.getMaxValue() / 1e3));
             }
         }
         b.fact("points", points);
         b.fact("commands", cmds.stream().map(Enum::name).toList());
-        b.fact("generator", "isobench RESP event loop, " + p.getInt(LOOPS) + " thread(s)");
+        b.fact("generator", "isobench RESP event loop, " + p.get(LOOPS) + " thread(s)");
         return b.build();
     }
 
