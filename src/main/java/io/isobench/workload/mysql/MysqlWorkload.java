@@ -11,7 +11,7 @@ import io.isobench.core.Endpoint;
 import io.isobench.workload.HostContext;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.ServerSide;
 import io.isobench.workload.ServerWorkload;
@@ -34,21 +34,6 @@ import org.HdrHistogram.Histogram;
  * queries/s and transaction latency percentiles, labelled {@code threads=N}.
  */
 public final class MysqlWorkload implements ServerWorkload {
-
-    static final String MODE = "mode";
-    static final String THREADS = "threads";
-    static final String DURATION = "duration";
-    static final String RAMP = "ramp";
-    static final String TABLES = "tables";
-    static final String TABLE_SIZE = "table_size";
-    static final String BUFFER_POOL = "buffer_pool";
-    static final String FLUSH_METHOD = "flush_method";
-    static final String FLUSH_AT_COMMIT = "flush_log_at_trx_commit";
-    static final String DISTRIBUTION = "distribution";
-    static final String PREWARM = "prewarm";
-    static final String CONFIG = "config";
-    static final String START_TIMEOUT = "start_timeout";
-    static final String WARMUP = "warmup";
 
     @Override
     public String name() {
@@ -85,67 +70,73 @@ public final class MysqlWorkload implements ServerWorkload {
         return Math.max(128L << 20, pool & ~((128L << 20) - 1));
     }
 
+    static final ParamKey<String> MODE = ParamKey.choice("mode", "sysbench transaction mix: read_only (the study's) or read_write",
+                    "read_only", "read_write")
+            .defaultValue("read_only").build();
+    static final ParamKey<List<Integer>> THREADS = ParamKey.integers("threads", "client threads (one connection each), swept inside one iteration")
+            .defaultValue(List.of(1, 2, 4, 8, 16, 32)).range(1, 4096).build();
+    static final ParamKey<Duration> DURATION = ParamKey.duration("duration",
+            "measured time per thread count (the study: 60s)").defaultValue("10s").build();
+    static final ParamKey<Duration> RAMP = ParamKey.duration("ramp",
+            "unmeasured time before each thread count's measurement").defaultValue("1s").build();
+    static final ParamKey<Duration> WARMUP = ParamKey.duration("warmup", "unmeasured load before the sweep, so the JDBC client is compiled (JIT)"
+            + " before the first point").defaultValue("2s").build();
+    static final ParamKey<Integer> TABLES = ParamKey.integer("tables", "sbtest tables").defaultValue(1).range(1, 64).build();
+    static final ParamKey<Integer> TABLE_SIZE = ParamKey.integer("table_size", "rows per table (the study: 2000000)")
+            .defaultFrom(h -> defaultTableSize(h), "250000 per CPU, within 10000..2000000").range(100, 1_000_000_000).build();
+    static final ParamKey<Long> BUFFER_POOL = ParamKey.size("buffer_pool", "InnoDB buffer pool (capped at half the environment's memory)")
+            .defaultFrom(h -> defaultBufferPool(h), "a quarter of memory, at most 3G").unit("bytes")
+            .range(8L << 20, 1L << 44).build();
+    static final ParamKey<String> FLUSH_METHOD = ParamKey.choice("flush_method", "innodb_flush_method (the study: O_DIRECT)",
+                    "O_DIRECT", "O_DIRECT_NO_FSYNC", "fsync", "O_DSYNC").defaultValue("O_DIRECT").build();
+    static final ParamKey<Integer> FLUSH_AT_COMMIT = ParamKey.integer("flush_log_at_trx_commit",
+            "innodb_flush_log_at_trx_commit (the study: 0, no flush at commit)")
+            .defaultValue(0).range(0, 2).build();
+    static final ParamKey<String> DISTRIBUTION = ParamKey.choice("distribution", "how ids are drawn (sysbench --rand-type)", "special", "uniform")
+            .defaultValue("special").build();
+    static final ParamKey<Boolean> PREWARM = ParamKey.flag("prewarm", "read the tables once after the server starts, before measuring")
+            .defaultValue(true).build();
+    static final ParamKey<String> CONFIG = ParamKey.text("config", "more mariadbd options, space-separated (e.g. '--innodb-log-file-size=1G')")
+            .defaultValue("").build();
+    static final ParamKey<Duration> START_TIMEOUT = ParamKey.duration("start_timeout", "how long the server may take to accept connections")
+            .defaultValue("120s").build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of(MODE, ParamType.CHOICE, "sysbench transaction mix: read_only (the study's) or read_write")
-                        .defaultValue("read_only").choices("read_only", "read_write").build(),
-                ParamSpec.of(THREADS, ParamType.INT, "client threads (one connection each), swept inside one iteration")
-                        .list().defaultValue(List.of(1, 2, 4, 8, 16, 32)).range(1, 4096).build(),
-                ParamSpec.of(DURATION, ParamType.DURATION, "measured time per thread count (the study: 60s)").defaultValue("10s").build(),
-                ParamSpec.of(RAMP, ParamType.DURATION, "unmeasured time before each thread count's measurement").defaultValue("1s").build(),
-                ParamSpec.of(WARMUP, ParamType.DURATION, "unmeasured load before the sweep, so the JDBC client is compiled (JIT)"
-                        + " before the first point").defaultValue("2s").build(),
-                ParamSpec.of(TABLES, ParamType.INT, "sbtest tables").defaultValue(1).range(1, 64).build(),
-                ParamSpec.of(TABLE_SIZE, ParamType.INT, "rows per table (the study: 2000000)")
-                        .defaultFrom(h -> defaultTableSize(h), "250000 per CPU, within 10000..2000000").range(100, 1_000_000_000).build(),
-                ParamSpec.of(BUFFER_POOL, ParamType.SIZE, "InnoDB buffer pool (capped at half the environment's memory)")
-                        .defaultFrom(h -> defaultBufferPool(h), "a quarter of memory, at most 3G").unit("bytes")
-                        .range(8L << 20, 1L << 44).build(),
-                ParamSpec.of(FLUSH_METHOD, ParamType.CHOICE, "innodb_flush_method (the study: O_DIRECT)").defaultValue("O_DIRECT")
-                        .choices("O_DIRECT", "O_DIRECT_NO_FSYNC", "fsync", "O_DSYNC").build(),
-                ParamSpec.of(FLUSH_AT_COMMIT, ParamType.INT, "innodb_flush_log_at_trx_commit (the study: 0, no flush at commit)")
-                        .defaultValue(0).range(0, 2).build(),
-                ParamSpec.of(DISTRIBUTION, ParamType.CHOICE, "how ids are drawn (sysbench --rand-type)").defaultValue("special")
-                        .choices("special", "uniform").build(),
-                ParamSpec.of(PREWARM, ParamType.BOOL, "read the tables once after the server starts, before measuring")
-                        .defaultValue(true).build(),
-                ParamSpec.of(CONFIG, ParamType.STRING, "more mariadbd options, space-separated (e.g. '--innodb-log-file-size=1G')")
-                        .defaultValue("").build(),
-                ParamSpec.of(START_TIMEOUT, ParamType.DURATION, "how long the server may take to accept connections")
-                        .defaultValue("120s").build());
+        return ParamKey.specs(MODE, THREADS, DURATION, RAMP, WARMUP, TABLES, TABLE_SIZE, BUFFER_POOL, FLUSH_METHOD, FLUSH_AT_COMMIT,
+                DISTRIBUTION, PREWARM, CONFIG, START_TIMEOUT);
     }
 
     @Override
     public void validate(Params p, HostFacts host) {
-        long dataBytes = (long) p.getInt(TABLES) * p.getInt(TABLE_SIZE) * 250;
-        if (p.getBytes(BUFFER_POOL) > host.memoryBytes() * 3 / 4) {
-            throw new BadInputException("mysql buffer_pool=" + (p.getBytes(BUFFER_POOL) >> 20) + "M exceeds three quarters of this"
+        long dataBytes = (long) p.get(TABLES) * p.get(TABLE_SIZE) * 250;
+        if (p.get(BUFFER_POOL) > host.memoryBytes() * 3 / 4) {
+            throw new BadInputException("mysql buffer_pool=" + (p.get(BUFFER_POOL) >> 20) + "M exceeds three quarters of this"
                     + " host's " + (host.memoryBytes() >> 20) + " MiB: choose a smaller buffer_pool");
         }
         if (dataBytes > 64L << 30) {
-            throw new BadInputException("mysql tables=" + p.getInt(TABLES) + " x table_size=" + p.getInt(TABLE_SIZE)
+            throw new BadInputException("mysql tables=" + p.get(TABLES) + " x table_size=" + p.get(TABLE_SIZE)
                     + " is about " + (dataBytes >> 30) + " GiB of data, more than the 64 GiB isobench loads: lower table_size");
         }
-        if (p.getMillis(DURATION) < 100) {
-            throw new BadInputException("mysql duration=" + p.getMillis(DURATION) + "ms is too short to count transactions:"
+        if (p.get(DURATION).toMillis() < 100) {
+            throw new BadInputException("mysql duration=" + p.get(DURATION).toMillis() + "ms is too short to count transactions:"
                     + " use at least 100ms (the study: 60s)");
         }
-        for (String opt : p.getString(CONFIG).trim().split("\\s+")) {
+        for (String opt : p.get(CONFIG).trim().split("\\s+")) {
             if (!opt.isEmpty() && !opt.startsWith("--")) {
-                throw new BadInputException("mysql config='" + p.getString(CONFIG) + "' has '" + opt + "', which is not a"
+                throw new BadInputException("mysql config='" + p.get(CONFIG) + "' has '" + opt + "', which is not a"
                         + " mariadbd option: write options as --name=value, separated by spaces");
             }
         }
     }
 
     private static int maxThreads(Params p) {
-        return p.getIntList(THREADS).stream().mapToInt(Integer::intValue).max().orElse(1);
+        return p.get(THREADS).stream().mapToInt(Integer::intValue).max().orElse(1);
     }
 
     private static long loadMillis(Params p) {
         // about 30000 rows/s on a small host, generously
-        return (long) p.getInt(TABLES) * p.getInt(TABLE_SIZE) / 30;
+        return (long) p.get(TABLES) * p.get(TABLE_SIZE) / 30;
     }
 
     /**
@@ -154,28 +145,28 @@ public final class MysqlWorkload implements ServerWorkload {
      */
     @Override
     public OffHeap offHeap(Params p, long memory) {
-        long pool = p.getBytes(BUFFER_POOL);
+        long pool = p.get(BUFFER_POOL);
         long used = memory > 0 ? Math.min(pool, memory / 2) : pool;
         return new OffHeap(used + (256L << 20), "mariadbd with buffer_pool=" + pool + " bytes" + (used < pool ? " (capped at " + used + ")" : ""));
     }
 
     @Override
     public Duration estimate(Params p) {
-        long points = p.getIntList(THREADS).size();
-        return Duration.ofMillis(5000 + points * (p.getMillis(DURATION) + p.getMillis(RAMP)));
+        long points = p.get(THREADS).size();
+        return Duration.ofMillis(5000 + points * (p.get(DURATION).toMillis() + p.get(RAMP).toMillis()));
     }
 
     @Override
     public Duration deadline(Params p) {
-        long points = p.getIntList(THREADS).size();
-        return Duration.ofMinutes(5).plusMillis(p.getMillis(START_TIMEOUT) + 10 * loadMillis(p)
-                + 2 * points * (p.getMillis(DURATION) + p.getMillis(RAMP)));
+        long points = p.get(THREADS).size();
+        return Duration.ofMinutes(5).plusMillis(p.get(START_TIMEOUT).toMillis() + 10 * loadMillis(p)
+                + 2 * points * (p.get(DURATION).toMillis() + p.get(RAMP).toMillis()));
     }
 
     @Override
     public ServerSide startServer(Params p, InsideContext ctx, int port) throws Exception {
-        MariadbServer.Config cfg = new MariadbServer.Config(p.getBytes(BUFFER_POOL), p.getString(FLUSH_METHOD),
-                p.getInt(FLUSH_AT_COMMIT), maxThreads(p) + 20, p.getString(CONFIG), Duration.ofMillis(p.getMillis(START_TIMEOUT)));
+        MariadbServer.Config cfg = new MariadbServer.Config(p.get(BUFFER_POOL), p.get(FLUSH_METHOD),
+                p.get(FLUSH_AT_COMMIT), maxThreads(p) + 20, p.get(CONFIG), Duration.ofMillis(p.get(START_TIMEOUT).toMillis()));
         return MariadbServer.start(ctx.dataDir(), ctx.facts().memoryBytes(), port, cfg);
     }
 
@@ -189,10 +180,10 @@ public final class MysqlWorkload implements ServerWorkload {
     @Override
     public WorkloadResult drive(Params p, Endpoint ep, HostContext ctx) throws Exception {
         String url = url(ep);
-        int tables = p.getInt(TABLES);
-        int tableSize = p.getInt(TABLE_SIZE);
-        boolean special = p.getString(DISTRIBUTION).equals("special");
-        boolean readWrite = p.getString(MODE).equals("read_write");
+        int tables = p.get(TABLES);
+        int tableSize = p.get(TABLE_SIZE);
+        boolean special = p.get(DISTRIBUTION).equals("special");
+        boolean readWrite = p.get(MODE).equals("read_write");
         WorkloadResult.Builder b = WorkloadResult.builder();
 
         OltpSchema.Outcome prep = OltpSchema.ensure(url, tables, tableSize, special, 42);
@@ -200,7 +191,7 @@ public final class MysqlWorkload implements ServerWorkload {
         b.fact("prepare_seconds", prep.seconds());
         Map<String, Long> before;
         try (Connection c = DriverManager.getConnection(url)) {
-            if (p.getBool(PREWARM)) {
+            if (p.get(PREWARM)) {
                 long t0 = System.nanoTime();
                 OltpSchema.prewarm(c, tables, tableSize);
                 b.fact("prewarm_seconds", (System.nanoTime() - t0) / 1e9);
@@ -209,15 +200,15 @@ public final class MysqlWorkload implements ServerWorkload {
         }
 
         OltpDriver driver = new OltpDriver(url, tables, tableSize, readWrite, special);
-        if (p.getMillis(WARMUP) > 0) {
-            driver.run(Math.min(4, maxThreads(p)), 0, p.getMillis(WARMUP), 0);
+        if (p.get(WARMUP).toMillis() > 0) {
+            driver.run(Math.min(4, maxThreads(p)), 0, p.get(WARMUP).toMillis(), 0);
         }
         Map<String, Object> points = new LinkedHashMap<>();
         long seed = 1;
-        for (int threads : p.getIntList(THREADS)) {
-            OltpDriver.PointResult r = driver.run(threads, p.getMillis(RAMP), p.getMillis(DURATION), seed++);
+        for (int threads : p.get(THREADS)) {
+            OltpDriver.PointResult r = driver.run(threads, p.get(RAMP).toMillis(), p.get(DURATION).toMillis(), seed++);
             if (r.transactions() == 0) {
-                throw new IllegalStateException("no transaction completed in " + p.getMillis(DURATION) + " ms with " + threads
+                throw new IllegalStateException("no transaction completed in " + p.get(DURATION).toMillis() + " ms with " + threads
                         + " threads (" + r.ignoredErrors() + " rolled back on deadlocks or lock waits): raise duration");
             }
             if (!readWrite && r.missingRows() > 0) {
@@ -225,11 +216,11 @@ public final class MysqlWorkload implements ServerWorkload {
                         + " tables lost rows, so the figures would be wrong; the next iteration reloads them");
             }
             Histogram h = r.latencyNanos();
-            b.add(Measurement.higher("tps", r.tps(), "tx/s").withLabel(THREADS, threads));
-            b.add(Measurement.higher("qps", r.qps(), "queries/s").withLabel(THREADS, threads));
-            b.add(Measurement.lower("latency_p50", h.getValueAtPercentile(50) / 1e6, "ms").withLabel(THREADS, threads));
-            b.add(Measurement.lower("latency_p95", h.getValueAtPercentile(95) / 1e6, "ms").withLabel(THREADS, threads));
-            b.add(Measurement.lower("latency_p99", h.getValueAtPercentile(99) / 1e6, "ms").withLabel(THREADS, threads));
+            b.add(Measurement.higher("tps", r.tps(), "tx/s").withLabel(THREADS.name(), threads));
+            b.add(Measurement.higher("qps", r.qps(), "queries/s").withLabel(THREADS.name(), threads));
+            b.add(Measurement.lower("latency_p50", h.getValueAtPercentile(50) / 1e6, "ms").withLabel(THREADS.name(), threads));
+            b.add(Measurement.lower("latency_p95", h.getValueAtPercentile(95) / 1e6, "ms").withLabel(THREADS.name(), threads));
+            b.add(Measurement.lower("latency_p99", h.getValueAtPercentile(99) / 1e6, "ms").withLabel(THREADS.name(), threads));
             points.put("threads=" + threads, Map.of("transactions", r.transactions(), "seconds", r.seconds(),
                     "ignored_errors", r.ignoredErrors(), "missing_rows", r.missingRows(), "max_ms", h.getMaxValue() / 1e6));
         }
