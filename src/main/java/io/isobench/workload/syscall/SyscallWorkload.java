@@ -6,7 +6,7 @@ import io.isobench.BadInputException;
 import io.isobench.result.WorkloadResult;
 import io.isobench.workload.InsideContext;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import io.isobench.workload.Workload;
 import java.io.IOException;
@@ -58,18 +58,19 @@ public final class SyscallWorkload implements Workload {
         return "cost of system calls and process operations: stat, open/close, 4K read/write, fork+exec, page faults, context switches";
     }
 
+    static final ParamKey<String> OPERATIONS = ParamKey.text("ops", "operations to time, comma-separated, from " + String.join(",", OPS))
+            .defaultValue(String.join(",", OPS)).build();
+    static final ParamKey<Integer> COUNT = ParamKey.integer("count", "operations timed per kind (fork_exec uses count/100, at least 20)")
+            .defaultValue(20_000).range(100, 100_000_000).build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(
-                ParamSpec.of("ops", ParamType.STRING, "operations to time, comma-separated, from " + String.join(",", OPS))
-                        .defaultValue(String.join(",", OPS)).build(),
-                ParamSpec.of("count", ParamType.INT, "operations timed per kind (fork_exec uses count/100, at least 20)")
-                        .defaultValue(20_000).range(100, 100_000_000).build());
+        return ParamKey.specs(OPERATIONS, COUNT);
     }
 
     @Override
     public void validate(Params p, io.isobench.host.HostFacts host) {
-        for (String op : p.getString("ops").split(",")) {
+        for (String op : p.get(OPERATIONS).split(",")) {
             if (!OPS.contains(op.trim())) {
                 throw new BadInputException("workload 'syscall' parameter 'ops' names '" + op.trim() + "'"
                         + io.isobench.Names.suggestion(op.trim(), OPS) + "; the operations are " + String.join(",", OPS));
@@ -84,14 +85,14 @@ public final class SyscallWorkload implements Workload {
 
     @Override
     public WorkloadResult runInside(Params p, InsideContext ctx) throws Exception {
-        int count = p.getInt("count");
+        int count = p.get(COUNT);
         Path dir = Files.createDirectories(ctx.dataDir().resolve("syscall-" + ProcessHandle.current().pid()));
         Path file = dir.resolve("file");
         WorkloadResult.Builder r = WorkloadResult.builder();
         Map<String, Object> counts = new LinkedHashMap<>();
         try {
             Files.write(file, new byte[1 << 20]);
-            for (String op : p.getString("ops").split(",")) {
+            for (String op : p.get(OPERATIONS).split(",")) {
                 String name = op.trim();
                 int n = name.equals("fork_exec") ? Math.max(20, count / 100) : count;
                 double us = switch (name) {
