@@ -7,7 +7,7 @@ import io.isobench.workload.HostContext;
 import io.isobench.workload.HostWorkload;
 import io.isobench.workload.HostWorkload.Instance;
 import io.isobench.core.ParamSpec;
-import io.isobench.core.ParamType;
+import io.isobench.core.ParamKey;
 import io.isobench.core.Params;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,15 +46,17 @@ public final class StartupWorkload implements HostWorkload {
         return "time from start to the agent's first answer (cold, warm), request round trip, and host memory per instance for N started together";
     }
 
+    static final ParamKey<Integer> INSTANCES = ParamKey.integer("instances", "instances started together for the density figures")
+            .defaultValue(3).range(1, 64).build();
+
     @Override
     public List<ParamSpec> params() {
-        return List.of(ParamSpec.of("instances", ParamType.INT, "instances started together for the density figures")
-                .defaultValue(3).range(1, 64).build());
+        return ParamKey.specs(INSTANCES);
     }
 
     @Override
     public Duration estimate(Params p) {
-        return Duration.ofSeconds(2L + p.getInt("instances"));
+        return Duration.ofSeconds(2L + p.get(INSTANCES));
     }
 
     @Override
@@ -84,7 +86,7 @@ public final class StartupWorkload implements HostWorkload {
         }
         r.lower("cold_start", cold, "ms").lower("warm_start", warm, "ms").lower("request_rtt", rtt, "us");
 
-        int count = p.getInt("instances");
+        int count = p.get(INSTANCES);
         List<Instance> running = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(count);
         try {
