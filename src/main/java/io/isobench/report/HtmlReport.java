@@ -87,6 +87,8 @@ public final class HtmlReport {
     private final StudyReference study;
     private final List<StudyComparison.Row> studyRows;
     private final Findings findings;
+    /** The sections an emulated VM ran at its smaller size ({@link ReportData#emulationSizes()}), found once per page. */
+    private final Set<String> emulationSizes;
     private final List<Chart> charts = new ArrayList<>();
     private final StringBuilder out = new StringBuilder(64 * 1024);
 
@@ -99,6 +101,7 @@ public final class HtmlReport {
         this.study = study;
         this.studyRows = StudyComparison.of(data, study);
         this.findings = Findings.of(data, studyRows);
+        this.emulationSizes = Set.copyOf(data.emulationSizes());
     }
 
     public static Page build(ReportData data, StudyReference study) {
@@ -662,7 +665,6 @@ public final class HtmlReport {
         List<Chart> out = new ArrayList<>();
         // a parameter that differs only because an emulated VM ran a smaller size is no sweep the user
         // asked for: lines across it would join two experiments (and drew 19 charts in the quick suite)
-        Set<String> emulationSizes = new java.util.HashSet<>(data.emulationSizes());
         List<ReportData.Section> sections = allSections.stream().filter(s -> !emulationSizes.contains(s.title())).toList();
         if (sections.size() < 2) {
             return out;

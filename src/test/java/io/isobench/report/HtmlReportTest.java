@@ -211,4 +211,62 @@ class HtmlReportTest {
         String html = HtmlReport.build(data, StudyReference.bundled()).html();
         assertThat(html).contains("No figures were measured").contains("agent exited with code 1");
     }
+
+    /**
+     * A parameter that differs only because the emulated VM ran a smaller size is no sweep: no
+     * chart draws lines across the emulation-size section; a sweep the user asked for (hash over
+     * threads=1,2,4) still gets its chart.
+     */
+    @Test
+    void noParameterSweepJoinsTheEmulationSizeToTheRealOne() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261122-100000-emul", 11);
+        for (SyntheticRun.V v : List.of(SyntheticRun.NATIVE, SyntheticRun.DOCKER_HOST)) {
+            r.metric("linpack", java.util.Map.of("n", 2000), v, "gflops", java.util.Map.of(), 50, 0.01, "GFLOPS",
+                    io.isobench.result.Direction.HIGHER, 4);
+        }
+        // the planner's scaledForEmulation: the emulated VM and the baseline at a quarter of the order
+        for (SyntheticRun.V v : List.of(SyntheticRun.NATIVE, SyntheticRun.VM_TCG)) {
+            r.metric("linpack", java.util.Map.of("n", 500), v, "gflops", java.util.Map.of(), v.emulated() ? 2 : 30, 0.01, "GFLOPS",
+                    io.isobench.result.Direction.HIGHER, 4);
+        }
+        for (int threads : List.of(1, 2, 4)) {
+            for (SyntheticRun.V v : List.of(SyntheticRun.NATIVE, SyntheticRun.DOCKER_HOST)) {
+                r.metric("hash", java.util.Map.of("threads", threads), v, "throughput", java.util.Map.of(), 1000 * threads, 0.02, "MB/s",
+                        io.isobench.result.Direction.HIGHER, 3);
+            }
+        }
+        ReportData data = ReportData.load(r.write(tmp), null);
+        assertThat(data.emulationSizes()).as("the n=500 section is the emulation size").hasSize(1).allMatch(t -> t.contains("500"));
+        HtmlReport.Page page = HtmlReport.build(data, null);
+        List<String> names = page.charts().stream().map(c -> c.name()).toList();
+        assertThat(names).as("charts across parameters").noneMatch(n -> n.startsWith("linpack-by-"))
+                .anyMatch(n -> n.startsWith("hash-by-threads-"));
+        assertThat(page.html()).contains("n=500").contains("n=2000");
+    }
+
+    /**
+     * Within one section, a label swept by the workload itself (redis clients=1,10,50) is drawn
+     * for the workload's declared headline only (redis: get); a workload without a declaration
+     * gets a chart per metric.
+     */
+    @Test
+    void labelSweepsDrawOnlyTheDeclaredHeadline() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261122-100000-swep", 13);
+        for (SyntheticRun.V v : List.of(SyntheticRun.NATIVE, SyntheticRun.DOCKER_NAT)) {
+            for (int clients : List.of(1, 10, 50)) {
+                for (String metric : List.of("get", "set", "lpush")) {
+                    r.metric("redis", java.util.Map.of(), v, metric, java.util.Map.of("clients", clients), 10000 * Math.sqrt(clients), 0.02,
+                            "req/s", io.isobench.result.Direction.HIGHER, 3);
+                    r.metric("custom", java.util.Map.of(), v, metric, java.util.Map.of("clients", clients), 500 * clients, 0.02,
+                            "ops/s", io.isobench.result.Direction.HIGHER, 3);
+                }
+            }
+        }
+        HtmlReport.Page page = HtmlReport.build(ReportData.load(r.write(tmp), null), null);
+        List<String> sweeps = page.charts().stream().map(c -> c.name()).filter(n -> n.contains("-sweep-")).toList();
+        assertThat(sweeps.stream().filter(n -> n.contains("-redis-"))).as("redis's sweeps").hasSize(1)
+                .allMatch(n -> n.contains("-sweep-get"));
+        assertThat(sweeps.stream().filter(n -> n.contains("-custom-"))).as("an undeclared workload's sweeps").hasSize(3)
+                .anyMatch(n -> n.contains("-sweep-get")).anyMatch(n -> n.contains("-sweep-set")).anyMatch(n -> n.contains("-sweep-lpush"));
+    }
 }
