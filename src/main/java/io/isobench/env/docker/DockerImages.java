@@ -96,15 +96,12 @@ public final class DockerImages {
      * The base image of {@code flavor} alone (no JRE, no jar), imported now if missing: enough for
      * a container that runs a shell command, such as a probe of a runtime.
      */
-    @SuppressWarnings("try") // the lock is held by the try block, not used in it
     String base(Flavor flavor) throws IOException, InterruptedException {
         GuestImages.Base base = images.base(flavor);
         String baseTag = baseTag(base);
         if (imageId(baseTag) == null) {
             synchronized (BUILDING) {
-                try (FileLock lock = images.cache().lock("docker-" + baseTag.replace(':', '-'))) {
-                    importBase(base, baseTag);
-                }
+                importBase(base, baseTag);
             }
         }
         return baseTag;
@@ -123,11 +120,22 @@ public final class DockerImages {
         }
     }
 
-    /** Streams the root filesystem folder as a tar (GNU tar keeps devices, links and modes) into the engine's import. */
+    /**
+     * Streams the root filesystem folder as a tar (GNU tar keeps devices, links and modes) into the
+     * engine's import, under the base tag's own lock: two processes that build guest images of one
+     * base with different payloads (each holding its guest tag's lock) import it once, not twice at
+     * the same time. Called with {@link #BUILDING} held (a JVM may hold a file's lock once).
+     */
+    @SuppressWarnings("try") // the lock is held by the try block, not used in it
     private void importBase(GuestImages.Base base, String baseTag) throws IOException, InterruptedException {
-        if (imageId(baseTag) != null) {
-            return;
+        try (FileLock lock = images.cache().lock("docker-" + baseTag.replace(':', '-'))) {
+            if (imageId(baseTag) == null) {
+                streamBase(base, baseTag);
+            }
         }
+    }
+
+    private void streamBase(GuestImages.Base base, String baseTag) throws IOException, InterruptedException {
         log.accept("importing " + base.rootfs() + " into the engine as " + baseTag);
         Process tar = ChildProcess.start(new ProcessBuilder("tar", "--numeric-owner", "--xattrs", "-C", base.rootfs().toString(), "-cf", "-", ".")
                 .redirectError(ProcessBuilder.Redirect.PIPE));
