@@ -35,12 +35,8 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
     static final String GVISOR_FIX = "scripts/setup-host.sh registers runsc, runsc-host and runsc-sandbox in /etc/docker/daemon.json "
             + "and reloads dockerd";
 
-    /** How the host reaches a server inside the container. */
+    /** How the host reaches a server inside the container (in the order the setting lists its words). */
     public enum Network {
-        /** The host's own network namespace: no isolation of the network at all. */
-        HOST,
-        /** Docker's bridge, the host talking to the container's own address on docker0. */
-        BRIDGE,
         /**
          * The bridge plus a port published on the host's address facing the load side (the client
          * namespace's veth), reached from outside the host's stack: the kernel's DNAT in PREROUTING
@@ -54,6 +50,10 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
          * and the OUTPUT rule skips 127.0.0.0/8). The load runs on the host's own stack.
          */
         PROXY,
+        /** Docker's bridge, the host talking to the container's own address on docker0. */
+        BRIDGE,
+        /** The host's own network namespace: no isolation of the network at all. */
+        HOST,
         /** No network: only loopback inside; no server workload can be reached from the host. */
         NONE;
 
