@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.isobench.core.ParamKey;
@@ -55,31 +56,23 @@ class ParamKeysTest {
 
     @Test
     void noWorkloadReadsAParameterByName() {
-        List<String> calls = new ArrayList<>();
-        for (JavaClass c : MAIN) {
-            if (!c.getPackageName().startsWith("io.isobench.workload")) {
-                continue;
-            }
-            c.getMethodCallsFromSelf().stream()
-                    .filter(call -> call.getTargetOwner().isEquivalentTo(Params.class) && BY_NAME.contains(call.getName())
-                            && call.getTarget().getRawParameterTypes().stream().anyMatch(t -> t.isEquivalentTo(String.class)))
-                    .forEach(call -> calls.add(call.getDescription()));
-        }
-        assertThat(calls).as("reads of parameters by name in workload classes").isEmpty();
+        assertThat(callsFrom("io.isobench.workload", call -> call.getTargetOwner().isEquivalentTo(Params.class)
+                && BY_NAME.contains(call.getName())
+                && call.getTarget().getRawParameterTypes().stream().anyMatch(t -> t.isEquivalentTo(String.class))))
+                .as("reads of parameters by name in workload classes").isEmpty();
     }
 
     @Test
     void noEnvironmentReadsASettingByName() {
-        List<String> calls = new ArrayList<>();
-        for (JavaClass c : MAIN) {
-            if (!c.getPackageName().startsWith("io.isobench.env")) {
-                continue;
-            }
-            c.getMethodCallsFromSelf().stream()
-                    .filter(call -> call.getTargetOwner().isEquivalentTo(Variant.class) && call.getName().equals("setting"))
-                    .forEach(call -> calls.add(call.getDescription()));
-        }
-        assertThat(calls).as("reads of settings by name in environment classes").isEmpty();
+        assertThat(callsFrom("io.isobench.env", call -> call.getTargetOwner().isEquivalentTo(Variant.class)
+                && call.getName().equals("setting")))
+                .as("reads of settings by name in environment classes").isEmpty();
+    }
+
+    /** The calls matching {@code which} made by the main classes of a package and its subpackages. */
+    private static List<String> callsFrom(String packagePrefix, java.util.function.Predicate<JavaMethodCall> which) {
+        return MAIN.stream().filter(c -> c.getPackageName().startsWith(packagePrefix))
+                .flatMap(c -> c.getMethodCallsFromSelf().stream()).filter(which).map(JavaMethodCall::getDescription).toList();
     }
 
     /** The ParamKey constants read by a class and its nested classes (lambdas included: they compile into it). */
