@@ -81,7 +81,7 @@ final class Disks {
                                 "-XX:SharedArchiveFile=" + jsa));
                         dump.addAll(io.isobench.agent.AgentLauncher.defaultJvmOptions().stream().filter(o -> o.startsWith("--enable-native-access"))
                                 .toList());
-                        run(dump, 300);
+                        ChildProcess.run(dump, 300);
                     } catch (IOException e) {
                         log.accept("no class-data-sharing archive for the guest JRE (" + e.getMessage() + ")");
                         Files.deleteIfExists(jsa);
