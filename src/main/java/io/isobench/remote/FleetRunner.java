@@ -248,7 +248,7 @@ public final class FleetRunner {
             } else if (end == 130) {
                 hs.status = "interrupted";
                 hs.reason = stopReason != null ? stopReason : "interrupted there";
-                say(hs, "stopped; everything its run started there is removed");
+                say(hs, "stopped; everything its run started there is removed" + sweep(hs, ri));
             } else {
                 throw new IOException("isobench there exited " + end + " (see " + dir.logs().resolve(logName(hs)) + ")");
             }
@@ -258,6 +258,32 @@ public final class FleetRunner {
             say(hs, "failed: " + e.getMessage());
         } finally {
             writeRecordQuietly();
+        }
+    }
+
+    /**
+     * After a host's run stopped on an interrupt: {@code isobench doctor --clean --run} there, for
+     * anything the stop could not remove (a container whose creation was still under way when the
+     * interrupt came). Its run is over, so its lock no longer keeps anything. Returns what was found.
+     */
+    private String sweep(HostState hs, RemoteIsobench ri) {
+        String id = hs.remoteDir == null ? null : Path.of(hs.remoteDir).getFileName().toString();
+        if (id == null) {
+            return "";
+        }
+        try {
+            SshSession.Result clean = ri.run(List.of("doctor", "--clean", "--run", id), Duration.ofMinutes(5));
+            log(hs, "## isobench doctor --clean --run " + id + " there:\n" + clean.stdout() + clean.stderr());
+            String out = clean.stdout();
+            int at = out.indexOf("leftovers:");
+            if (at < 0 || out.startsWith("leftovers: none", at)) {
+                return "";
+            }
+            return "; isobench doctor --clean --run " + id + " there removed what the stop left: "
+                    + out.substring(at).lines().skip(1).map(String::strip).filter(l -> !l.startsWith("run ") && !l.startsWith("removed"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        } catch (IOException | RuntimeException e) {
+            return "; isobench doctor --clean --run " + id + " there failed: " + e.getMessage();
         }
     }
 

@@ -12,7 +12,6 @@ import io.isobench.result.TrialStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,28 +72,9 @@ class FleetIT {
         }
     }
 
-    /**
-     * Nothing isobench started is still running in host i's namespace: its listening sshd is the one
-     * process there, by PID (a session process of a connection left open counts as left over). A
-     * connection just closed may take a moment to end there, so this waits for that, up to 15 s.
-     */
+    /** Nothing isobench started is still running in host i's namespace: its sshd is the one process there. */
     private void assertOnlySshdLeft(int i) throws Exception {
-        long sshd = hosts.nodes().get(i).sshd().pid();
-        List<Long> left = List.of();
-        for (int tries = 0; tries < 150; tries++) {
-            left = new ArrayList<>(hosts.pids(i));
-            left.remove(Long.valueOf(sshd));
-            if (left.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(describe(left)).as("processes left in host %d's namespace", i).isEmpty();
-    }
-
-    private static String describe(List<Long> pids) {
-        return pids.stream().map(p -> p + " " + ProcessHandle.of(p).flatMap(h -> h.info().commandLine()).orElse("?"))
-                .collect(Collectors.joining("\n"));
+        assertThat(hosts.processesBesidesSshd(i)).as("processes left in host %d's namespace", i).isEmpty();
     }
 
     private Path suite(String workloads, String environments) throws Exception {
@@ -334,7 +314,8 @@ class FleetIT {
             String h = "h" + i;
             assertThat(fleet(stopped).get(h).get("status")).as("%s after the interrupt", h).isEqualTo("interrupted");
             assertOnlySshdLeft(i);
-            assertThat(containersOf(remote.get(h))).as("containers of %s's run", h).isEmpty();
+            assertThat(containersOf(remote.get(h))).as("containers of %s's run; its log:\n%s", h,
+                    Files.readString(runDir.resolve("logs").resolve("host-" + h + ".log"))).isEmpty();
             Cli doctor = doctorThere(i, remote.get(h));
             assertThat(doctor.out()).as(doctor.all()).contains("leftovers: none");
         }

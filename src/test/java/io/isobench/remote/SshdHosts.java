@@ -270,6 +270,25 @@ public final class SshdHosts implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * What runs in host i's namespace besides its listening sshd (by PID: a session process of a
+     * connection left open counts), each as "PID command line"; empty when nothing else. A
+     * connection just closed may take a moment to end there, so this waits for that, up to 15 s.
+     */
+    public List<String> processesBesidesSshd(int i) throws Exception {
+        long sshd = nodes.get(i).sshd().pid();
+        List<Long> left = List.of();
+        for (int tries = 0; tries < 150; tries++) {
+            left = new ArrayList<>(pids(i));
+            left.remove(Long.valueOf(sshd));
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return left.stream().map(p -> p + " " + ProcessHandle.of(p).flatMap(h -> h.info().commandLine()).orElse("?")).toList();
+    }
+
     /** Kills everything in host i's namespace at once (SIGKILL, by PID): the host is gone. */
     public void kill(int i) throws Exception {
         for (long pid : pids(i)) {
