@@ -35,21 +35,15 @@ final class DoctorCommand implements Callable<Integer> {
             description = "only what these runs left (repeatable); default: every run")
     List<String> runs;
 
-    @picocli.CommandLine.Option(names = "--host", paramLabel = "USER@ADDRESS[:PORT]",
-            description = "the doctor of this machine over SSH instead (repeatable; isobench copies itself there: see isobench hosts)")
-    List<String> hostSpecs = new ArrayList<>();
-
-    @picocli.CommandLine.Option(names = "--ssh-key", paramLabel = "FILE", description = "the private key for --host")
-    java.nio.file.Path sshKey;
-
-    @picocli.CommandLine.Option(names = "--known-hosts", paramLabel = "FILE", description = "check the hosts' keys against this file (default: ~/.ssh/known_hosts)")
-    java.nio.file.Path knownHosts;
+    @picocli.CommandLine.Mixin
+    SshOptions ssh = new SshOptions();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (!hostSpecs.isEmpty()) {
-            return HostsCommand.doctor(out, HostsCommand.hosts(hostSpecs, sshKey, null), knownHosts, clean);
+        if (!ssh.hostSpecs.isEmpty()) {
+            ssh.apply();
+            return HostsCommand.doctor(out, HostsCommand.hosts(ssh, null), ssh.knownHosts, clean, runs);
         }
         HostFacts h = HostFacts.read();
         out.printf("host: %s, %s, kernel %s%n", h.hostname(), h.os(), h.kernel());

@@ -67,18 +67,18 @@ final class ReportCommand implements Callable<Integer> {
         String base = baseline != null ? baseline : recordedBaseline(record);
         String f = format == null ? "default" : format.toLowerCase(Locale.ROOT);
         var samples = dir.readSamples();
-        if (!HostsReport.hosts(samples).isEmpty()) {
-            // a fleet run: every host against its own baseline, a table across them, each host's report under it
+        if (HostsReport.isFleet(record) || !HostsReport.hosts(samples).isEmpty()) {
+            // a fleet run: every host's state, every host against its own baseline, a table across them, each host's report under it
             var parts = HostsReport.parts(record, samples, base);
             switch (f) {
-                case "default", "console" -> out.println(HostsReport.console(parts));
+                case "default", "console" -> out.println(HostsReport.console(HostsReport.statuses(record), parts));
                 case "html" -> { }
                 default -> throw new BadInputException("--format " + format + ": a run of several hosts is reported as console or html "
                         + "(csv, jsonl and markdown are per host and not written for fleets yet)");
             }
             if (!f.equals("console")) {
                 out.println("report: " + writeText(output != null && f.equals("html") ? output : dir.path().resolve(HTML),
-                        HostsReport.html(record.id(), parts, StudyReference.bundled())));
+                        HostsReport.html(record.id(), HostsReport.statuses(record), parts, StudyReference.bundled())));
             }
             out.flush();
             return 0;
@@ -144,8 +144,8 @@ final class ReportCommand implements Callable<Integer> {
 
     static String console(RunDirectory dir, RunRecord record, String baseline) throws IOException {
         var samples = dir.readSamples();
-        if (!HostsReport.hosts(samples).isEmpty()) {
-            return HostsReport.console(HostsReport.parts(record, samples, baseline));
+        if (HostsReport.isFleet(record) || !HostsReport.hosts(samples).isEmpty()) {
+            return HostsReport.console(HostsReport.statuses(record), HostsReport.parts(record, samples, baseline));
         }
         StringBuilder sb = new StringBuilder(ConsoleReport.render(new ReportData(record, samples, baseline)));
         io.isobench.report.Verdicts.of(samples).forEach(v -> sb.append(v.render()));
@@ -159,9 +159,9 @@ final class ReportCommand implements Callable<Integer> {
     static void writeHtmlAfterRun(PrintWriter out, RunDirectory dir, String baseline) {
         try {
             var samples = dir.readSamples();
-            if (!HostsReport.hosts(samples).isEmpty()) {
-                RunRecord r = dir.readRecord();
-                out.println("report:  " + writeText(dir.path().resolve(HTML), HostsReport.html(r.id(),
+            RunRecord r = dir.readRecord();
+            if (HostsReport.isFleet(r) || !HostsReport.hosts(samples).isEmpty()) {
+                out.println("report:  " + writeText(dir.path().resolve(HTML), HostsReport.html(r.id(), HostsReport.statuses(r),
                         HostsReport.parts(r, samples, baseline != null ? baseline : recordedBaseline(r)), StudyReference.bundled())));
                 return;
             }

@@ -117,16 +117,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the expanded plan and its estimated duration; run nothing")
     boolean dryRun;
 
-    @Option(names = "--host", paramLabel = "USER@ADDRESS[:PORT]", description = {
-            "run on this machine over SSH instead of here (repeatable: a fleet, every host at once, each against its own",
-            "native baseline); replaces the suite's hosts: list. isobench copies itself and its JRE there (see: isobench hosts)"})
-    List<String> hostSpecs = new ArrayList<>();
-
-    @Option(names = "--ssh-key", paramLabel = "FILE", description = "the private key for --host (default: ~/.ssh/id_ecdsa, id_rsa, id_ed25519)")
-    Path sshKey;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "the hosts' keys are checked against this file (default: ~/.ssh/known_hosts)")
-    Path knownHosts;
+    @picocli.CommandLine.Mixin
+    SshOptions ssh = new SshOptions();
 
     @Option(names = "--host-silence", paramLabel = "DURATION", defaultValue = "60s",
             description = "a host that says nothing this long is taken for hung or gone; its unfinished trials fail (default: ${DEFAULT-VALUE})")
@@ -139,7 +131,19 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // connections to other machines made without a host entry of their own (client=ssh://) use these
-        io.isobench.remote.SshSession.useDefaults(knownHosts, sshKey);
+        ssh.apply();
+        // the remote end of a fleet run: its PID and that it is alive from the first moment (planning can
+        // take a while); samples and run.json once the run folder exists. The controller closing our
+        // standard input (or its connection dropping) stops the run as Ctrl-C does
+        java.util.concurrent.atomic.AtomicReference<Runner> running = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> gone = new java.util.concurrent.atomic.AtomicReference<>();
+        StreamedRun stream = streamSamples ? new StreamedRun(out, System.in, why -> {
+            gone.set(why);
+            Runner r = running.get();
+            if (r != null) {
+                r.interrupt(why);
+            }
+        }) : null;
         HostFacts host = HostFacts.read();
         Duration boot = Duration.ofMillis((Long) io.isobench.core.ParamType.DURATION.coerce(bootTimeout));
         RunDirectory dir;
@@ -155,13 +159,10 @@ final class RunCommand implements Callable<Integer> {
                 return fleet(out, SuiteLoader.fromMap(record.suite(), resume.resolve(RunDirectory.RUN).toString()), dir, record,
                         dir.readSamples());
             }
-            if (streamSamples) {
-                StreamedRun early = new StreamedRun(dir, out, System.in, why -> { });
-                if (record.status() == RunStatus.COMPLETE) {
-                    early.end(0);
-                    return 0;
-                }
-                early.close();
+            if (stream != null && record.status() == RunStatus.COMPLETE) {
+                stream.follow(dir);
+                stream.end(0);
+                return 0;
             }
             if (record.status() == RunStatus.COMPLETE) {
                 out.println("isobench: " + resume + " is complete; nothing to resume (see: isobench report " + resume + ")");
@@ -224,18 +225,10 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         RunRecord done;
         java.util.concurrent.atomic.AtomicBoolean reportInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        if (stream != null) {
+            stream.follow(dir);
+        }
         // held while the run lives: doctor --clean keeps what a run in progress uses; a second --resume is refused
-        java.util.concurrent.atomic.AtomicReference<Runner> running = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<String> gone = new java.util.concurrent.atomic.AtomicReference<>();
-        // the remote end of a fleet run: samples and run.json go to the controller as they are written; the
-        // controller closing our standard input (or its connection dropping) stops the run as Ctrl-C does
-        StreamedRun stream = streamSamples ? new StreamedRun(dir, out, System.in, why -> {
-            gone.set(why);
-            Runner r = running.get();
-            if (r != null) {
-                r.interrupt(why);
-            }
-        }) : null;
         try (RunLock lock = RunLock.acquire(dir.id()); Progress progress = Progress.forConsole(System.err)) {
             Runner runner = new Runner(plan, dir, record, previous, host, AgentLauncher.current().with(agentEnv).forRun(dir.id()),
                     progress, boot);
@@ -320,7 +313,7 @@ final class RunCommand implements Callable<Integer> {
                 .writeValueAsString(SuiteLoader.toMap(s.withHosts(List.of())));
         out.println("isobench " + Version.get() + ": suite '" + s.name() + "' on " + s.hosts().size() + " hosts, results in " + dir.path());
         out.flush();
-        io.isobench.remote.FleetRunner fleet = new io.isobench.remote.FleetRunner(dir, record, s.hosts(), yaml, knownHosts, previous, silence);
+        io.isobench.remote.FleetRunner fleet = new io.isobench.remote.FleetRunner(dir, record, s.hosts(), yaml, ssh.knownHosts, previous, silence);
         RunRecord done;
         try (RunLock lock = RunLock.acquire(dir.id());
              CtrlC ctrlC = CtrlC.install(press -> {
@@ -331,16 +324,15 @@ final class RunCommand implements Callable<Integer> {
              })) {
             done = fleet.run();
         }
-        fleet.summary(out);
         if (interrupted(done)) {
+            fleet.summary(out);
             out.println("isobench: " + done.stopReason().replace(": resume with", "; everything it started is removed.\nresume with:"));
             return 130;
         }
         String base = ReportCommand.recordedBaseline(done);
-        if (!dir.readSamples().isEmpty()) {
-            out.println(ReportCommand.console(dir, done, base));
-            ReportCommand.writeHtmlAfterRun(out, dir, base);
-        }
+        // every host's state (one that never connected too, with its reason), then what they measured
+        out.println(ReportCommand.console(dir, done, base));
+        ReportCommand.writeHtmlAfterRun(out, dir, base);
         out.println("samples: " + dir.samples() + "\nrun:     " + dir.runJson());
         if (done.status() == RunStatus.COMPLETE) {
             return 0;
@@ -436,12 +428,9 @@ final class RunCommand implements Callable<Integer> {
             base = new Suite("command-line", "from the command line", List.of(), List.of(), Repetition.fixed(1, 5), "native", 1);
         }
         List<io.isobench.remote.SshHost> hosts = new ArrayList<>(base.hosts());
-        if (!hostSpecs.isEmpty()) {
+        if (!ssh.hostSpecs.isEmpty()) {
             hosts.clear();
-            for (String h : hostSpecs) {
-                io.isobench.remote.SshHost parsed = io.isobench.remote.SshHost.parse(h, "--host " + h);
-                hosts.add(sshKey == null ? parsed : parsed.withKey(sshKey));
-            }
+            hosts.addAll(ssh.hosts());
         }
         // the hosts decide what they can run (each says what it skips); this machine only controls
         boolean remote = !hosts.isEmpty();
@@ -538,7 +527,7 @@ final class RunCommand implements Callable<Integer> {
         ClientSpec cs = base.client();
         if (client != null && ClientSpec.isSsh(client)) {
             ClientSpec ssh = ClientSpec.ssh(client, "--client");
-            cs = new ClientSpec(ClientSpec.Place.SSH, clientLink, sshKey == null ? ssh.host() : ssh.host().withKey(sshKey))
+            cs = new ClientSpec(ClientSpec.Place.SSH, clientLink, this.ssh.sshKey == null ? ssh.host() : ssh.host().withKey(this.ssh.sshKey))
                     .validate("--client / --client-link");
         } else if (client != null || clientLink != null) {
             cs = cs.with(client == null ? null : ClientSpec.place(client, "--client"), clientLink).validate("--client / --client-link");

@@ -11,25 +11,29 @@ import java.nio.file.Files;
 import java.util.function.Consumer;
 
 /**
- * The remote end of a fleet run ({@code isobench run --stream-samples}): tails the run folder's
- * samples.jsonl and run.json and prints them on standard output as {@link StreamProtocol} lines,
- * says it is alive every few seconds, and calls {@code onInputEnd} when standard input ends (the
- * controller went away), which stops the run as Ctrl-C does.
+ * The remote end of a fleet run ({@code isobench run --stream-samples}): from the command's first
+ * moment it says its PID (what the controller stops when the host goes silent) and that it is
+ * alive every few seconds (planning and checking the environments can take a while, and must not
+ * look like silence); once the run folder exists ({@link #follow}) it tails the folder's
+ * samples.jsonl and run.json and prints them on standard output as {@link StreamProtocol} lines.
+ * It calls {@code onInputEnd} when standard input ends (the controller went away), which stops the
+ * run as Ctrl-C does.
  */
 final class StreamedRun implements AutoCloseable {
 
-    private final RunDirectory dir;
+    private volatile RunDirectory dir;
     private final PrintWriter out;
     private final Thread tailer;
     private volatile boolean stop;
     private long offset;
     private long recordStamp = -1;
 
-    StreamedRun(RunDirectory dir, PrintWriter out, InputStream stdin, Consumer<String> onInputEnd) {
-        this.dir = dir;
+    StreamedRun(PrintWriter out, InputStream stdin, Consumer<String> onInputEnd) {
         this.out = out;
-        out.println(StreamProtocol.line(StreamProtocol.RUN, dir.path().toAbsolutePath().toString()));
-        out.flush();
+        synchronized (out) {
+            out.println(StreamProtocol.line(StreamProtocol.PID, Long.toString(ProcessHandle.current().pid())));
+            out.flush();
+        }
         tailer = Thread.ofPlatform().daemon().name("stream-samples").start(this::tail);
         Thread.ofPlatform().daemon().name("stream-stdin").start(() -> {
             try {
@@ -46,6 +50,15 @@ final class StreamedRun implements AutoCloseable {
         });
     }
 
+    /** The run folder is there: say where, and stream what lands in it from now on. */
+    synchronized void follow(RunDirectory runDir) {
+        synchronized (out) {
+            out.println(StreamProtocol.line(StreamProtocol.RUN, runDir.path().toAbsolutePath().toString()));
+            out.flush();
+        }
+        this.dir = runDir;
+    }
+
     private void tail() {
         long lastAlive = 0;
         while (true) {
@@ -57,8 +70,10 @@ final class StreamedRun implements AutoCloseable {
             }
             long now = System.currentTimeMillis();
             if (now - lastAlive >= StreamProtocol.ALIVE_EVERY_MS) {
-                out.println(StreamProtocol.line(StreamProtocol.ALIVE, null));
-                out.flush();
+                synchronized (out) {
+                    out.println(StreamProtocol.line(StreamProtocol.ALIVE, null));
+                    out.flush();
+                }
                 lastAlive = now;
             }
             if (last) {
@@ -74,6 +89,10 @@ final class StreamedRun implements AutoCloseable {
 
     /** Prints what is new in samples.jsonl (whole lines only) and run.json (when changed). */
     private synchronized void pump() throws IOException {
+        RunDirectory dir = this.dir;
+        if (dir == null) {
+            return;
+        }
         if (Files.exists(dir.samples())) {
             try (RandomAccessFile f = new RandomAccessFile(dir.samples().toFile(), "r")) {
                 long len = f.length();

@@ -1,16 +1,12 @@
 package io.isobench.client;
 
 import io.isobench.agent.AgentClient;
-import io.isobench.agent.AgentException;
 import io.isobench.agent.Protocol;
 import io.isobench.agent.AgentLauncher;
 import io.isobench.core.ChildProcess;
 import io.isobench.env.Cleanup;
 import io.isobench.core.Files2;
-import io.isobench.result.WorkloadResult;
 import io.isobench.core.Endpoint;
-import io.isobench.core.Params;
-import io.isobench.workload.ServerWorkload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +41,7 @@ import java.util.regex.Pattern;
  * failure and on Ctrl-C: the agent, the firewall rules, the veth pair and the namespace. Names
  * start with {@code isobench-} (namespace) and {@code isb-} (devices); nothing else is touched.
  */
-public final class NetnsClient implements ClientPlace {
+public final class NetnsClient extends AgentPlace {
 
     static final String PREFIX = "10.214";
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
@@ -78,9 +74,6 @@ public final class NetnsClient implements ClientPlace {
     private final List<Cleanup.Handle> handles;
     private Cleanup.Handle agentHandle;
     private Process process;
-    private AgentClient agent;
-    private Map<String, Object> agentFacts = Map.of();
-    private int agentStarts;
 
     private NetnsClient(Names names, String hostIp, String clientIp, ClientSpec spec, AgentLauncher launcher, Path log, Cleanup cleanup,
                         String qdisc, List<Cleanup.Handle> handles) {
@@ -282,7 +275,8 @@ public final class NetnsClient implements ClientPlace {
     }
 
     /** Starts (or restarts, after it broke) the client agent in the namespace and greets it. */
-    private void startAgent(Duration bootTimeout) throws Exception {
+    @Override
+    protected void startAgent(Duration bootTimeout) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ipTool(), "netns", "exec", names.namespace()));
         cmd.addAll(launcher.command(AgentLauncher.defaultJvmOptions()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -421,24 +415,20 @@ public final class NetnsClient implements ClientPlace {
     }
 
     @Override
-    public WorkloadResult drive(ServerWorkload workload, Params params, Map<String, Object> wire, Endpoint endpoint, Duration deadline)
-            throws Exception {
-        if (agent == null || agent.broken() || !process.isAlive()) {
-            // the last agent died: the namespace is fine, start another one
-            if (agent != null) {
-                agent.close();
-            }
-            if (agentHandle != null) {
-                agentHandle.close();
-            }
-            startAgent(Duration.ofMinutes(1));
+    protected boolean agentAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    protected void dropAgent() {
+        if (agentHandle != null) {
+            agentHandle.close();
         }
-        try {
-            return agent.call(new Protocol.Drive(workload.name(), wire, endpoint), deadline);
-        } catch (AgentException e) {
-            // the load side failed, not the environment: the runner must not replace the instance for it
-            throw new IOException(e.getMessage(), e);
-        }
+    }
+
+    @Override
+    protected void awaitAgentEnd() throws InterruptedException {
+        process.waitFor(5, TimeUnit.SECONDS);
     }
 
     @Override
@@ -454,26 +444,13 @@ public final class NetnsClient implements ClientPlace {
         if (qdisc != null) {
             m.put("qdisc", qdisc + " on both veth ends");
         }
-        m.put("agent", agentFacts);
-        if (agentStarts > 1) {
-            m.put("agent_starts", agentStarts);
-        }
+        putAgentFacts(m);
         return m;
     }
 
     @Override
     public void close() {
-        if (agent != null && process.isAlive() && !agent.broken()) {
-            try {
-                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // stopped by force below
-            }
-        }
-        if (agent != null) {
-            agent.close();
-        }
+        shutdownAgent();
         if (agentHandle != null) {
             agentHandle.close();
         }

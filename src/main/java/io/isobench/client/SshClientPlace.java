@@ -1,18 +1,14 @@
 package io.isobench.client;
 
 import io.isobench.agent.AgentClient;
-import io.isobench.agent.AgentException;
 import io.isobench.agent.AgentLauncher;
 import io.isobench.agent.Protocol;
 import io.isobench.core.Endpoint;
 import io.isobench.core.Files2;
-import io.isobench.core.Params;
 import io.isobench.env.Cleanup;
 import io.isobench.remote.RemoteIsobench;
 import io.isobench.remote.SshHost;
 import io.isobench.remote.SshSession;
-import io.isobench.result.WorkloadResult;
-import io.isobench.workload.ServerWorkload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +31,7 @@ import java.util.Optional;
  * cannot be reached from there, and the load of those runs on this machine's stack, said in the facts.
  * The agent is stopped at the end, on failure and on Ctrl-C (closing the channel ends it there).
  */
-public final class SshClientPlace implements ClientPlace {
+public final class SshClientPlace extends AgentPlace {
 
     private final SshHost host;
     private final SshSession session;
@@ -44,9 +40,6 @@ public final class SshClientPlace implements ClientPlace {
     private final Path log;
     private final Cleanup.Handle handle;
     private SshSession.Raw channel;
-    private AgentClient agent;
-    private Map<String, Object> agentFacts = Map.of();
-    private int agentStarts;
 
     private SshClientPlace(SshHost host, SshSession session, RemoteIsobench remote, String runId, Path log, Cleanup.Handle handle) {
         this.host = host;
@@ -72,7 +65,8 @@ public final class SshClientPlace implements ClientPlace {
         }
     }
 
-    private void startAgent(Duration bootTimeout) throws Exception {
+    @Override
+    protected void startAgent(Duration bootTimeout) throws Exception {
         List<String> argv = new ArrayList<>();
         argv.add(remote.dir() + "/jre/bin/java");
         argv.addAll(AgentLauncher.defaultJvmOptions());
@@ -137,20 +131,13 @@ public final class SshClientPlace implements ClientPlace {
     }
 
     @Override
-    public WorkloadResult drive(ServerWorkload workload, Params params, Map<String, Object> wire, Endpoint endpoint, Duration deadline)
-            throws Exception {
-        if (agent == null || agent.broken() || !channel.alive()) {
-            if (agent != null) {
-                agent.close();
-                channel.close();
-            }
-            startAgent(Duration.ofMinutes(1));
-        }
-        try {
-            return agent.call(new Protocol.Drive(workload.name(), wire, endpoint), deadline);
-        } catch (AgentException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+    protected boolean agentAlive() {
+        return channel != null && channel.alive();
+    }
+
+    @Override
+    protected void dropAgent() {
+        channel.close();
     }
 
     @Override
@@ -162,25 +149,13 @@ public final class SshClientPlace implements ClientPlace {
         m.put("client_address", session.remoteAddress());
         m.put("host_address", hostAddress());
         m.put("path", "over the network from " + host.name() + " (" + session.remoteAddress() + ") to this machine (" + hostAddress() + ")");
-        m.put("agent", agentFacts);
-        if (agentStarts > 1) {
-            m.put("agent_starts", agentStarts);
-        }
+        putAgentFacts(m);
         return m;
     }
 
     @Override
     public void close() {
-        if (agent != null && !agent.broken()) {
-            try {
-                agent.call(new Protocol.Shutdown(), Duration.ofSeconds(5));
-            } catch (Exception ignored) {
-                // the channel goes anyway
-            }
-        }
-        if (agent != null) {
-            agent.close();
-        }
+        shutdownAgent();
         if (channel != null) {
             channel.close();
         }

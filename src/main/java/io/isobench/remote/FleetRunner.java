@@ -45,6 +45,8 @@ public final class FleetRunner {
     static final class HostState {
         final SshHost host;
         volatile String remoteDir;
+        volatile Long remotePid;
+        volatile boolean remoteRemoved;
         volatile RunRecord record;
         volatile String status = "pending";
         volatile String reason;
@@ -102,6 +104,7 @@ public final class FleetRunner {
         for (HostState hs : states) {
             if (fleet.get(hs.name()) instanceof Map<?, ?> m) {
                 hs.remoteDir = (String) m.get("remote_run");
+                hs.remoteRemoved = Boolean.TRUE.equals(m.get("remote_run_removed"));
                 Object st = m.get("status");
                 if (m.get("run") instanceof Map<?, ?> r) {
                     hs.record = Json.mapper().convertValue(r, RunRecord.class);
@@ -175,7 +178,7 @@ public final class FleetRunner {
 
     private void log(HostState hs, String line) {
         try {
-            Files.writeString(dir.logs().resolve("host-" + hs.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".log"), line + "\n",
+            Files.writeString(dir.logs().resolve(logName(hs)), line + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the log is a help, not the run
@@ -217,25 +220,37 @@ public final class FleetRunner {
                     }
                     long silent = Duration.ofNanos(System.nanoTime() - hs.lastWord).toSeconds();
                     if (silent > silenceLimit.toSeconds()) {
-                        throw new IOException("no word from the host for " + silent + " s (it hung or dropped off the network)");
+                        String why = "no word from the host for " + silent + " s (it hung or dropped off the network)";
+                        say(hs, why + "; stopping its run there");
+                        throw new IOException(why + stopSilent(hs, s, ri));
                     }
                 }
                 if (hs.endCode == null) {
                     throw new IOException("the connection ended before its run did (" + (r.exitSignal() != null
                             ? "killed by SIG" + r.exitSignal() : code >= 0 ? "exit " + code : "the host or its sshd went away")
-                            + "); the last lines there are in " + dir.logs().resolve("host-" + hs.name() + ".log"));
+                            + "); the last lines there are in " + dir.logs().resolve(logName(hs)));
                 }
             }
             int end = hs.endCode;
             if (end == 0 || end == 3) {
                 hs.status = "done";
                 say(hs, end == 0 ? "done" : "done, some trials failed there (see its trials)");
+                // every sample is back (the run said END after its last one): its run folder there goes, unless a
+                // trial failed, whose logs there say why (it is pruned after RemoteIsobench.KEEP_RUN_DAYS days)
+                if (end == 0 && hs.remoteDir != null) {
+                    try {
+                        ri.removeRun(hs.remoteDir);
+                        hs.remoteRemoved = true;
+                    } catch (IOException e) {
+                        say(hs, "its run folder there stays: " + e.getMessage());
+                    }
+                }
             } else if (end == 130) {
                 hs.status = "interrupted";
                 hs.reason = stopReason != null ? stopReason : "interrupted there";
-                say(hs, "stopped; everything its run started there is removed");
+                say(hs, "stopped; everything its run started there is removed" + sweep(hs, ri));
             } else {
-                throw new IOException("isobench there exited " + end + " (see " + dir.logs().resolve("host-" + hs.name() + ".log") + ")");
+                throw new IOException("isobench there exited " + end + " (see " + dir.logs().resolve(logName(hs)) + ")");
             }
         } catch (IOException | RuntimeException e) {
             hs.status = stopReason != null && hs.record == null ? "interrupted" : "failed";
@@ -244,6 +259,82 @@ public final class FleetRunner {
         } finally {
             writeRecordQuietly();
         }
+    }
+
+    /**
+     * After a host's run stopped on an interrupt: {@code isobench doctor --clean --run} there, for
+     * anything the stop could not remove (a container whose creation was still under way when the
+     * interrupt came). Its run is over, so its lock no longer keeps anything. Returns what was found.
+     */
+    private String sweep(HostState hs, RemoteIsobench ri) {
+        String id = hs.remoteDir == null ? null : Path.of(hs.remoteDir).getFileName().toString();
+        if (id == null) {
+            return "";
+        }
+        try {
+            SshSession.Result clean = ri.run(List.of("doctor", "--clean", "--run", id), Duration.ofMinutes(5));
+            log(hs, "## isobench doctor --clean --run " + id + " there:\n" + clean.stdout() + clean.stderr());
+            String out = clean.stdout();
+            int at = out.indexOf("leftovers:");
+            if (at < 0 || out.startsWith("leftovers: none", at)) {
+                return "";
+            }
+            return "; isobench doctor --clean --run " + id + " there removed what the stop left: "
+                    + out.substring(at).lines().skip(1).map(String::strip).filter(l -> !l.startsWith("run ") && !l.startsWith("removed"))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        } catch (IOException | RuntimeException e) {
+            return "; isobench doctor --clean --run " + id + " there failed: " + e.getMessage();
+        }
+    }
+
+    /** How long a silent host's run has to stop on SIGTERM (removing what it started) before it is killed. */
+    static final Duration TERM_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Stops the run of a host that went silent, over a fresh channel of its connection: SIGTERM (and
+     * SIGCONT, should it be stopped), which ends it as Ctrl-C there does, removing what it started;
+     * SIGKILL of its process group when it has not ended after {@link #TERM_GRACE}, then
+     * {@code isobench doctor --clean --run} there for what the killed run left. Returns what was
+     * done, for the host's reason.
+     */
+    private String stopSilent(HostState hs, SshSession s, RemoteIsobench ri) {
+        Long pid = hs.remotePid;
+        if (pid == null) {
+            return "; its run there never said its PID, so it could not be stopped: see isobench doctor --host " + hs.host.target();
+        }
+        if (!s.isOpen()) {
+            return "; the connection is gone, so its run there stops when sshd notices (its standard input ends): "
+                    + "see isobench doctor --host " + hs.host.target();
+        }
+        try {
+            SshSession.Result r = s.exec(List.of("sh", "-c", "p=$1; kill -TERM \"$p\" 2>/dev/null || { echo gone; exit 0; }; "
+                    + "kill -CONT \"$p\" 2>/dev/null; i=0; while kill -0 \"$p\" 2>/dev/null; do "
+                    + "if [ $i -ge $2 ]; then g=$(cut -d' ' -f5 /proc/$p/stat 2>/dev/null); "
+                    + "if [ -n \"$g\" ] && [ \"$g\" -gt 1 ]; then kill -KILL -- -$g 2>/dev/null; fi; kill -KILL \"$p\" 2>/dev/null; "
+                    + "echo killed; exit 0; fi; sleep 1; i=$((i+1)); done; echo stopped", "sh", pid.toString(),
+                    Long.toString(TERM_GRACE.toSeconds())), null, TERM_GRACE.plusSeconds(30));
+            String what = r.stdout().strip();
+            log(hs, "## stopping " + pid + ": " + what + " " + r.stderr().strip());
+            if (!"killed".equals(what)) {
+                return "; its run there (PID " + pid + ") was stopped with SIGTERM, which removes what it started";
+            }
+            String id = hs.remoteDir == null ? null : Path.of(hs.remoteDir).getFileName().toString();
+            if (id == null) {
+                return "; its run there (PID " + pid + ") did not end on SIGTERM and was killed";
+            }
+            SshSession.Result clean = ri.run(List.of("doctor", "--clean", "--run", id), Duration.ofMinutes(5));
+            log(hs, clean.stdout() + clean.stderr());
+            return "; its run there (PID " + pid + ") did not end on SIGTERM within " + TERM_GRACE.toSeconds()
+                    + " s and was killed; isobench doctor --clean --run " + id + " there " + (clean.ok() ? "removed what it left"
+                    : "failed (exit " + clean.exit() + "): see " + dir.logs().resolve(logName(hs)));
+        } catch (IOException | RuntimeException e) {
+            return "; stopping its run there (PID " + pid + ") failed: " + e.getMessage() + "; see isobench doctor --host "
+                    + hs.host.target();
+        }
+    }
+
+    private static String logName(HostState hs) {
+        return "host-" + hs.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".log";
     }
 
     private void onLine(HostState hs, String line, SampleWriter writer) {
@@ -258,6 +349,7 @@ public final class FleetRunner {
         String payload = sp < 0 ? "" : rest.substring(sp + 1);
         try {
             switch (kind) {
+                case StreamProtocol.PID -> hs.remotePid = Long.parseLong(payload.trim());
                 case StreamProtocol.RUN -> {
                     hs.remoteDir = payload;
                     say(hs, "running; its run folder there: " + payload);
@@ -321,6 +413,9 @@ public final class FleetRunner {
             }
             if (hs.remoteDir != null) {
                 m.put("remote_run", hs.remoteDir);
+                if (hs.remoteRemoved) {
+                    m.put("remote_run_removed", true);
+                }
             }
             m.put("samples", hs.samples);
             if (hs.record != null) {

@@ -125,6 +125,7 @@ public final class RemoteIsobench {
         SshSession.Result check = s.exec(List.of("sh", "-c", "cd \"$1\" 2>/dev/null && sha256sum -c --quiet --status MANIFEST", "sh", dir),
                 null, Duration.ofMinutes(5));
         if (check.ok()) {
+            prune(s, root, dir);
             return new RemoteIsobench(s, root, dir, false);
         }
         Console.say("isobench: copying isobench and its JRE to " + h + ":" + dir + " (once per version)");
@@ -163,7 +164,50 @@ public final class RemoteIsobench {
             throw new IOException("copying isobench to " + h + ":" + dir + " failed (exit " + r.exit() + "): " + r.stderr().strip()
                     + "; the host needs sh, tar and sha256sum (coreutils) and room in " + cache);
         }
+        prune(s, root, dir);
         return new RemoteIsobench(s, root, dir, true);
+    }
+
+    /** How many copies (of as many isobench versions) a host keeps: the newest used. */
+    public static final int KEEP_COPIES = 3;
+
+    /** After how many days a run folder left there (a run that failed or was never resumed) is removed. */
+    public static final int KEEP_RUN_DAYS = 30;
+
+    /**
+     * Keeps the host's cache folder from growing: marks {@code dir} as just used, then removes the
+     * copies beyond the {@value #KEEP_COPIES} most recently used (a copy is marked each time a
+     * controller brings or finds it, so one a run still uses is among the newest), half-made copies
+     * older than a day (a copy that was cut off), and run folders not touched for
+     * {@value #KEEP_RUN_DAYS} days (a finished host's run folder goes as soon as its samples are
+     * back: {@link FleetRunner}). A failure here is said, never fatal.
+     */
+    static void prune(SshSession s, String root, String dir) {
+        try {
+            SshSession.Result r = s.exec(List.of("sh", "-c", "cd \"$1\" || exit 0; touch -- \"$2\"; "
+                    + "ls -1dt -- */ 2>/dev/null | sed 's#/$##' | grep -E '^[0-9a-f]{16,}$' | tail -n +$(($3 + 1)) | "
+                    + "while read -r d; do [ \"$1/$d\" = \"$2\" ] || rm -rf -- \"$d\"; done; "
+                    + "find . -maxdepth 1 -name '*.partial.*' -mmin +1440 -exec rm -rf -- {} + 2>/dev/null; "
+                    + "[ -d runs ] && find runs -mindepth 1 -maxdepth 1 -mtime +$4 -exec rm -rf -- {} + 2>/dev/null; exit 0",
+                    "sh", root, dir, Integer.toString(KEEP_COPIES), Integer.toString(KEEP_RUN_DAYS)), null, Duration.ofMinutes(2));
+            if (!r.ok()) {
+                Console.say("isobench: " + s.host() + ": pruning " + root + " failed: " + r.stderr().strip());
+            }
+        } catch (IOException e) {
+            Console.say("isobench: " + s.host() + ": pruning " + root + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Removes a run folder there (its samples are all back), and its controller run's folder when that is left empty. */
+    public void removeRun(String runDir) throws IOException {
+        if (!runDir.startsWith(cacheRoot + "/runs/") || runDir.contains("/../")) {
+            throw new IOException("not a run folder of isobench's there: " + runDir);
+        }
+        SshSession.Result r = session.exec(List.of("sh", "-c", "rm -rf -- \"$1\" || exit 1; rmdir -- \"$(dirname -- \"$1\")\" 2>/dev/null; exit 0",
+                "sh", runDir), null, Duration.ofMinutes(2));
+        if (!r.ok()) {
+            throw new IOException("cannot remove " + runDir + " there: " + r.stderr().strip());
+        }
     }
 
     /** {@code <sha256>  ./path} for every regular file under {@code dir}, as sha256sum writes it. */

@@ -63,6 +63,26 @@ public final class SshSession implements AutoCloseable {
         keyOverride = key;
     }
 
+    private static volatile boolean agentChosen;
+    private static volatile Path agentOverride;
+
+    /** The SSH agent to log in with ({@code --ssh-agent}): its socket, or null for none (key files only). */
+    public static void useAgent(Path socket) {
+        agentOverride = socket;
+        agentChosen = true;
+    }
+
+    /** Back to the default: the SSH agent of {@code SSH_AUTH_SOCK}, when set. */
+    public static void useAgentFromEnvironment() {
+        agentChosen = false;
+        agentOverride = null;
+    }
+
+    /** The SSH agent's socket connections use: the one given, else {@code SSH_AUTH_SOCK}'s; null for none. */
+    public static Path agentSocket() {
+        return agentChosen ? agentOverride : AgentSocket.fromEnvironment();
+    }
+
     /** {@code ~/.ssh/known_hosts} of the user running isobench, or the file the run was given. */
     public static Path defaultKnownHosts() {
         Path o = knownHostsOverride;
@@ -117,9 +137,16 @@ public final class SshSession implements AutoCloseable {
         if (host.keyFile() != null && !Files.isReadable(host.keyFile())) {
             throw new BadInputException(host.where() + ": key file " + host.keyFile() + " of " + host + " cannot be read");
         }
+        Path agent = agentSocket();
+        if (agent != null && !Files.exists(agent)) {
+            throw new BadInputException("the SSH agent's socket " + agent + " does not exist (--ssh-agent, or SSH_AUTH_SOCK): start "
+                    + "ssh-agent, or log in with a key file (--ssh-key, key: in hosts:)");
+        }
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(verifier);
         client.setKeyIdentityProvider(new FileKeyPairProvider(keys));
+        // the agent's keys are tried first, then the key files, as OpenSSH does
+        client.setAgentFactory(agent == null ? null : new AgentSocket.Factory(agent));
         client.start();
         ClientSession session = null;
         try {
@@ -135,8 +162,9 @@ public final class SshSession implements AutoCloseable {
                 throw new HostKeyRefusedException(refusal.get(), e);
             }
             throw new IOException("cannot log in to " + host + ": " + rootMessage(e)
-                    + (keys.isEmpty() ? " (no key file given and none in ~/.ssh: name one with key: in hosts:)"
-                    : " (keys tried: " + keys + ")"), e);
+                    + (keys.isEmpty() && agent == null ? " (no SSH agent, no key file given and none in ~/.ssh: name one with key: in "
+                    + "hosts: or --ssh-key, or start ssh-agent)" : " (tried: " + (agent == null ? "" : "the keys of the SSH agent at " + agent
+                    + (keys.isEmpty() ? "" : ", then ")) + (keys.isEmpty() ? "" : "key files " + keys) + ")"), e);
         }
     }
 

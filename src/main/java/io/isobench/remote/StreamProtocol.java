@@ -5,6 +5,7 @@ package io.isobench.remote;
  * controller, each a line of its own beside the run's usual output:
  *
  * <pre>
+ * isobench-stream: pid 4242                                           the remote isobench's PID, first
  * isobench-stream: run /home/b/.cache/isobench/remote/runs/R/20261206-...   the remote run folder, once
  * isobench-stream: sample {...}                                        each line of samples.jsonl, as written
  * isobench-stream: record {...}                                        run.json, whenever it changes
@@ -18,6 +19,7 @@ package io.isobench.remote;
 public final class StreamProtocol {
 
     public static final String PREFIX = "isobench-stream: ";
+    public static final String PID = "pid";
     public static final String RUN = "run";
     public static final String SAMPLE = "sample";
     public static final String RECORD = "record";

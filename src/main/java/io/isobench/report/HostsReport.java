@@ -23,7 +23,39 @@ public final class HostsReport {
     public record Part(String host, ReportData data) {
     }
 
+    /** How one host of a fleet fared, from run.json: a host that never connected has no samples but is here. */
+    public record HostStatus(String host, String target, String status, String reason, long samples) {
+        boolean ok() {
+            return "done".equals(status);
+        }
+
+        String line() {
+            return (ok() ? status : status.toUpperCase(java.util.Locale.ROOT)) + ", " + samples + " samples"
+                    + (reason == null ? "" : ": " + reason);
+        }
+    }
+
     private HostsReport() {
+    }
+
+    /** Whether run.json is that of a fleet run (it holds each host's state). */
+    public static boolean isFleet(RunRecord r) {
+        return r.host() != null && r.host().get("fleet") instanceof Map<?, ?>;
+    }
+
+    /** Every host of a fleet's run.json, in its order, with its state and, when it failed, why. */
+    public static List<HostStatus> statuses(RunRecord r) {
+        List<HostStatus> out = new ArrayList<>();
+        if (isFleet(r)) {
+            ((Map<?, ?>) r.host().get("fleet")).forEach((k, v) -> {
+                if (v instanceof Map<?, ?> m) {
+                    out.add(new HostStatus(String.valueOf(k), m.get("target") == null ? "" : String.valueOf(m.get("target")),
+                            m.get("status") == null ? "?" : String.valueOf(m.get("status")), m.get("reason") == null ? null
+                            : String.valueOf(m.get("reason")), m.get("samples") instanceof Number n ? n.longValue() : 0));
+                }
+            });
+        }
+        return out;
     }
 
     /** The hosts the samples were measured on, in order of first appearance; empty for a one-machine run. */
@@ -125,7 +157,18 @@ public final class HostsReport {
 
     /** The cross-host table, then each host's console report. */
     public static String console(List<Part> parts) {
+        return console(List.of(), parts);
+    }
+
+    /** Each host's state (a failed one with its reason), the cross-host table, then each host's console report. */
+    public static String console(List<HostStatus> statuses, List<Part> parts) {
         StringBuilder sb = new StringBuilder();
+        if (!statuses.isEmpty()) {
+            sb.append("== hosts\n");
+            TextTable st = new TextTable(List.of("host", "address", "state"), new boolean[3]);
+            statuses.forEach(h -> st.add(List.of(h.host(), h.target(), h.line())));
+            sb.append(st.render()).append('\n');
+        }
         sb.append("== across hosts: each environment's headline figure relative to native on the same host (above 1 is better; ")
                 .append("95% CI; * significant)\n");
         boolean[] right = new boolean[3 + parts.size()];
@@ -143,6 +186,11 @@ public final class HostsReport {
      * page body, its anchors prefixed with the host so they stay apart).
      */
     public static String html(String runId, List<Part> parts, StudyReference study) {
+        return html(runId, List.of(), parts, study);
+    }
+
+    /** The page, with each host's state (a failed one with its reason) above the cross-host table. */
+    public static String html(String runId, List<HostStatus> statuses, List<Part> parts, StudyReference study) {
         StringBuilder body = new StringBuilder();
         String css = "";
         for (Part p : parts) {
@@ -166,7 +214,18 @@ public final class HostsReport {
                 .append("<title>isobench report ").append(esc(runId)).append(" (").append(parts.size()).append(" hosts)</title>\n<style>\n")
                 .append(css).append("</style>\n</head>\n<body>\n<header><h1>isobench run ").append(esc(runId)).append(" on ")
                 .append(parts.size()).append(" hosts</h1>\n<p>Each host ran the suite against its own native baseline; a comparison never ")
-                .append("mixes hosts.</p></header>\n<section id=\"across-hosts\">\n<h2>Across hosts</h2>\n")
+                .append("mixes hosts.</p></header>\n");
+        if (!statuses.isEmpty()) {
+            out.append("<section id=\"hosts\">\n<h2>Hosts</h2>\n<table class=\"hosts\">\n<thead><tr><th>host</th><th>address</th>")
+                    .append("<th>state</th><th>samples</th><th>why</th></tr></thead>\n<tbody>\n");
+            for (HostStatus h : statuses) {
+                out.append("<tr").append(h.ok() ? "" : " class=\"failed\"").append("><td>").append(esc(h.host())).append("</td><td>")
+                        .append(esc(h.target())).append("</td><td>").append(esc(h.status())).append("</td><td>").append(h.samples())
+                        .append("</td><td>").append(h.reason() == null ? "" : esc(h.reason())).append("</td></tr>\n");
+            }
+            out.append("</tbody>\n</table>\n</section>\n");
+        }
+        out.append("<section id=\"across-hosts\">\n<h2>Across hosts</h2>\n")
                 .append("<p>Each environment's headline figure relative to native on the same host (above 1 is better; 95% CI; ")
                 .append("* significant).</p>\n<table class=\"across-hosts\">\n<thead><tr>");
         for (String h : header(parts)) {

@@ -38,10 +38,7 @@ class ClientSshIT {
     @AfterEach
     void stop() throws Exception {
         if (hosts != null) {
-            long sshd = hosts.nodes().get(0).sshd().pid();
-            List<Long> left = hosts.pids(0).stream().filter(p -> p != sshd
-                    && !ProcessHandle.of(p).flatMap(h -> h.info().command()).orElse("").endsWith("sshd")).toList();
-            assertThat(left).as("the client agent is gone from B's namespace").isEmpty();
+            assertThat(hosts.processesBesidesSshd(0)).as("the client agent (and its connection) gone from B's namespace").isEmpty();
             hosts.close();
             assertThat(hosts.leftovers()).isEmpty();
         }

@@ -12,7 +12,6 @@ import io.isobench.result.TrialStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,12 +46,7 @@ class FleetIT {
     void stop() throws Exception {
         if (hosts != null) {
             for (int i = 0; i < hosts.nodes().size(); i++) {
-                // nothing isobench started is still running in the host's namespace: only its sshd
-                long sshd = hosts.nodes().get(i).sshd().pid();
-                List<Long> left = new ArrayList<>(hosts.pids(i));
-                left.removeIf(p -> p == sshd || ProcessHandle.of(p).flatMap(h -> h.parent()).map(ProcessHandle::pid).orElse(-1L) == sshd
-                        && ProcessHandle.of(p).flatMap(h -> h.info().command()).orElse("").endsWith("sshd"));
-                assertThat(describe(left)).as("processes left in host %d's namespace", i).isEmpty();
+                assertOnlySshdLeft(i);
             }
             // the guest images the hosts' runs built from their payloads (their JRE lives in the test's temporary
             // folder, so each test run makes its own): removed, by the payload label, nothing else
@@ -78,17 +72,22 @@ class FleetIT {
         }
     }
 
-    private static String describe(List<Long> pids) {
-        return pids.stream().map(p -> p + " " + ProcessHandle.of(p).flatMap(h -> h.info().commandLine()).orElse("?"))
-                .collect(Collectors.joining("\n"));
+    /** Nothing isobench started is still running in host i's namespace: its sshd is the one process there. */
+    private void assertOnlySshdLeft(int i) throws Exception {
+        assertThat(hosts.processesBesidesSshd(i)).as("processes left in host %d's namespace", i).isEmpty();
     }
 
     private Path suite(String workloads, String environments) throws Exception {
+        return suite(workloads, environments, "");
+    }
+
+    private Path suite(String workloads, String environments, String moreHosts) throws Exception {
         StringBuilder hs = new StringBuilder("hosts:\n");
         for (SshdHosts.Node n : hosts.nodes()) {
             hs.append("  - {name: h").append(n.index()).append(", address: ").append(n.address()).append(", port: ").append(n.port())
                     .append(", user: root, key: ").append(hosts.clientKey()).append("}\n");
         }
+        hs.append(moreHosts);
         Path f = dir.resolve("fleet.yaml");
         Files.writeString(f, "name: fleet-it\nbaseline: native\nseed: 3\n" + hs + workloads + environments);
         return f;
@@ -141,7 +140,9 @@ class FleetIT {
         for (SshdHosts.Node n : hosts.nodes()) {
             Map<String, Object> f = fleet(r).get("h" + n.index());
             assertThat((String) f.get("remote_run")).startsWith(n.cache().toString() + "/isobench/remote/runs/" + rd.id());
-            assertThat(Path.of((String) f.get("remote_run")).resolve("samples.jsonl")).exists();
+            // its samples are all back here: the host's run folder there is removed, and run.json says so
+            assertThat(Path.of((String) f.get("remote_run"))).doesNotExist();
+            assertThat(f.get("remote_run_removed")).isEqualTo(true);
             assertThat(containersOf(Path.of((String) f.get("remote_run")).getFileName().toString())).isEmpty();
         }
         // the report has a host dimension: the cross-host table, then each host's section
@@ -206,5 +207,214 @@ class FleetIT {
         }
         assertThat(io.isobench.env.HostLeftovers.folders(java.nio.file.Path.of("/var/tmp"), "native.*"))
                 .noneMatch(l -> l.runId().equals(remoteRun));
+    }
+
+    private static Path runFolder(Path results) throws Exception {
+        if (!Files.isDirectory(results)) {
+            return null;
+        }
+        try (var s = Files.list(results)) {
+            return s.filter(d -> Files.exists(d.resolve(RunDirectory.RUN))).findFirst().orElse(null);
+        }
+    }
+
+    private static RunRecord recordOrNull(Path run) {
+        try {
+            return run == null ? null : RunDirectory.open(run).readRecord();
+        } catch (Exception e) {
+            return null; // not written yet, or being replaced
+        }
+    }
+
+    /** The id of host h's own run there (the name of its run folder), once it said it. */
+    private static String remoteRunId(RunRecord r, String h) {
+        Map<String, Object> f = r == null || r.host() == null || fleet(r) == null ? null : fleet(r).get(h);
+        return f == null || f.get("remote_run") == null ? null : Path.of((String) f.get("remote_run")).getFileName().toString();
+    }
+
+    private String target(int i) {
+        SshdHosts.Node n = hosts.nodes().get(i);
+        return "root@" + n.address() + ":" + n.port();
+    }
+
+    /** isobench doctor --host, over SSH, for what one run left there. */
+    private Cli doctorThere(int i, String runId) {
+        return Cli.run("doctor", "--host", target(i), "--ssh-key", hosts.clientKey().toString(), "--known-hosts",
+                hosts.knownHosts().toString(), "--run", runId);
+    }
+
+    /** The key of one measured figure: measured twice, it would show up twice. */
+    private static String figure(Sample s) {
+        return s.host() + "|" + s.trial() + "|" + s.warmup() + "|" + s.iteration() + "|" + s.metric() + "|" + s.labels();
+    }
+
+    /**
+     * The controller, a process of its own, gets SIGINT (what Ctrl-C sends) while both hosts run
+     * native and docker iterations: it ends with 130 and the resume command, and on every host
+     * nothing of its run is left (no process in the host's namespace but its sshd, no container,
+     * and {@code isobench doctor --host ... --run} there finds nothing). Then {@code --resume}
+     * continues each host's own run where it stopped: the same run folder there, every iteration
+     * measured exactly once, nothing measured before the interrupt lost or sent twice.
+     */
+    @Test
+    void ctrlCOfTheControllerRemovesEverythingOnEveryHostAndResumeContinuesEachWhereItStopped() throws Exception {
+        int iterations = 8;
+        Path suite = suite("repetition: {warmup: 0, iterations: " + iterations + "}\nworkloads:\n  - {name: hash, params: {size: 8M, passes: 12}}\n",
+                "environments:\n  - native\n  - {name: docker, variants: [{image: small, network: none}]}\n");
+        Path results = dir.resolve("results");
+        Path log = dir.resolve("controller.log");
+        // the controller as a person runs it, a process of its own (the jar this build made, on this JVM)
+        Process controller = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "isobench.jar").toAbsolutePath().toString(), "run", "--suite", suite.toString(), "--known-hosts",
+                hosts.knownHosts().toString(), "--results", results.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path runDir = null;
+        Map<String, String> remote = new java.util.HashMap<>();
+        try {
+            // the moment: both hosts have streamed samples back and each has a container of its run
+            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+            while (true) {
+                assertThat(controller.isAlive()).as("the controller ended before the moment:\n" + Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("the moment did not come:\n" + Files.readString(log)).isLessThan(until);
+                runDir = runFolder(results);
+                RunRecord r = recordOrNull(runDir);
+                boolean ready = r != null;
+                for (String h : List.of("h0", "h1")) {
+                    String id = remoteRunId(r, h);
+                    ready &= id != null && !containersOf(id).isEmpty();
+                    if (id != null) {
+                        remote.put(h, id);
+                    }
+                }
+                if (ready) {
+                    List<Sample> got = RunDirectory.open(runDir).readSamples();
+                    ready = got.stream().anyMatch(x -> "h0".equals(x.host())) && got.stream().anyMatch(x -> "h1".equals(x.host()));
+                }
+                if (ready) {
+                    break;
+                }
+                Thread.sleep(300);
+            }
+            SshdHosts.run("kill", "-INT", Long.toString(controller.pid()));
+            assertThat(controller.waitFor(4, TimeUnit.MINUTES)).as("the controller ended after SIGINT:\n" + Files.readString(log)).isTrue();
+        } finally {
+            if (controller.isAlive()) {
+                controller.descendants().forEach(ProcessHandle::destroyForcibly);
+                controller.destroyForcibly();
+            }
+        }
+        String said = Files.readString(log);
+        assertThat(controller.exitValue()).as(said).isEqualTo(130);
+        assertThat(said).contains("resume with:").contains("isobench run --resume " + runDir);
+        RunDirectory rd = RunDirectory.open(runDir);
+        RunRecord stopped = rd.readRecord();
+        assertThat(stopped.status()).isEqualTo(io.isobench.result.RunStatus.INCOMPLETE);
+        assertThat(stopped.stopReason()).contains("interrupted (Ctrl-C)");
+        assertThat(stopped.trials()).anyMatch(t -> t.status() != TrialStatus.DONE);
+        for (int i = 0; i < 2; i++) {
+            String h = "h" + i;
+            assertThat(fleet(stopped).get(h).get("status")).as("%s after the interrupt", h).isEqualTo("interrupted");
+            assertOnlySshdLeft(i);
+            assertThat(containersOf(remote.get(h))).as("containers of %s's run; its log:\n%s", h,
+                    Files.readString(runDir.resolve("logs").resolve("host-" + h + ".log"))).isEmpty();
+            Cli doctor = doctorThere(i, remote.get(h));
+            assertThat(doctor.out()).as(doctor.all()).contains("leftovers: none");
+        }
+        List<Sample> before = rd.readSamples();
+        assertThat(before).extracting(FleetIT::figure).doesNotHaveDuplicates();
+
+        Cli resumed = Cli.run("run", "--resume", runDir.toString(), "--known-hosts", hosts.knownHosts().toString());
+        assertThat(resumed.exit()).as(resumed.all()).isZero();
+        RunRecord done = rd.readRecord();
+        assertThat(done.status()).isEqualTo(io.isobench.result.RunStatus.COMPLETE);
+        for (String h : List.of("h0", "h1")) {
+            // each host went on in its own run folder there, not a new one
+            assertThat(remoteRunId(done, h)).as("%s's run there", h).isEqualTo(remote.get(h));
+            assertThat(fleet(done).get(h).get("status")).isEqualTo("done");
+            assertThat(Path.of((String) fleet(done).get(h).get("remote_run"))).as("%s's run folder there, once done", h).doesNotExist();
+        }
+        assertThat(done.trials()).isNotEmpty().allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo(TrialStatus.DONE);
+            assertThat(t.iterationsDone()).as(t.id()).isEqualTo(iterations);
+        });
+        assertThat(done.trials()).extracting(TrialRecord::id).anyMatch(id -> id.startsWith("h0/")).anyMatch(id -> id.startsWith("h1/"));
+        List<Sample> after = rd.readSamples();
+        assertThat(after).extracting(FleetIT::figure).doesNotHaveDuplicates();
+        assertThat(after.stream().map(FleetIT::figure).toList()).containsAll(before.stream().map(FleetIT::figure).toList());
+        // every iteration of every trial on every host measured, once
+        for (TrialRecord t : done.trials()) {
+            String h = t.id().substring(0, t.id().indexOf('/'));
+            String trial = t.id().substring(t.id().indexOf('/') + 1);
+            Set<Integer> its = after.stream().filter(x -> h.equals(x.host()) && trial.equals(x.trial()) && !x.warmup())
+                    .map(Sample::iteration).collect(Collectors.toSet());
+            assertThat(its).as("iterations of %s", t.id()).hasSize(iterations);
+        }
+    }
+
+    /**
+     * A host that goes silent (its isobench stopped with SIGSTOP: the connection stays up, nothing
+     * comes) is marked failed with the reason once --host-silence has passed, while the other host
+     * goes on to the end; its run there is stopped (the stopped process is gone) and leaves nothing.
+     */
+    @Test
+    void aSilentHostIsFailedAndItsRunStoppedWhileTheOtherGoesOn() throws Exception {
+        // and a third host that never answers: an address on the test's bridge where no machine is
+        String nowhere = hosts.gateway().substring(0, hosts.gateway().lastIndexOf('.')) + ".99";
+        Path suite = suite("repetition: {warmup: 0, iterations: 40}\nworkloads:\n  - {name: hash, params: {size: 64M, passes: 8}}\n",
+                "environments:\n  - native\n", "  - {name: gone, address: " + nowhere + ", user: root, key: " + hosts.clientKey() + "}\n");
+        Path results = dir.resolve("results");
+        Cli[] done = new Cli[1];
+        Thread t = Thread.ofPlatform().start(() -> done[0] = Cli.run("run", "--suite", suite.toString(), "--known-hosts",
+                hosts.knownHosts().toString(), "--results", results.toString(), "--host-silence", "8s"));
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        long silenced = -1;
+        Path runDir = null;
+        while (silenced < 0 && System.nanoTime() < until && t.isAlive()) {
+            Thread.sleep(200);
+            runDir = runFolder(results);
+            if (runDir != null && Files.exists(runDir.resolve("samples.jsonl"))
+                    && RunDirectory.open(runDir).readSamples().stream().anyMatch(x -> "h1".equals(x.host()))) {
+                for (long pid : hosts.pids(1)) {
+                    String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+                    if (cmd.contains("isobench.jar run ") && cmd.contains("--stream-samples")) {
+                        SshdHosts.run("kill", "-STOP", Long.toString(pid));
+                        silenced = pid;
+                    }
+                }
+            }
+        }
+        assertThat(silenced).as("host h1's isobench was found running and stopped").isPositive();
+        // the moment h1 is marked failed, h0 is still at work
+        String h0WhenH1Failed = null;
+        while (t.isAlive() && h0WhenH1Failed == null) {
+            RunRecord r = recordOrNull(runDir);
+            if (r != null && fleet(r) != null && fleet(r).get("h1") != null && "failed".equals(fleet(r).get("h1").get("status"))) {
+                h0WhenH1Failed = (String) fleet(r).get("h0").get("status");
+            }
+            Thread.sleep(100);
+        }
+        t.join(TimeUnit.MINUTES.toMillis(10));
+        assertThat(t.isAlive()).isFalse();
+        Cli c = done[0];
+        assertThat(c.exit()).as(c.all()).isEqualTo(Main.TRIALS_FAILED);
+        assertThat(h0WhenH1Failed).as("h0's state when h1 was marked failed").isEqualTo("running");
+        RunRecord r = RunDirectory.open(runDir).readRecord();
+        Map<String, Object> h1 = fleet(r).get("h1");
+        assertThat(h1.get("status")).isEqualTo("failed");
+        assertThat((String) h1.get("reason")).contains("no word from the host").contains("stopped with SIGTERM");
+        assertThat(r.trials().stream().filter(x -> x.id().startsWith("h1/")).toList()).isNotEmpty()
+                .extracting(TrialRecord::status).contains(TrialStatus.FAILED);
+        assertThat(r.trials().stream().filter(x -> x.id().startsWith("h0/")).toList()).isNotEmpty()
+                .allSatisfy(x -> assertThat(x.iterationsDone()).isEqualTo(40));
+        assertThat(fleet(r).get("h0").get("status")).isEqualTo("done");
+        // the host that never answered is in the report as failed, with why
+        assertThat(fleet(r).get("gone").get("status")).isEqualTo("failed");
+        assertThat(c.out()).containsPattern("gone\\s+root@" + java.util.regex.Pattern.quote(nowhere) + "\\s+FAILED, 0 samples: .*" + nowhere);
+        assertThat(Files.readString(runDir.resolve("report.html"))).contains("<td>gone</td>").contains("class=\"failed\"");
+        // the silenced process is gone, and its run left nothing there
+        long pid = silenced;
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the silenced isobench %d", pid).isFalse();
+        assertOnlySshdLeft(1);
+        Cli doctor = doctorThere(1, remoteRunId(r, "h1"));
+        assertThat(doctor.out()).as(doctor.all()).contains("leftovers: none");
     }
 }

@@ -99,4 +99,43 @@ class HostsIT {
         assertThat(c.exit()).as(c.all()).isNotZero();
         assertThat(c.out()).contains("HOST KEY MISMATCH").contains(n.address()).contains(kh.toString());
     }
+
+    /**
+     * {@code isobench hosts setup} copies the script to the host and runs it there by its path, with
+     * --remote and nothing on its standard input, shows its output, passes its failure on, and
+     * removes the copy. A stand-in script plays the setup script: the real one installs packages
+     * with apt-get onto this very machine (the test's hosts are namespaces sharing its files), needs
+     * the Debian mirrors (the test's bridge has no route out) and may start dockerd.
+     */
+    @Test
+    void setupCopiesTheScriptThereAndRunsItByPath() throws Exception {
+        Path seen = dir.resolve("setup-seen");
+        Path stand = dir.resolve("stand-in-setup.sh");
+        Files.writeString(stand, "#!/usr/bin/env bash\nset -eu\n"
+                + "{ echo \"script=$0\"; echo \"args=$*\"; echo \"stdin=$(head -c 64 || true)\"; echo \"netns=$(ip -o -4 addr show | grep -c "
+                + hosts.nodes().get(0).address() + ")\"; } > " + seen + "\n"
+                + "echo 'stand-in setup: done'\nexit \"${SETUP_EXIT:-0}\"\n");
+        Cli c = Cli.run("hosts", "setup", "--host", target(), "--ssh-key", hosts.clientKey().toString(), "--known-hosts",
+                hosts.knownHosts().toString(), "--script", stand.toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("stand-in setup: done").contains("exit 0");
+        java.util.Map<String, String> got = new java.util.HashMap<>();
+        for (String l : Files.readAllLines(seen)) {
+            got.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+        }
+        // run by its path (a copy of its own there, not fed to bash -s), with --remote, nothing on stdin, in the host's namespace
+        assertThat(got.get("script")).matches("/.*/isobench-setup\\.[A-Za-z0-9]+");
+        assertThat(got.get("args")).isEqualTo("--remote");
+        assertThat(got.get("stdin")).isEmpty();
+        assertThat(got.get("netns")).isEqualTo("1");
+        // the copy is removed afterwards
+        assertThat(Path.of(got.get("script"))).doesNotExist();
+
+        // a script that fails makes hosts setup fail
+        Files.writeString(stand, "#!/usr/bin/env bash\necho 'stand-in setup: broken' >&2\nexit 3\n");
+        Cli failed = Cli.run("hosts", "setup", "--host", target(), "--ssh-key", hosts.clientKey().toString(), "--known-hosts",
+                hosts.knownHosts().toString(), "--script", stand.toString());
+        assertThat(failed.exit()).as(failed.all()).isNotZero();
+        assertThat(failed.out()).contains("stand-in setup: broken").contains("exit 3");
+    }
 }

@@ -108,4 +108,45 @@ class SshSessionIT {
                 .hasMessageContaining("cannot log in to")
                 .hasMessageContaining(n.address());
     }
+
+    /**
+     * Logging in with the SSH agent: a real ssh-agent (started here, stopped by its PID) holding the
+     * client key, a host entry naming no key file; the agent's key logs in and the key never leaves
+     * the agent. Without the agent (none) the same login is refused, naming what was tried.
+     */
+    @Test
+    void theSshAgentsKeyLogsIn() throws Exception {
+        Path sock = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile()).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(sock); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(sock).exists();
+            ProcessBuilder add = new ProcessBuilder("ssh-add", hosts.clientKey().toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", sock.toString());
+            Process a = add.start();
+            String said = new String(a.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(a.waitFor()).as(said).isZero();
+            SshdHosts.Node n = hosts.nodes().get(0);
+            SshHost noKeyFile = n.host(null);
+            // no key file of the test's anywhere: ~/.ssh of this user, if any, holds no key the hosts know
+            SshSession.useAgent(sock);
+            try (SshSession s = SshSession.open(noKeyFile, hosts.knownHosts(), Duration.ofSeconds(20))) {
+                assertThat(s.check(List.of("printf", "%s", "via the agent"), Duration.ofSeconds(20))).isEqualTo("via the agent");
+            }
+            SshSession.useAgent(null);
+            assertThatThrownBy(() -> SshSession.open(noKeyFile, hosts.knownHosts(), Duration.ofSeconds(20)))
+                    .isNotInstanceOf(HostKeyRefusedException.class)
+                    .hasMessageContaining("cannot log in to")
+                    .hasMessageNotContaining("SSH agent at");
+        } finally {
+            SshSession.useAgentFromEnvironment();
+            agent.destroy();
+            agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            Files.deleteIfExists(sock);
+        }
+        assertThat(agent.isAlive()).isFalse();
+    }
 }

@@ -37,7 +37,7 @@ public final class SshdHosts implements AutoCloseable {
     private final Path clientKey;
     private final Path knownHosts;
     private final Thread hook;
-    private boolean createdRunSshd;
+    private Path runSshdUser;
 
     private SshdHosts(Path dir) throws IOException, InterruptedException {
         this.dir = dir;
@@ -45,7 +45,7 @@ public final class SshdHosts implements AutoCloseable {
         new SecureRandom().nextBytes(r);
         tag = HexFormat.of().formatHex(r);
         bridge = "isbt" + tag;
-        subnet = "10.219." + (Byte.toUnsignedInt(r[0]) % 200 + 20);
+        subnet = freeSubnet(Byte.toUnsignedInt(r[0]));
         clientKey = dir.resolve("id_ecdsa");
         knownHosts = dir.resolve("known_hosts");
         Files.createFile(knownHosts);
@@ -53,15 +53,86 @@ public final class SshdHosts implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "isobench-test-client", "-f", clientKey.toString());
         Files.copy(dir.resolve("id_ecdsa.pub"), dir.resolve("authorized_keys"));
-        Path runSshd = Path.of("/run/sshd");
-        if (!Files.isDirectory(runSshd)) {
-            Files.createDirectories(runSshd);
-            createdRunSshd = true;
-        }
+        runSshdUser = RunSshd.use(tag);
         links.add(bridge);
         run("ip", "link", "add", bridge, "type", "bridge");
         run("ip", "addr", "add", subnet + ".1/24", "dev", bridge);
         run("ip", "link", "set", bridge, "up");
+    }
+
+    /**
+     * A 10.219.x.0/24 that no route and no address of this machine touches yet (a fixed one could
+     * clash with a network someone else made): x from {@code start} on, the first one free.
+     */
+    static String freeSubnet(int start) throws IOException, InterruptedException {
+        String taken = run("ip", "-4", "route", "show", "table", "all") + "\n" + run("ip", "-4", "-o", "addr", "show");
+        for (int i = 0; i < 200; i++) {
+            String net = "10.219." + ((start + i) % 200 + 20);
+            if (!java.util.regex.Pattern.compile("(^|[^0-9])" + java.util.regex.Pattern.quote(net) + "\\.").matcher(taken).find()
+                    && !taken.contains("10.219.0.0/16") && !taken.contains("10.0.0.0/8")) {
+                return net;
+            }
+        }
+        throw new IOException("no free 10.219.x.0/24 on this machine (ip route shows them all taken)");
+    }
+
+    /**
+     * OpenSSH's privilege-separation folder, {@code /run/sshd}: compiled into sshd, so every test sshd
+     * shares it with anything else on the machine. It is created only when missing, and then
+     * removed by the last of the test helpers (of any JVM) that use it, never when it was there
+     * before them: each user leaves a file in {@code /run/isobench-test-sshd/}, and a marker there
+     * says the folder was made by one of them. A lock file serializes the check.
+     */
+    static final class RunSshd {
+        private static final Path DIR = Path.of("/run/sshd");
+        private static final Path USERS = Path.of("/run/isobench-test-sshd");
+        private static final Path MADE = USERS.resolve("made-run-sshd");
+
+        private static java.nio.channels.FileLock lock(java.nio.channels.FileChannel ch) throws IOException {
+            return ch.lock();
+        }
+
+        private static java.nio.channels.FileChannel lockFile() throws IOException {
+            return java.nio.channels.FileChannel.open(Path.of("/run/isobench-test-sshd.lock"), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+        }
+
+        static Path use(String tag) throws IOException {
+            try (var ch = lockFile(); var l = lock(ch)) {
+                Files.createDirectories(USERS);
+                if (!Files.isDirectory(DIR)) {
+                    Files.createDirectory(DIR);
+                    Files.writeString(MADE, "made by isobench's test sshd hosts\n");
+                }
+                Path me = USERS.resolve(ProcessHandle.current().pid() + "-" + tag);
+                Files.writeString(me, "");
+                return me;
+            }
+        }
+
+        static void release(Path me) {
+            try (var ch = lockFile(); var l = lock(ch)) {
+                Files.deleteIfExists(me);
+                boolean othersLive;
+                try (var users = Files.list(USERS)) {
+                    othersLive = users.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+-.*"))
+                            .anyMatch(n -> ProcessHandle.of(Long.parseLong(n.substring(0, n.indexOf('-')))).isPresent());
+                }
+                if (!othersLive) {
+                    if (Files.exists(MADE)) {
+                        quiet("rmdir", DIR.toString());
+                    }
+                    try (var users = Files.list(USERS)) {
+                        for (Path p : users.toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                    Files.deleteIfExists(USERS);
+                }
+            } catch (IOException ignored) {
+                // best effort, as the rest of close
+            }
+        }
     }
 
     /** Whether this machine can run the hosts: root, ip, sshd, ssh-keygen. */
@@ -199,6 +270,25 @@ public final class SshdHosts implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * What runs in host i's namespace besides its listening sshd (by PID: a session process of a
+     * connection left open counts), each as "PID command line"; empty when nothing else. A
+     * connection just closed may take a moment to end there, so this waits for that, up to 15 s.
+     */
+    public List<String> processesBesidesSshd(int i) throws Exception {
+        long sshd = nodes.get(i).sshd().pid();
+        List<Long> left = List.of();
+        for (int tries = 0; tries < 150; tries++) {
+            left = new ArrayList<>(pids(i));
+            left.remove(Long.valueOf(sshd));
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return left.stream().map(p -> p + " " + ProcessHandle.of(p).flatMap(h -> h.info().commandLine()).orElse("?")).toList();
+    }
+
     /** Kills everything in host i's namespace at once (SIGKILL, by PID): the host is gone. */
     public void kill(int i) throws Exception {
         for (long pid : pids(i)) {
@@ -227,9 +317,9 @@ public final class SshdHosts implements AutoCloseable {
         }
         links.clear();
         nodes.clear();
-        if (createdRunSshd) {
-            quiet("rmdir", "/run/sshd");
-            createdRunSshd = false;
+        if (runSshdUser != null) {
+            RunSshd.release(runSshdUser);
+            runSshdUser = null;
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

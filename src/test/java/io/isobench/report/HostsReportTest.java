@@ -74,6 +74,37 @@ class HostsReportTest {
     }
 
     @Test
+    void aHostThatNeverConnectedIsInTheReportAsFailedWithItsReason() throws Exception {
+        RunDirectory a = host("a", 1000, 0.5);
+        List<Sample> samples = new ArrayList<>();
+        a.readSamples().forEach(s -> samples.add(s.onHost("a", "fleet")));
+        List<TrialRecord> trials = new ArrayList<>();
+        for (TrialRecord t : a.readRecord().trials()) {
+            trials.add(new TrialRecord("a/" + t.id(), t.workload(), t.params(), t.environment(), t.variant(), t.settings(), t.status(),
+                    t.iterationsDone(), t.warmupsDone(), t.failure(), t.lost()));
+        }
+        Map<String, Object> fleetMap = new java.util.LinkedHashMap<>();
+        fleetMap.put("a", Map.of("target", "root@192.0.2.10", "status", "done", "samples", samples.size()));
+        fleetMap.put("b", Map.of("target", "root@192.0.2.11", "status", "failed", "samples", 0,
+                "reason", "cannot log in to root@192.0.2.11: connection refused"));
+        RunRecord base = a.readRecord();
+        RunRecord fleet = new RunRecord("fleet", base.toolVersion(), base.commandLine(), base.started(), base.ended(), base.status(),
+                null, base.suite(), Map.of("fleet", fleetMap), null, List.of(), Map.of(), trials, base.timing());
+        assertThat(HostsReport.isFleet(fleet)).isTrue();
+        assertThat(HostsReport.statuses(fleet)).extracting(HostsReport.HostStatus::host).containsExactly("a", "b");
+        List<HostsReport.Part> parts = HostsReport.parts(fleet, samples, "native");
+        // b measured nothing, so it has no section; it is in the hosts table, failed, with why
+        assertThat(parts).extracting(HostsReport.Part::host).containsExactly("a");
+        String console = HostsReport.console(HostsReport.statuses(fleet), parts);
+        assertThat(console).containsPattern("b\\s+root@192\\.0\\.2\\.11\\s+FAILED, 0 samples: cannot log in to root@192.0.2.11: connection refused");
+        assertThat(console).containsPattern("a\\s+root@192\\.0\\.2\\.10\\s+done, " + samples.size() + " samples");
+        assertThat(console.indexOf("== hosts")).isLessThan(console.indexOf("across hosts"));
+        String html = HostsReport.html("fleet", HostsReport.statuses(fleet), parts, StudyReference.bundled());
+        assertThat(html).contains("<tr class=\"failed\"><td>b</td>").contains("cannot log in to root@192.0.2.11: connection refused");
+        assertThat(HostsReport.isFleet(base)).isFalse();
+    }
+
+    @Test
     void aOneMachineRunHasNoHostDimension() throws Exception {
         assertThat(HostsReport.hosts(host("solo", 100, 0.8).readSamples())).isEmpty();
     }

@@ -210,11 +210,15 @@ public final class DockerImages {
 
     /**
      * Removes guest images of the same base whose payload the cache no longer holds (an older jar):
-     * they can never be asked for again. Images in use by a container stay.
+     * they can never be asked for again. Images in use by a container stay, and so do images built
+     * within the last {@value #PRUNE_MIN_AGE_S} s: another cache sharing this engine (another user,
+     * another host of a fleet on one machine) may have just built one for a container it is about
+     * to create.
      */
     private void pruneGuests(String baseHash, String keep) {
+        long recent = System.currentTimeMillis() / 1000 - PRUNE_MIN_AGE_S;
         for (EngineImage img : list()) {
-            if (!img.tag().startsWith(GUEST_REPO + ":") || img.tag().equals(keep)) {
+            if (!img.tag().startsWith(GUEST_REPO + ":") || img.tag().equals(keep) || img.created() > recent) {
                 continue;
             }
             String payloadHash = img.labels().get(PAYLOAD_LABEL);
@@ -230,6 +234,9 @@ public final class DockerImages {
             }
         }
     }
+
+    /** How old a guest image of another payload must be before a build here removes it. */
+    static final long PRUNE_MIN_AGE_S = 3600;
 
     /** Every isobench image the engine holds (bases and guests), one row per tag. */
     public List<EngineImage> list() {
