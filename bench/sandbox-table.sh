@@ -23,6 +23,7 @@ ROWS = [
     ("start-up (cold) ms", "startup", "cold_start", {}, "ms"),
     ("memory per instance MiB", "startup", "memory_per_instance", {}, "MiB"),
     ("syscall stat us/op", "syscall", "stat", {}, "us/op"),
+    ("page fault us/4K page", "syscall", "page_fault", {}, "us/op"),
     ("tcp_rr p50 us", "tcp_rr", "latency_p50", {}, "us"),
     ("redis GET req/s @10 clients", "redis", "get", {"clients": 10}, "req/s"),
 ]
@@ -123,7 +124,8 @@ for title, wl, metric, labels, unit in ROWS:
             base = values.get(("runc", wl, k[2], metric))
             ratio = "%.2fx" % (med / statistics.median(base)) if base else "no runc"
             params = json.loads(k[2])
-            size = " (requests=%s)" % params["requests"] if wl == "redis" and "requests" in params else ""
+            size = " (requests=%s)" % params["requests"] if wl == "redis" and "requests" in params else \
+                " (instances=%s)" % params["instances"] if wl == "startup" and "instances" in params else ""
             pub = PUBLISHED.get((wl, metric), {}).get(v)
             pubtext = "%s (%s)" % pub if pub else ("-" if v == "runc" else "n/a")
             label = v + (" TCG" if v in emulated else "")
@@ -135,5 +137,6 @@ if emulated:
     print("TCG: " + ", ".join(sorted(emulated)) + " ran under QEMU's TCG emulation, not KVM: their figures measure the emulator, not a hypervisor")
 print("x runc = the variant's median over runc's, whichever way the figure points (start-up, memory, syscall, tcp_rr: lower is better; redis: higher)")
 print("syscall = stat (Files.readAttributes: one statx per op, via the JDK); published syscall figures time a raw syscall loop in C")
+print("page fault = first write to a fresh 4 KiB page, huge pages off for the region (MADV_NOHUGEPAGE), no published figure")
 print("start-up = isobench's cold_start: request until the agent (a JVM) answers, including the JVM's start inside")
 PY

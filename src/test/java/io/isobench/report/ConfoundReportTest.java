@@ -204,4 +204,42 @@ class ConfoundReportTest {
             assertThat(c.variantValue()).contains("21.0.9").contains("run B");
         });
     }
+
+    @Test
+    void aSystemCallCheaperInAVmThanInRuncIsQuestionedANetworkFigureIsNot() throws Exception {
+        // the sandbox suite's run: page faults in emulated VMs measured 3-4x cheaper than under runc
+        SyntheticRun.V vm = new SyntheticRun.V("vm[machine=microvm]", "vm", Map.of("machine", "microvm", "tuning", "untuned"), true);
+        SyntheticRun.V runsc = new SyntheticRun.V("docker[runtime=runsc]", "docker",
+                Map.of("network", "nat", "cpus", "none", "cpuset", "none", "runtime", "runsc"), false);
+        Map<String, Object> params = Map.of("count", 20000);
+        SyntheticRun r = new SyntheticRun("20261206-100000-pgft", 11);
+        sameSoftware(r, DOCKER);
+        sameSoftware(r, vm);
+        sameSoftware(r, runsc);
+        r.metric("syscall", params, DOCKER, "page_fault", Map.of(), 10.4, 0.01, "us/op", Direction.LOWER, 4)
+                .metric("syscall", params, vm, "page_fault", Map.of(), 2.6, 0.01, "us/op", Direction.LOWER, 4)
+                .metric("syscall", params, DOCKER, "stat", Map.of(), 2.9, 0.01, "us/op", Direction.LOWER, 4)
+                .metric("syscall", params, vm, "stat", Map.of(), 7.4, 0.01, "us/op", Direction.LOWER, 4)
+                // runsc is the baseline's own environment: not isolated from it, not questioned
+                .metric("syscall", params, runsc, "page_fault", Map.of(), 5.0, 0.01, "us/op", Direction.LOWER, 4)
+                .metric("syscall", params, runsc, "stat", Map.of(), 51, 0.01, "us/op", Direction.LOWER, 4)
+                // a network figure may be better in a VM (another stack, other batching): not questioned
+                .metric("tcp_rr", Map.of(), DOCKER, "latency_p50", Map.of(), 40, 0.01, "us", Direction.LOWER, 4)
+                .metric("tcp_rr", Map.of(), vm, "latency_p50", Map.of(), 20, 0.01, "us", Direction.LOWER, 4);
+        ReportData data = ReportData.load(r.write(tmp), "docker");
+
+        assertThat(data.questions()).singleElement().satisfies(q -> {
+            assertThat(q.workload()).isEqualTo("syscall");
+            assertThat(q.variant()).isEqualTo(vm.label());
+            assertThat(q.note()).contains("page_fault").contains("system call or a page fault").doesNotContain("CPU- or memory-bound");
+        });
+
+        // within noise it is not questioned: the same figure in both
+        SyntheticRun same = new SyntheticRun("20261206-100000-pgfs", 12);
+        sameSoftware(same, DOCKER);
+        sameSoftware(same, vm);
+        same.metric("syscall", params, DOCKER, "page_fault", Map.of(), 10.4, 0.05, "us/op", Direction.LOWER, 4)
+                .metric("syscall", params, vm, "page_fault", Map.of(), 10.0, 0.05, "us/op", Direction.LOWER, 4);
+        assertThat(ReportData.load(same.write(tmp), "docker").questions()).isEmpty();
+    }
 }

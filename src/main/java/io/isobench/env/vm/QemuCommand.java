@@ -132,19 +132,21 @@ final class QemuCommand {
     }
 
     /**
-     * What a microVM's kernel is told about its clock under TCG ("" otherwise). The microvm machine
-     * has no HPET and no ACPI PM timer, so a kernel whose PIT calibration fails (a busy host) has
-     * nothing else to calibrate its TSC against and stops booting ({@link HostTsc}). Under TCG the
-     * guest's TSC is the host's counter, so its rate is the host's ({@code tsc_early_khz}), and it
-     * is one counter for every vCPU, monotonic, ticking at a constant rate (the host's
-     * constant_tsc and nonstop_tsc, which {@link HostTsc} requires): {@code tsc=reliable} skips the
-     * boot-time synchronization check, which a TSC read by vCPUs that run in turn fails, so the
-     * guest keeps the TSC as its clock instead of 4 ms jiffies (a microvm has no other clock
-     * source under TCG). The pc and q35 machines calibrate against their HPET and keep it as their
-     * clock source; under KVM every machine has kvm-clock.
+     * What a guest kernel is told about its clock under TCG ("" otherwise), the same for every
+     * machine so that pc, q35 and microvm keep the same clock source and differ in the machine
+     * alone. The microvm machine has no HPET and no ACPI PM timer, so a kernel whose PIT
+     * calibration fails (a busy host) has nothing else to calibrate its TSC against and stops
+     * booting ({@link HostTsc}). Under TCG the guest's TSC is the host's counter, so its rate is the
+     * host's ({@code tsc_early_khz}), and it is one counter for every vCPU, monotonic, ticking at a
+     * constant rate (the host's constant_tsc and nonstop_tsc, which {@link HostTsc} requires):
+     * {@code tsc=reliable} skips the boot-time synchronization check and the watchdog, which a TSC
+     * read by vCPUs that run in turn fails, so the guest keeps the TSC as its clock. Without it the
+     * pc machine fell back to its HPET (an emulated device, each read a trip into QEMU) while the
+     * microvm kept the TSC, and their comparison mixed the machine with the clock. Under KVM every
+     * machine has kvm-clock; where the host's rate is unknown nothing is told.
      */
     static String timerArgs(VmSettings s, VmSettings.Accel accel, HostTsc tsc) {
-        return s.microvm() && accel == VmSettings.Accel.TCG && tsc.known() ? " tsc_early_khz=" + tsc.khz() + " tsc=reliable" : "";
+        return accel == VmSettings.Accel.TCG && tsc.known() ? " tsc_early_khz=" + tsc.khz() + " tsc=reliable" : "";
     }
 
     private static List<String> drive(String id, Path file, VmSettings s, String serial) {

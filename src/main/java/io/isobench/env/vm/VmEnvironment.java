@@ -362,10 +362,11 @@ public final class VmEnvironment implements Environment {
             }
             if (!QemuCommand.timerArgs(s, accel, tsc).isEmpty()) {
                 facts.put("guest_tsc", "the host's counter at " + tsc.khz() + " kHz, " + tsc.source()
-                        + ", given to the kernel (tsc_early_khz, tsc=reliable): a microvm has no HPET or ACPI PM timer to calibrate against");
-            } else if (s.microvm() && accel == VmSettings.Accel.TCG) {
-                facts.put("guest_tsc", "calibrated by the guest against the PIT (the host's rate is " + tsc.source()
-                        + "); on a busy host that calibration can fail and the boot stop");
+                        + ", given to the kernel (tsc_early_khz, tsc=reliable) on every machine alike: a microvm has no HPET or ACPI PM timer"
+                        + " to calibrate against, and pc and q35 keep the same clock source as it");
+            } else if (accel == VmSettings.Accel.TCG) {
+                facts.put("guest_tsc", "calibrated by the guest (the host's rate is " + tsc.source()
+                        + "); a microvm calibrates against the PIT, which on a busy host can fail and stop the boot");
             }
             facts.put("tuning", s.tuned() ? "tuned" : "untuned");
             facts.put("cpu_model", s.tuned() ? (accel == VmSettings.Accel.KVM ? "host" : "max") : "qemu64 (QEMU default)");

@@ -54,6 +54,16 @@ public final class StartupWorkload implements HostWorkload {
         return ParamKey.specs(INSTANCES);
     }
 
+    /**
+     * At most two instances started together: an emulated VM boots in about 20 s on its own, and
+     * three at once (six emulated vCPUs) take about three times that on a small host, in each of
+     * the cold, warm and density starts. Two still start together, so density stays a density.
+     */
+    @Override
+    public Params scaledForEmulation(Params p) {
+        return p.with("instances", Math.min(p.getInt("instances"), 2));
+    }
+
     @Override
     public Duration estimate(Params p) {
         return Duration.ofSeconds(2L + p.get(INSTANCES));

@@ -1,0 +1,156 @@
+package io.isobench.workload.syscall;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Fresh anonymous memory in 4 KiB pages whatever the kernel's transparent huge page setting:
+ * mmap(2) of a private anonymous region, madvise(MADV_NOHUGEPAGE) on it, seen as a ByteBuffer,
+ * munmap(2) when done. With THP at "always" (Debian's guest kernels) a region of 2 MiB or more is
+ * otherwise filled with huge pages, one fault per 512 pages, and "a page fault" would be another
+ * thing there than under "madvise" (the host's default), where each 4 KiB page faults on its own.
+ *
+ * <p>Reached through {@code java.lang.foreign} by reflection, as {@code storage.LinuxAio} does: the
+ * project compiles for Java 21, where that API is a preview. {@link #open()} is empty where it
+ * cannot be bound, and {@link #whyNot()} says why.
+ */
+final class FreshPages {
+
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+    /** The same number on x86_64 and aarch64. */
+    private static final int MADV_NOHUGEPAGE = 15;
+
+    private static volatile String whyNot = "";
+
+    private final MethodHandle mmap;
+    private final MethodHandle madvise;
+    private final MethodHandle munmap;
+    private final Method ofAddress;
+    private final Method reinterpret;
+    private final Method asByteBuffer;
+
+    private FreshPages(MethodHandle mmap, MethodHandle madvise, MethodHandle munmap, Method ofAddress, Method reinterpret,
+                       Method asByteBuffer) {
+        this.mmap = mmap;
+        this.madvise = madvise;
+        this.munmap = munmap;
+        this.ofAddress = ofAddress;
+        this.reinterpret = reinterpret;
+        this.asByteBuffer = asByteBuffer;
+    }
+
+    /** The region maker, or empty where the foreign function API or libc's functions cannot be bound. */
+    static Optional<FreshPages> open() {
+        try {
+            return Optional.of(bind());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable c = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            whyNot = "the foreign function API could not bind mmap/madvise/munmap (" + c + ")";
+            return Optional.empty();
+        }
+    }
+
+    /** Why {@link #open()} was empty, or "". */
+    static String whyNot() {
+        return whyNot;
+    }
+
+    /** A mapped region: its address, length and a view of it; unmapped by {@link #close()}. */
+    final class Region implements AutoCloseable {
+        final long address;
+        final long length;
+        final ByteBuffer buffer;
+        /** Whether the kernel accepted MADV_NOHUGEPAGE (a kernel without THP refuses it: 4 KiB pages anyway). */
+        final boolean hugePagesOff;
+
+        private Region(long address, long length, ByteBuffer buffer, boolean hugePagesOff) {
+            this.address = address;
+            this.length = length;
+            this.buffer = buffer;
+            this.hugePagesOff = hugePagesOff;
+        }
+
+        @Override
+        public void close() {
+            try {
+                int r = (int) munmap.invokeExact(address, length);
+                if (r != 0) {
+                    throw new IllegalStateException("munmap failed");
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** {@code length} bytes of fresh, untouched anonymous memory, huge pages off for it where the kernel has them. */
+    Region map(long length) {
+        try {
+            long address = (long) mmap.invokeExact(0L, length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            if (address == -1L) {
+                throw new IllegalStateException("mmap of " + length + " bytes failed");
+            }
+            boolean off = (int) madvise.invokeExact(address, length, MADV_NOHUGEPAGE) == 0;
+            Object segment = reinterpret.invoke(ofAddress.invoke(null, address), length);
+            return new Region(address, length, (ByteBuffer) asByteBuffer.invoke(segment), off);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static FreshPages bind() throws ReflectiveOperationException {
+        Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
+        Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
+        Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
+        Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
+        Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
+        Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
+        Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
+        Object linker = linkerC.getMethod("nativeLinker").invoke(null);
+        Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
+        Object jlong = valueLayoutC.getField("JAVA_LONG").get(null);
+        Object jint = valueLayoutC.getField("JAVA_INT").get(null);
+        Method of = descC.getMethod("of", layoutC, Array.newInstance(layoutC, 0).getClass());
+        Method downcall = linkerC.getMethod("downcallHandle", segmentC, descC, Array.newInstance(optionC, 0).getClass());
+        Method find = lookupC.getMethod("find", String.class);
+        // pointers and size_t/off_t as 64-bit integers: the same registers on x86_64 and aarch64
+        MethodHandle mmap = handle(linker, lookup, find, of, downcall, "mmap", jlong, layouts(layoutC, jlong, jlong, jint, jint, jint, jlong))
+                .asType(MethodType.methodType(long.class, long.class, long.class, int.class, int.class, int.class, long.class));
+        MethodHandle madvise = handle(linker, lookup, find, of, downcall, "madvise", jint, layouts(layoutC, jlong, jlong, jint))
+                .asType(MethodType.methodType(int.class, long.class, long.class, int.class));
+        MethodHandle munmap = handle(linker, lookup, find, of, downcall, "munmap", jint, layouts(layoutC, jlong, jlong))
+                .asType(MethodType.methodType(int.class, long.class, long.class));
+        return new FreshPages(mmap, madvise, munmap, segmentC.getMethod("ofAddress", long.class),
+                segmentC.getMethod("reinterpret", long.class), segmentC.getMethod("asByteBuffer"));
+    }
+
+    private static Object layouts(Class<?> layoutC, Object... l) {
+        Object a = Array.newInstance(layoutC, l.length);
+        for (int i = 0; i < l.length; i++) {
+            Array.set(a, i, l[i]);
+        }
+        return a;
+    }
+
+    private static MethodHandle handle(Object linker, Object lookup, Method find, Method of, Method downcall, String name, Object ret,
+                                       Object args) throws ReflectiveOperationException {
+        Optional<?> symbol = (Optional<?>) find.invoke(lookup, name);
+        if (symbol.isEmpty()) {
+            throw new NoSuchMethodException("the C library has no " + name + " function");
+        }
+        Object descriptor = of.invoke(null, ret, args);
+        return (MethodHandle) downcall.invoke(linker, symbol.get(), descriptor, Array.newInstance(downcall.getParameterTypes()[2].getComponentType(), 0));
+    }
+}
