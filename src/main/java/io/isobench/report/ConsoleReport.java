@@ -38,6 +38,8 @@ public final class ConsoleReport {
         boolean anyConfounded = false;
         // why an interval is missing -> the metrics it is missing for, each said once under the tables
         Map<String, java.util.Set<String>> missing = new LinkedHashMap<>();
+        // ratios whose interval could not be paired by iteration (too few common iterations)
+        java.util.Set<String> unpaired = new java.util.LinkedHashSet<>();
         for (var e : byWorkload.entrySet()) {
             MetricSummary first = firstOf.get(e.getKey());
             out.append('\n').append("== ").append(e.getKey()).append('\n');
@@ -53,6 +55,9 @@ public final class ConsoleReport {
                 String why = !m.summary().ciNote().isEmpty() ? m.summary().ciNote() : c == null ? "" : c.note();
                 if (!why.isEmpty()) {
                     missing.computeIfAbsent(why, k -> new java.util.LinkedHashSet<>()).add(m.key().metricLabel());
+                }
+                if (c != null && why.isEmpty() && c.method() == Comparison.Method.UNPAIRED) {
+                    unpaired.add(m.workload() + " " + m.key().metricLabel() + " @ " + m.variant());
                 }
                 t.add(List.of(
                         m.variant() + (m.emulated() ? " EMULATED (TCG)" : ""),
@@ -85,7 +90,13 @@ public final class ConsoleReport {
             out.append("\n'vs ").append(baseline == null ? "baseline" : baseline)
                     .append("' is performance relative to the baseline: above 1 is better, whichever way the metric points")
                     .append(" (\u2191 higher is better, \u2193 lower is better); CIs are 95%, computed on the log scale")
-                    .append(" (never below 0); sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).\n");
+                    .append(" (never below 0); sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).")
+                    .append(" Ratio CIs are paired: iteration i of a variant and of the baseline ran in the same round, back to back,")
+                    .append(" so a slowdown of the whole machine cancels (delta method over the paired iterations, whose means the ratio is).\n");
+            if (!unpaired.isEmpty()) {
+                out.append("unpaired ratio CI (fewer than ").append(Comparison.MIN_PAIRS)
+                        .append(" iterations pair up; the two sides taken as independent) for: ").append(String.join(", ", unpaired)).append(".\n");
+            }
             missing.forEach((why, metrics) -> out.append("no CI for ").append(String.join(", ", metrics)).append(": ").append(why)
                     .append(".\n"));
         }

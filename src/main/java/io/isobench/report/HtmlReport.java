@@ -136,7 +136,9 @@ public final class HtmlReport {
         out.append("<footer class=\"muted\"><p>Written by isobench ").append(e(rec.toolVersion()))
                 .append(" from the run folder alone (run.json and samples.jsonl). Ratios are performance relative to the baseline, ")
                 .append("turned so that above 1 is better whichever way a metric points; CIs are 95%, computed on the log scale (never below 0; see the README); ")
-                .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05). Every measured value, with ")
+                .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05). Ratio CIs are paired where ")
+                .append("iterations pair up (iteration i of a variant and of the baseline ran back to back in the same round, so a slowdown of the ")
+                .append("whole machine cancels; the ratio is then of the paired iterations' means), else unpaired; each ratio's tooltip says which. Every measured value, with ")
                 .append("the facts recorded beside it, is in <a href=\"").append(SAMPLES).append("\">samples.jsonl</a> in the run folder.</p></footer>\n</body>\n</html>\n");
     }
 
@@ -479,7 +481,7 @@ public final class HtmlReport {
                 String label = v.display() + (isBase ? " (baseline)" : "") + (confounded ? " !" : "") + (questioned ? " ?" : "");
                 // the parameters are in the chart's own tooltip and the table; a bar's says what it shows
                 String tip = (group.isEmpty() ? "" : group + " \u00b7 ") + v.display() + " " + m.key().metricLabel() + ": mean " + abs + (isBase ? ", the baseline" : ", " + Format.ratio(c.performance()) + " of " + data.baseline() + " "
-                        + Format.ratioInterval(c.performanceLow(), c.performanceHigh()) + (c.note().isEmpty() ? ", p=" + Format.number(c.pValue())
+                        + Format.ratioInterval(c.performanceLow(), c.performanceHigh()) + (c.note().isEmpty() ? ", p=" + Format.number(c.pValue()) + ", " + methodText(c)
                         : ", no CI: " + c.note())) + (confounded ? "; confounded" : "") + (ref == null ? "" : "; study " + Format.ratio(ref.performance())
                         + " (" + ref.setup() + ")");
                 bars.add(isBase ? new Charts.RelativeBar(group, label, Charts.colour(v.index(), v.emulated()), 1, Double.NaN, Double.NaN, false,
@@ -576,7 +578,7 @@ public final class HtmlReport {
                         .append(confounded ? " title=\"confounded: something outside the comparison differs (listed below the table)\"" : "")
                         .append('>').append(Format.ratio(c.performance())).append(confounded ? " !" : "");
                 if (c.note().isEmpty()) {
-                    cell(Format.ratioInterval(c.performanceLow(), c.performanceHigh()));
+                    out.append("<td title=\"").append(e(methodText(c))).append("\">").append(e(Format.ratioInterval(c.performanceLow(), c.performanceHigh())));
                 } else {
                     out.append("<td title=\"").append(e(c.note())).append("\">-\u2020");
                     noCi.computeIfAbsent(c.note(), k -> new LinkedHashSet<>()).add(m.key().metricLabel());
@@ -621,7 +623,12 @@ public final class HtmlReport {
      * per cell, and the end tags HTML makes optional (td, tr) are left out: a quick suite's tables
      * hold thousands of cells.
      */
-    private void cell(String s) {
+    /** "paired over 6 iterations" or "unpaired": how a ratio's interval was built. */
+    static String methodText(Comparison c) {
+        return c.method() == Comparison.Method.PAIRED ? "CI paired over " + c.pairs() + " iterations" : "CI unpaired (iterations do not pair up)";
+    }
+
+        private void cell(String s) {
         out.append("<td>").append(e(s));
     }
 

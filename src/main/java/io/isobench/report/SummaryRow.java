@@ -14,8 +14,10 @@ import java.util.Map;
  * summary, its comparison with the baseline, and the study's ratio where the study has one.
  * {@link #columns()} names the fields in the order CSV and JSON lines write them.
  *
- * @param ciNote empty when the row's intervals are given; otherwise why the mean's (or else the
- *               ratio's) interval is missing
+ * @param ciNote      empty when the row's intervals are given; otherwise why the mean's (or else the
+ *                    ratio's) interval is missing
+ * @param ratioMethod how the ratio's interval was built: "paired" (by iteration, same round),
+ *                    "unpaired", or empty when there is none
  */
 public record SummaryRow(
         String workload, String params, String metric, String labels, String unit, String direction,
@@ -23,21 +25,22 @@ public record SummaryRow(
         int n, double mean, double median, double stddev, double min, double max, double ciLow, double ciHigh,
         String baseline, double ratio, double ratioLow, double ratioHigh,
         double performance, double performanceLow, double performanceHigh, double pValue, String significant,
-        String studySetup, double studyPerformance, String ciNote, String confounded) {
+        String studySetup, double studyPerformance, String ciNote, String confounded, String ratioMethod) {
 
     /** Column names, snake_case, in field order. */
     public static List<String> columns() {
         return List.of("workload", "params", "metric", "labels", "unit", "direction", "environment", "variant", "emulated",
                 "n", "mean", "median", "stddev", "min", "max", "ci_low", "ci_high",
                 "baseline", "ratio", "ratio_low", "ratio_high", "performance", "performance_low", "performance_high",
-                "p_value", "significant", "study_setup", "study_performance", "ci_note", "confounded");
+                "p_value", "significant", "study_setup", "study_performance", "ci_note", "confounded", "ratio_method");
     }
 
     /** The values in column order (numbers as numbers, NaN where undefined). */
     public List<Object> values() {
         return List.of(workload, params, metric, labels, unit, direction, environment, variant, emulated,
                 n, mean, median, stddev, min, max, ciLow, ciHigh, baseline, ratio, ratioLow, ratioHigh,
-                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance, ciNote, confounded);
+                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance, ciNote, confounded,
+                ratioMethod);
     }
 
     /** A map for JSON: undefined figures become null. */
@@ -108,7 +111,8 @@ public record SummaryRow(
                 isBaseline ? "baseline" : c == null ? "" : c.significant() ? "yes" : "no",
                 ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan),
                 !s.ciNote().isEmpty() ? s.ciNote() : c == null ? "" : c.note(),
-                confoundText(data.confounds(m.workload(), m.params(), m.variant())));
+                confoundText(data.confounds(m.workload(), m.params(), m.variant())),
+                c == null || !c.note().isEmpty() ? "" : c.method().word());
     }
 
     /** "" when nothing outside the comparison differs, else what does: "OpenBLAS kernels: Haswell vs Cooperlake". */

@@ -82,7 +82,8 @@ public final class TabularReport {
         sb.append("# isobench run ").append(md(data.record().id())).append("\n\n");
         sb.append("Performance relative to ").append(md(data.baseline())).append(": above 1 is better, whichever way the metric points; ")
                 .append("CIs are 95%, computed on the log scale (never below 0); ")
-                .append("sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).\n");
+                .append("sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05); ")
+                .append("ratio CIs are paired by iteration (same round, back to back) where iterations pair up, else unpaired (CSV: ratio_method).\n");
         String section = null;
         boolean anyStudy = rows.stream().anyMatch(r -> !r.studySetup().isEmpty());
         for (SummaryRow r : rows) {

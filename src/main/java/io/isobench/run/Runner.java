@@ -211,7 +211,7 @@ public final class Runner {
                     return;
                 }
                 TrialState s = state.trial(t.id());
-                if (!schedule.needsMore(s)) {
+                if (!schedule.needsMore(s, state.trials())) {
                     continue; // failed earlier in this round with its instance
                 }
                 boolean warmup = schedule.warmupNext(s);

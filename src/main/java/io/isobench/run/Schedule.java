@@ -11,8 +11,11 @@ import java.util.List;
 
 /**
  * What runs next: rounds in which every trial that needs more runs one iteration, in the plan's
- * seeded order for that round; warm-ups first, then measured iterations up to the planned count,
- * and in adaptive mode more until the trial's intervals are tight. Knows nothing of environments.
+ * seeded order for that round (blocks of one workload and parameters, their variants back to back:
+ * {@link Plan#roundOrder}); warm-ups first, then measured iterations up to the planned count, and
+ * in adaptive mode more until the trial's intervals are tight. The baseline's trial of a block goes
+ * on as long as another variant of its block does, so every iteration of a variant has the
+ * baseline's iteration of the same round to be paired with. Knows nothing of environments.
  */
 final class Schedule {
 
@@ -28,7 +31,7 @@ final class Schedule {
     List<Trial> round(int round, Collection<TrialState> states) {
         List<Trial> active = new ArrayList<>();
         for (TrialState s : states) {
-            if (needsMore(s)) {
+            if (needsMore(s, states)) {
                 active.add(s.trial);
             }
         }
@@ -45,16 +48,32 @@ final class Schedule {
         return warmupNext(s) ? s.warmups + 1 : s.iterations + 1;
     }
 
+    /** Whether {@code s} needs another iteration, judged on its own (no peers); see {@link #needsMore(TrialState, Collection)}. */
+    boolean needsMore(TrialState s) {
+        return needsMore(s, List.of(s));
+    }
+
     /**
      * Whether {@code s} needs another iteration; a trial that needs none is marked done. A failed,
-     * done or skipped trial needs none.
+     * done or skipped trial needs none. The baseline's trial also needs one while another trial of
+     * its block (among {@code all}) needs one or has run more measured iterations than it: without
+     * it, that variant's extra iterations would have nothing to be paired with.
      */
-    boolean needsMore(TrialState s) {
+    boolean needsMore(TrialState s, Collection<TrialState> all) {
         if (s.status == TrialStatus.FAILED || s.status == TrialStatus.DONE || s.status == TrialStatus.SKIPPED) {
             return false;
         }
         if (s.warmups < rep.warmup() || s.iterations < rep.iterations()) {
             return true;
+        }
+        if (s.trial.variant().equals(plan.baseline()) && s.iterations < rep.maxIterations()) {
+            List<Object> block = Plan.block(s.trial);
+            for (TrialState peer : all) {
+                if (peer != s && peer.status != TrialStatus.FAILED && peer.status != TrialStatus.SKIPPED
+                        && Plan.block(peer.trial).equals(block) && (peer.iterations > s.iterations || needsMore(peer))) {
+                    return true;
+                }
+            }
         }
         // adaptive mode extends native and isolated variants until their CIs are tight; an emulated
         // one stops at the minimum: its figures measure the emulator, and each of its iterations costs

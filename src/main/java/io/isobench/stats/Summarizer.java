@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * Turns samples into summaries: warm-up samples are dropped, the rest grouped by
  * (workload, parameters, metric, labels, variant), summarised, and compared with the baseline
- * variant's group of the same key.
+ * variant's group of the same key: paired by iteration when at least {@link Comparison#MIN_PAIRS}
+ * iterations pair up (each sample's host and iteration number, at most one sample each per group:
+ * the runner runs iteration i of every variant of a workload in the same round), else unpaired.
  */
 public final class Summarizer {
 
@@ -40,14 +42,54 @@ public final class Summarizer {
             Summary s = summaries.get(g);
             Comparison c = null;
             if (baselineVariant != null && !Objects.equals(g.variant(), baselineVariant)) {
-                Summary base = summaries.get(new Group(g.key(), baselineVariant));
+                Group baseGroup = new Group(g.key(), baselineVariant);
+                Summary base = summaries.get(baseGroup);
                 if (base != null) {
-                    c = Comparison.of(s, base, first.direction());
+                    c = compare(g.key().metric(), list, groups.get(baseGroup), s, base, first.direction());
                 }
             }
             out.add(new MetricSummary(first.workload(), first.params(), first.metric(), first.labels(), first.unit(),
                     first.direction(), first.environment(), first.variant(), first.emulated(), s, c));
         });
+        return out;
+    }
+
+    /**
+     * The variant's samples against the baseline's: paired over the iterations both have when
+     * there are at least {@link Comparison#MIN_PAIRS} of them (and, for a tail percentile,
+     * {@link Summary#MIN_TAIL_ITERATIONS}), each (host, iteration) once on each side; otherwise
+     * unpaired from the two summaries.
+     */
+    static Comparison compare(String metric, List<Sample> x, List<Sample> baseline, Summary sx, Summary sb, io.isobench.result.Direction direction) {
+        Map<List<Object>, Double> bx = byIteration(x);
+        Map<List<Object>, Double> bb = byIteration(baseline);
+        if (bx != null && bb != null) {
+            List<Double> px = new ArrayList<>();
+            List<Double> pb = new ArrayList<>();
+            bx.forEach((id, v) -> {
+                Double b = bb.get(id);
+                if (b != null) {
+                    px.add(v);
+                    pb.add(b);
+                }
+            });
+            int need = Summary.isTailPercentile(metric) ? Math.max(Comparison.MIN_PAIRS, Summary.MIN_TAIL_ITERATIONS) : Comparison.MIN_PAIRS;
+            if (px.size() >= need) {
+                return Comparison.paired(metric, px.stream().mapToDouble(Double::doubleValue).toArray(),
+                        pb.stream().mapToDouble(Double::doubleValue).toArray(), direction);
+            }
+        }
+        return Comparison.of(sx, sb, direction);
+    }
+
+    /** Each sample's value by (host, iteration); null when two samples share one (they do not line up). */
+    private static Map<List<Object>, Double> byIteration(List<Sample> samples) {
+        Map<List<Object>, Double> out = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            if (out.put(java.util.Arrays.asList(s.host(), s.iteration()), s.value()) != null) {
+                return null;
+            }
+        }
         return out;
     }
 

@@ -2,8 +2,12 @@ package io.isobench.suite;
 
 import io.isobench.env.Variant;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -11,9 +15,14 @@ import java.util.Random;
  * workload and variant pairs were left out and why (a server workload where the host cannot reach
  * a server); {@code scaled} says which workloads an emulated variant runs at smaller sizes (with
  * the baseline at the same sizes). Iterations are run in rounds:
- * every round holds one iteration of each trial that still needs one, shuffled with a seeded
- * random order, so environments interleave (never all-native-then-all-VM) and a run can be
- * repeated in the same order.
+ * every round holds one iteration of each trial that still needs one, in a randomized complete
+ * block design: the trials of one workload at one set of parameters (the variants compared with
+ * each other, the baseline among them) form a block; the blocks run in a seeded random order and
+ * inside a block the variants run back to back, also in a seeded random order. So environments
+ * interleave (never all-native-then-all-VM), a run can be repeated in the same order, and the
+ * iterations a ratio compares (iteration i of the variant and of the baseline) run seconds apart,
+ * not minutes: a slowdown of the whole machine (another tenant, thermal drift) hits both alike and
+ * cancels in the paired interval ({@link io.isobench.stats.Comparison}).
  */
 public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<String> skipped, List<String> scaled,
                    java.util.Set<String> emulatedVariants) {
@@ -40,11 +49,33 @@ public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<Strin
         return List.copyOf(new LinkedHashSet<>(trials.stream().map(Trial::variant).toList()));
     }
 
-    /** The order of one round: the given trials shuffled by the suite's seed and the round number. */
+    /**
+     * The order of one round: the given trials grouped into blocks ({@link #block}), the blocks
+     * shuffled and each block's trials shuffled, all by one generator seeded with the suite's seed
+     * and the round number. A block's trials are contiguous.
+     */
     public List<Trial> roundOrder(List<Trial> active, int round) {
-        List<Trial> order = new java.util.ArrayList<>(active);
-        java.util.Collections.shuffle(order, new Random(suite.seed() * 1_000_003L + round));
-        return order;
+        Random random = new Random(suite.seed() * 1_000_003L + round);
+        Map<List<Object>, List<Trial>> blocks = new LinkedHashMap<>();
+        for (Trial t : active) {
+            blocks.computeIfAbsent(block(t), k -> new ArrayList<>()).add(t);
+        }
+        List<List<Trial>> order = new ArrayList<>(blocks.values());
+        Collections.shuffle(order, random);
+        List<Trial> out = new ArrayList<>(active.size());
+        for (List<Trial> b : order) {
+            Collections.shuffle(b, random);
+            out.addAll(b);
+        }
+        return out;
+    }
+
+    /**
+     * The block a trial belongs to: its workload and parameters. The trials of one block measure
+     * the same thing in different variants, so they are the ones a comparison pairs.
+     */
+    public static List<Object> block(Trial t) {
+        return List.of(t.workload().name(), t.params());
     }
 
     /** Iterations when every trial stops at its minimum (adaptive) or its fixed count. */

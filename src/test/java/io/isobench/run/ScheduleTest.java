@@ -134,6 +134,39 @@ class ScheduleTest {
     }
 
     @Test
+    void theBaselineGoesOnAsLongAsAnotherVariantOfItsBlockDoesSoEveryIterationHasAPartner() {
+        Plan plan = plan(new Repetition(0, 3, 0.02, 6), false);
+        Schedule schedule = new Schedule(plan);
+        List<TrialState> states = states(plan);
+        // the block of value=1: native (the baseline) and native[pin=0]
+        TrialState base = states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).findFirst().orElseThrow();
+        TrialState other = states.stream().filter(s -> s != base && Plan.block(s.trial).equals(Plan.block(base.trial)))
+                .findFirst().orElseThrow();
+        measured(base, 100, 100.1, 99.9);
+        measured(other, 10, 20, 30);
+        assertThat(schedule.needsMore(base, List.of(base))).as("tight on its own").isFalse();
+        TrialState base2 = new TrialState(base.trial);
+        measured(base2, 100, 100.1, 99.9);
+        assertThat(schedule.needsMore(base2, List.of(base2, other))).as("its block's other variant is wide").isTrue();
+        assertThat(schedule.round(1, List.of(base2, other))).containsExactlyInAnyOrder(base2.trial, other.trial);
+        // the other variant ran its 4th iteration and is tight now: the baseline still runs its 4th
+        TrialState tightNow = new TrialState(other.trial);
+        measured(tightNow, 20, 20.01, 19.99, 20);
+        assertThat(schedule.needsMore(tightNow)).isFalse();
+        assertThat(schedule.needsMore(base2, List.of(base2, tightNow))).as("one behind its partner").isTrue();
+        measured(base2, 100);
+        assertThat(schedule.needsMore(base2, List.of(base2, tightNow))).as("level, both tight").isFalse();
+        assertThat(base2.status).isEqualTo(TrialStatus.DONE);
+        // another block's variant does not keep the baseline going
+        TrialState base3 = new TrialState(base.trial);
+        measured(base3, 100, 100.1, 99.9);
+        TrialState elsewhere = states.stream().filter(s -> !Plan.block(s.trial).equals(Plan.block(base.trial))
+                && !s.trial.variant().equals(plan.baseline())).findFirst().orElseThrow();
+        measured(elsewhere, 10, 20, 30);
+        assertThat(schedule.needsMore(base3, List.of(base3, elsewhere))).isFalse();
+    }
+
+    @Test
     void anEmulatedVariantStopsAtTheMinimumEvenInAdaptiveMode() {
         Plan plan = plan(new Repetition(0, 3, 0.02, 6), true);
         Schedule schedule = new Schedule(plan);

@@ -84,6 +84,46 @@ class PlannerTest {
     }
 
     @Test
+    void eachRoundRunsBlocksOfOneWorkloadAndParametersWithTheirVariantsBackToBackInASeededOrder() {
+        Plan plan = Planner.plan(suite(List.of(w("test_constant", Map.of("value", List.of(1, 2, 3))), w("test_noise", Map.of())),
+                List.of(native4()), 42), HOST);
+        List<Trial> all = plan.trials();
+        Set<List<List<Object>>> blockOrders = new HashSet<>();
+        Set<List<String>> variantOrders = new HashSet<>();
+        for (int round = 1; round <= 8; round++) {
+            List<Trial> order = plan.roundOrder(all, round);
+            assertThat(order).containsExactlyInAnyOrderElementsOf(all);
+            assertThat(plan.roundOrder(all, round)).as("seeded by the suite's seed and the round").isEqualTo(order);
+            // blocks are contiguous: once a block is left it never comes back in the round
+            List<List<Object>> blocks = new ArrayList<>();
+            for (Trial t : order) {
+                List<Object> b = Plan.block(t);
+                if (blocks.isEmpty() || !blocks.get(blocks.size() - 1).equals(b)) {
+                    assertThat(blocks).as("block %s split in round %d", b, round).doesNotContain(b);
+                    blocks.add(b);
+                }
+            }
+            assertThat(blocks).hasSize(4);
+            blockOrders.add(blocks);
+            // every block holds the four variants, the baseline among them
+            for (int i = 0; i < order.size(); i += 4) {
+                assertThat(order.subList(i, i + 4).stream().map(t -> t.variant().label()).distinct()).hasSize(4);
+            }
+            variantOrders.add(order.subList(0, 4).stream().map(t -> t.variant().label()).toList());
+        }
+        assertThat(blockOrders).as("the blocks' order varies by round").hasSizeGreaterThan(1);
+        assertThat(variantOrders).as("the variants' order inside a block varies by round").hasSizeGreaterThan(1);
+        // a trial that needs no more leaves its block; the rest of the block stays together
+        List<Trial> fewer = new ArrayList<>(all);
+        fewer.remove(0);
+        List<Trial> order = plan.roundOrder(fewer, 3);
+        assertThat(order).containsExactlyInAnyOrderElementsOf(fewer);
+        List<Object> firstBlock = Plan.block(all.get(0));
+        int from = order.indexOf(order.stream().filter(t -> Plan.block(t).equals(firstBlock)).findFirst().orElseThrow());
+        assertThat(order.subList(from, from + 3)).allMatch(t -> Plan.block(t).equals(firstBlock));
+    }
+
+    @Test
     void unknownNamesAreRejectedWithASuggestion() {
         assertThatThrownBy(() -> Planner.plan(suite(List.of(w("test_constnt", Map.of())), List.of(native4()), 1), HOST))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("unknown workload 'test_constnt'")

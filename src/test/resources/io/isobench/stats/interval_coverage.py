@@ -10,7 +10,13 @@ Ratios of two means: the log-scale interval (isobench's); the linear delta inter
 before); Fieller's interval with Welch's degrees of freedom.
 Data: lognormal of several sigmas, and "stalls": iterations near 300 with some iterations 5x
 slower, as a tail percentile behaves when a stall lands in some iterations only.
+Paired ratios (the last section; `python3 interval_coverage.py paired` runs it alone): iteration i
+of both sides measured in the same round, both scaled by the machine's speed in that round (a
+common-mode factor, lognormal iid or a step: some rounds at 60%) times their own lognormal noise.
+The paired delta interval (isobench's when iterations pair up) against the unpaired log-ratio one:
+coverage (and, in brackets, the mean relative half-width exp(t*s) - 1).
 """
+import sys
 import numpy as np
 from scipy import stats
 
@@ -70,6 +76,45 @@ def report(name, cov, neg):
     print(f'{name:44s} ' + '  '.join(f'{k}={cov[k] / E:.3f} ({neg[k] / E:.2f})' for k in cov))
 
 
+def paired_section():
+    # its own generator, so it prints the same run alone or after the sections above
+    rng = np.random.default_rng(2)
+    print('-- ratio of two means, paired by round: common-mode factor x own noise, environment at half the baseline')
+    print('   coverage (mean relative half-width)')
+    for common in ('none', 'iid 0.1', 'iid 0.3', 'step'):
+        for sx, sb in ((0.02, 0.02), (0.1, 0.1), (0.3, 0.3), (0.1, 0.3)):
+            for n in (3, 6, 10):
+                if common == 'none':
+                    f = np.ones((E, n))
+                elif common.startswith('iid'):
+                    f = rng.lognormal(0, float(common.split()[1]), (E, n))
+                else:
+                    # a slowdown of the whole machine over a random share of the rounds
+                    f = np.where(rng.random((E, n)) < 0.3, 0.6, 1.0)
+                x = 0.5 * f * rng.lognormal(0, sx, (E, n))
+                b = f * rng.lognormal(0, sb, (E, n))
+                # the ratio of the expected means, whatever the factor: it multiplies both
+                true = 0.5 * np.exp(sx ** 2 / 2) / np.exp(sb ** 2 / 2)
+                mx, mb = x.mean(1), b.mean(1)
+                r = mx / mb
+                d = x / mx[:, None] - b / mb[:, None]
+                sp = np.sqrt(d.var(1, ddof=1) / n)
+                tp = stats.t.ppf(0.975, n - 1)
+                ax, ab = x.var(1, ddof=1) / n / mx ** 2, b.var(1, ddof=1) / n / mb ** 2
+                su = np.sqrt(ax + ab)
+                df = (ax + ab) ** 2 / (ax ** 2 / (n - 1) + ab ** 2 / (n - 1))
+                tu = stats.t.ppf(0.975, df)
+                out = []
+                for k, t, sv in (('paired', tp, sp), ('unpaired', tu, su)):
+                    lo, hi = r * np.exp(-t * sv), r * np.exp(t * sv)
+                    out.append(f'{k}={np.mean((lo <= true) & (true <= hi)):.3f} ({np.mean(np.exp(t * sv) - 1):.3f})')
+                print(f'{common + f" sigma_x={sx} sigma_b={sb} n={n}":44s} ' + '  '.join(out))
+
+
+if len(sys.argv) > 1 and sys.argv[1] == 'paired':
+    paired_section()
+    sys.exit(0)
+
 print('-- mean of one sample')
 for name, gen, true in mean_cases():
     for n in (3, 5, 10, 30):
@@ -92,3 +137,5 @@ for sx, sb in ((0.05, 0.05), (0.3, 0.3), (0.6, 0.6), (1.0, 1.0), (0.6, 0.1), (0.
                 cov[k] = cov.get(k, 0) + (lo <= true <= hi)
                 neg[k] = neg.get(k, 0) + (lo < 0)
         report(f'lognormal sigma_x={sx} sigma_b={sb} n={n}', cov, neg)
+
+paired_section()
