@@ -61,7 +61,7 @@ public final class StartupWorkload implements HostWorkload {
      */
     @Override
     public Params scaledForEmulation(Params p) {
-        return p.with("instances", Math.min(p.getInt("instances"), 2));
+        return p.with(INSTANCES, Math.min(p.get(INSTANCES), 2));
     }
 
     @Override
