@@ -240,8 +240,9 @@ blockio_section() {
   local devs
   devs=$(printf '%s\n' "$dev_native" "$dev_upper" "$dev_vol" | sed 's|^/dev/||; s|\[.*||' | sort -u | tr '\n' ' ')
   echo "devices: native $dev_native, overlay upper layer $dev_upper, volume $dev_vol" >"$work/blockio-devices.txt"
-  dev_bytes() { # bytes read and written so far on the devices under the paths
-    awk -v d=" $devs " 'index(d, " " $3 " ") {r += $6; w += $10} END {printf "%d %d\n", r * 512, w * 512}' /proc/diskstats
+  dev_bytes() { # bytes read, bytes written, reads, writes, reads merged, writes merged so far on the devices under the paths
+    awk -v d=" $devs " 'index(d, " " $3 " ") {r += $6; w += $10; ri += $4; wi += $8; rm += $5; wm += $9}
+      END {printf "%d %d %d %d %d %d\n", r * 512, w * 512, ri, wi, rm, wm}' /proc/diskstats
   }
   : >"$work/raw.tsv"
   local modes=($BLOCKIO_MODES)
@@ -268,11 +269,13 @@ blockio_section() {
 import json, sys
 j = json.load(open(sys.argv[1]))["jobs"][0]
 r, seq, mode, path, t0 = sys.argv[2:7]
-dr0, dw0, dr1, dw1 = map(int, sys.argv[7:11])
+a, b = list(map(int, sys.argv[7:13])), list(map(int, sys.argv[13:19]))
+d = [y - x for x, y in zip(a, b)]  # bytes read, written, reads, writes, reads merged, writes merged
 iops = j["read"]["iops"] + j["write"]["iops"]
 mbs = (j["read"]["bw_bytes"] + j["write"]["bw_bytes"]) / 1e6
 tool = j["read"]["io_bytes"] + j["write"]["io_bytes"]
-print(r, seq, mode, path, "fio", iops, mbs, tool, (dr1 - dr0) + (dw1 - dw0), t0, "-", sep="\t")
+ios = j["read"]["total_ios"] + j["write"]["total_ios"]
+print(r, seq, mode, path, "fio", iops, mbs, tool, d[0] + d[1], t0, "-", d[2] + d[3], d[4] + d[5], ios, sep="\t")
 EOF2
     rm -f "${where[$path]}/$fio_file"
   }
@@ -299,11 +302,15 @@ for f in out.glob("*/samples.jsonl*"):
             fig[s["metric"]] = s["value"]
             m = s.get("metadata") or {}
             md = m.get("workload") or m or md
+a, b = list(map(int, sys.argv[7:13])), list(map(int, sys.argv[13:19]))
+d = [y - x for x, y in zip(a, b)]  # bytes read, written, reads, writes, reads merged, writes merged
 ops = md["reads"] + md["writes"]
 tool = ops * md["block_size"]
 policy = f'{md.get("engine")},batch={md.get("batch")},submits/ops={md.get("io_submit_calls", 0) / ops:.3f},reaps/ops={md.get("io_getevents_calls", 0) / ops:.3f},fs={md.get("filesystem")}'
 # the device also saw the fill (file_size written once)
-print(r, seq, mode, path, "isobench", fig["iops"], fig["throughput"], tool, (dr1 - dr0) + (dw1 - dw0) - md["file_size"], t0, policy, sep="\t")
+# the device also saw the fill: file_size written once, counted as file_size/1M requests (1M synchronous writes, one at a time)
+print(r, seq, mode, path, "isobench", fig["iops"], fig["throughput"], tool, d[0] + d[1] - md["file_size"], t0, policy,
+      d[2] + d[3] - md["file_size"] // (1 << 20), d[4] + d[5], ops, sep="\t")
 EOF2
   }
   local r k=0
@@ -333,10 +340,13 @@ data, policies, offset = {}, set(), 0
 for name in reversed(files):
     top = 0
     for line in pathlib.Path(name).read_text().splitlines():
-        r, seq, mode, path, tool, iops, mbs, tb, db, t0, policy = line.split("\t")
+        cols = line.split("\t")
+        r, seq, mode, path, tool, iops, mbs, tb, db, t0, policy = cols[:11]
+        # device requests and merges, and the tool's requests (rows of before they were kept: nan)
+        dio, dmerged, tio = (float(x) for x in cols[11:14]) if len(cols) >= 14 else (float("nan"),) * 3
         rr = int(r) + offset
         top = max(top, rr)
-        data[(rr, mode, path, tool)] = (float(iops), float(mbs), float(tb), float(db))
+        data[(rr, mode, path, tool)] = (float(iops), float(mbs), float(tb), float(db), dio, tio, dmerged)
         if policy != "-":
             policies.add(policy.rsplit(",fs=", 1)[0])
     offset = top
@@ -344,7 +354,7 @@ rounds = sorted({k[0] for k in data})
 med = lambda v: statistics.median(v) if v else float("nan")
 f = lambda v: "-" if v != v else (f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}")
 modes = [m for m in ["seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"] if any(k[1] == m for k in data)]
-head = ["mode", "path", "fio IOPS", "fio MB/s", "iso IOPS", "iso MB/s", "iso/fio", "dev/tool fio", "dev/tool iso", "fio vs nat",
+head = ["mode", "path", "fio IOPS", "fio MB/s", "iso IOPS", "iso MB/s", "iso/fio", "dev/tool fio", "dev/tool iso", "req fio", "req iso", "fio vs nat",
         "iso vs nat", "ratio of ratios", "range", "rounds", "settled", "0.85-1.15"]
 rows, misses, per_round = [], 0, []
 g = lambda r, m, p, t: data.get((r, m, p, t))
@@ -356,8 +366,10 @@ for m in modes:
         pair = med([g(r, m, p, "isobench")[0] / g(r, m, p, "fio")[0] for r in rs])
         dvf = med([g(r, m, p, "fio")[3] / g(r, m, p, "fio")[2] for r in rs])
         dvi = med([g(r, m, p, "isobench")[3] / g(r, m, p, "isobench")[2] for r in rs])
+        rq = lambda t: med([g(r, m, p, t)[4] / g(r, m, p, t)[5] for r in rs if g(r, m, p, t)[4] == g(r, m, p, t)[4]])
+        rqf, rqi = f"{rq('fio'):.2f}".replace("nan", "-"), f"{rq('isobench'):.2f}".replace("nan", "-")
         if p == "native":
-            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", "1", "1", "-", "-", str(len(rs)), "-", "-"])
+            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, "1", "1", "-", "-", str(len(rs)), "-", "-"])
             continue
         rel_f, rel_i, ror = [], [], []
         for r in rs:
@@ -372,7 +384,7 @@ for m in modes:
         run = [statistics.median(ror[:k]) for k in range(1, len(ror) + 1)]
         settled = next((k + 1 for k in range(len(run)) if all(abs(v - x) <= 0.05 for v in run[k:])), None)
         rng = f"{min(ror):.2f}-{max(ror):.2f}" if ror else "-"
-        rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", f"{med(rel_f):.2f}",
+        rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, f"{med(rel_f):.2f}",
                      f"{med(rel_i):.2f}", f"{x:.2f}", rng, str(len(ror)), str(settled) if settled else "-", ok])
         out = sum(1 for v in ror if not 0.85 <= v <= 1.15)
         per_round.append(f"{m:<10}  {p:<7}  " + " ".join(f"{v:.2f}" for v in ror) + f"   ({out} of {len(ror)} rounds outside 0.85-1.15)")
@@ -383,6 +395,8 @@ for r in [head, ["-" * x for x in w]] + rows:
 print()
 print("IOPS and MB/s: median over rounds. iso/fio: isobench's IOPS over fio's on the same path, back to back, median over rounds.")
 print("dev/tool: bytes the device under the path moved during the figure over the bytes the tool moved (isobench: minus its fill), median.")
+print("req: requests the device completed per request the tool made (median; below 1: the block layer merged adjacent requests,")
+print("above 1: it split them; isobench's writes minus its fill counted as file_size/1M requests).")
 print("vs nat: the path's IOPS over native's in the same round and tool (median). ratio of ratios: isobench's 'vs nat' over fio's,")
 print("per round, median and range; settled: the round from which the running median stays within +-0.05 of the final one.")
 print(f"{misses} of {sum(1 for r in rows if r[1] != 'native')} ratios of ratios outside 0.85-1.15")
