@@ -5,9 +5,11 @@
 #   tcp_rr      vs sockperf ping-pong --tcp   (p50 round trip)
 #   udp_rr      vs sockperf ping-pong (UDP)   (p50 round trip)
 #   blockio     vs fio, every mode (seq_read, seq_write 1M; rand_read, rand_write, rand_rw 4K), iodepth
-#               16, libaio, direct=1, same size and duration, on three paths: native (DIR), the
-#               union filesystem of a container (overlay) and a docker volume. See "blockio vs fio"
-#               below for how fio reaches the container's paths.
+#               16, libaio, direct=1, one job, fio's default submission (one request per io_submit,
+#               one completion per io_getevents; blockio batch=1), both files preconditioned, same
+#               size and duration, on three paths: native (DIR), the union filesystem of a
+#               container (overlay) and a docker volume. See "blockio vs fio" below for the
+#               matching, the order and how fio reaches the container's paths.
 # Every isobench figure comes from a real `isobench run` in the native environment (server side
 # in the agent process, load from the host: one warm-up and one measured iteration per run).
 # Reference and isobench runs alternate, REPS of each, and each column is the median of its REPS:
@@ -19,8 +21,8 @@
 #
 # Usage: bench/fidelity-io.sh            (env: DURATION=5 STREAMS=1 REPS=3 FILE_SIZE=1G DIR=/var/tmp
 #                                          SECTIONS="net blockio" BLOCKIO_MODES="seq_read ... rand_rw"
-#                                          IODEPTH=16 ENGINE=libaio IMAGE=small)
-#        SECTIONS=blockio DURATION=10 REPS=2 bench/fidelity-io.sh   (the storage table of issue 14 alone)
+#                                          IODEPTH=16 BATCH=1 ENGINE=libaio IMAGE=small RAW_OUT= PRIOR_RAW=)
+#        SECTIONS=blockio DURATION=3 REPS=6 bench/fidelity-io.sh   (the storage table of issue 14 alone, ~18 min)
 # Needs: iperf3 sockperf fio python3 (scripts/setup-host.sh installs them). Never run by tests.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +36,7 @@ DIR=${DIR:-/var/tmp}
 SECTIONS=${SECTIONS:-net blockio}
 BLOCKIO_MODES=${BLOCKIO_MODES:-seq_read seq_write rand_read rand_write rand_rw}
 IODEPTH=${IODEPTH:-16}
+BATCH=${BATCH:-1}
 ENGINE=${ENGINE:-libaio}
 IMAGE=${IMAGE:-small}
 has_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
@@ -177,9 +180,37 @@ fi # net
 # image has no package manager); the kernel paths are the same either way, only the process
 # that submits runs outside the container's namespaces and cgroup, which neither storage path
 # depends on (no I/O limits are set).
-# isobench: one run per round with every mode on all three (its own interleaved order), fio before
-# it in odd rounds and after it in even ones. One measured iteration per mode, path and round; the
-# ratio of ratios (isobench's path/native over fio's) is taken within each round, then the median.
+#
+# The two tools do the same thing (the matching):
+#   submission  fio's libaio at its defaults, the study's jobs: iodepth_batch_submit=1 and
+#               iodepth_batch_complete_max=1 (io_getevents takes one completion, io_submit sends one
+#               request); isobench blockio batch=1 (its default), the same policy. BATCH=N runs both
+#               at N (fio: both options at N). Both record it: fio's options on its command line,
+#               blockio's facts batch/submission and its io_submit/io_getevents call counts (the
+#               table's header checks calls = requests at batch=1).
+#   engine      libaio, O_DIRECT (direct=1), iodepth 16, one job, one file per figure.
+#   file        FILE_SIZE (1G) on both, created fresh for every figure and preconditioned the same
+#               way: one O_DIRECT 1M write pass over the whole file, synced, before the measured
+#               part (blockio's fill; fio: a fill job), then removed. So reads read written blocks
+#               and writes overwrite allocated ones on both sides.
+#   pattern     seq_read/seq_write 1M, rand_read/rand_write/rand_rw 4K, rand_rw 70% reads drawn per
+#               request (fio rwmixread=70). Random offsets uniform over the file with replacement on
+#               both: fio with norandommap (its default map would visit each block once per pass).
+#   time        DURATION seconds measured per figure (fio time_based runtime, blockio duration).
+# Order (noise): REPS rounds; a round takes every mode (start rotated by round) and within it every
+# path (order rotated), and for each mode and path one fio figure and one isobench figure back to
+# back, fio first or isobench first alternating (ABBA...), so a slow minute of this shared host
+# falls on both tools of a pair. isobench: one `isobench run` per figure (native, or docker with
+# storage=overlay or volume), -n 1 --warmup 0.
+# Per round: the ratio of ratios of a mode and path is (iso_path/fio_path)/(iso_native/fio_native),
+# the same as (iso_path/iso_native)/(fio_path/fio_native), each pair taken back to back; the table
+# gives its median over rounds, the range, the rounds it took for the running median to settle
+# within +-0.05 of the final one, and every round's value (noise vs a systematic difference).
+# O_DIRECT check: /proc/diskstats of the device under the paths, read around every figure; the
+# device's bytes over the tool's (isobench: minus its fill) are ~1 when every request went to the
+# device, and far below 1 for reads served by a page cache.
+# RAW_OUT=file keeps the per-figure rows; PRIOR_RAW="file ..." adds earlier rows of the same setup
+# to the table (rounds numbered on).
 blockio_section() {
   local image
   image=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -m1 -E '^isobench-(guest|base):' || true)
@@ -191,8 +222,9 @@ blockio_section() {
   [ -n "$image" ] || { say "no isobench image to start the fio container from"; exit 1; }
   fio_container="isobench-fio-$$"
   docker run -d --name "$fio_container" --entrypoint sleep "$image" 86400 >/dev/null
-  local merged
+  local merged upper
   merged=$(docker inspect -f '{{.GraphDriver.Data.MergedDir}}' "$fio_container")
+  upper=$(docker inspect -f '{{.GraphDriver.Data.UpperDir}}' "$fio_container")
   [ -d "$merged" ] || { say "the container's merged dir $merged is not visible from here (storage driver $(docker info -f '{{.Driver}}'))"; exit 1; }
   mkdir -p "$merged/var/lib/isobench-data"
   fio_volume="isobench-fio-$$"
@@ -201,111 +233,176 @@ blockio_section() {
   vol=$(docker volume inspect -f '{{.Mountpoint}}' "$fio_volume")
   declare -A where=([native]="$DIR" [overlay]="$merged/var/lib/isobench-data" [volume]="$vol")
   fio_dirs=("$DIR" "$merged/var/lib/isobench-data" "$vol")
-  say "fio paths: native $DIR ($(stat -f -c %T "$DIR")), overlay ${where[overlay]} ($(stat -f -c %T "${where[overlay]}")), volume $vol ($(stat -f -c %T "$vol"))"
-  : >"$work/fio.tsv"
+  # the block device under each path (overlay: under its upper layer), for the O_DIRECT check
+  local dev_native dev_upper dev_vol
+  dev_native=$(findmnt -n -o SOURCE -T "$DIR"); dev_upper=$(findmnt -n -o SOURCE -T "$upper"); dev_vol=$(findmnt -n -o SOURCE -T "$vol")
+  say "fio paths: native $DIR ($(stat -f -c %T "$DIR") on $dev_native), overlay ${where[overlay]} ($(stat -f -c %T "${where[overlay]}"), upper layer on $dev_upper), volume $vol ($(stat -f -c %T "$vol") on $dev_vol)"
+  local devs
+  devs=$(printf '%s\n' "$dev_native" "$dev_upper" "$dev_vol" | sed 's|^/dev/||; s|\[.*||' | sort -u | tr '\n' ' ')
+  echo "devices: native $dev_native, overlay upper layer $dev_upper, volume $dev_vol" >"$work/blockio-devices.txt"
+  dev_bytes() { # bytes read, bytes written, reads, writes, reads merged, writes merged so far on the devices under the paths
+    awk -v d=" $devs " 'index(d, " " $3 " ") {r += $6; w += $10; ri += $4; wi += $8; rm += $5; wm += $9}
+      END {printf "%d %d %d %d %d %d\n", r * 512, w * 512, ri, wi, rm, wm}' /proc/diskstats
+  }
+  : >"$work/raw.tsv"
   local modes=($BLOCKIO_MODES)
   local paths=(native overlay volume)
-  fio_round() { # round
-    local r=$1 k=0
-    for mode in "${modes[@]}"; do
-      local rw bs extra=()
-      case $mode in
-        seq_read) rw=read; bs=1M;; seq_write) rw=write; bs=1M;;
-        rand_read) rw=randread; bs=4k;; rand_write) rw=randwrite; bs=4k;;
-        rand_rw) rw=randrw; bs=4k; extra=(--rwmixread=70);;
-      esac
-      # rotate the path order with the mode and the round
-      for n in 0 1 2; do
-        local path=${paths[$(( (n + k + r) % 3 ))]}
-        # preconditioning, as blockio does before every iteration: the whole file written once with
-        # O_DIRECT, so reads find data and writes overwrite allocated blocks (a file fio creates for a
-        # write job is only fallocated: unwritten extents, converted on every first write)
-        fio --name=isobench-fill --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw=write --bs=1M \
-            --iodepth=4 --ioengine=libaio --direct=1 --end_fsync=1 --output-format=terse >/dev/null 2>"$work/fio.err" \
-          || { say "fio's fill failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
-        fio --name=isobench-ref --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw="$rw" --bs="$bs" \
-            "${extra[@]}" --iodepth="$IODEPTH" --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 \
-            --output-format=json >"$work/fio.json" 2>"$work/fio.err" || { say "fio failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
-        python3 - "$work/fio.json" "$r" "$mode" "$path" >>"$work/fio.tsv" <<'EOF2'
+  local n_paths=3 nfig=0
+  fio_figure() { # round, mode, path
+    local r=$1 mode=$2 path=$3 rw bs extra=()
+    case $mode in
+      seq_read) rw=read; bs=1M;; seq_write) rw=write; bs=1M;;
+      rand_read) rw=randread; bs=4k;; rand_write) rw=randwrite; bs=4k;;
+      rand_rw) rw=randrw; bs=4k; extra=(--rwmixread=70);;
+    esac
+    fio --name=isobench-fill --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw=write --bs=1M \
+        --iodepth=4 --ioengine=libaio --direct=1 --end_fsync=1 --output-format=terse >/dev/null 2>"$work/fio.err" \
+      || { say "fio's fill failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
+    local b0 b1 t0
+    t0=$(date +%s.%N); b0=$(dev_bytes)
+    fio --name=isobench-ref --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw="$rw" --bs="$bs" \
+        "${extra[@]}" --norandommap --iodepth="$IODEPTH" --iodepth_batch_submit="$BATCH" --iodepth_batch_complete_max="$BATCH" \
+        --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 \
+        --output-format=json >"$work/fio.json" 2>"$work/fio.err" || { say "fio failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
+    b1=$(dev_bytes)
+    python3 - "$work/fio.json" "$r" "$nfig" "$mode" "$path" "$t0" $b0 $b1 >>"$work/raw.tsv" <<'EOF2'
 import json, sys
 j = json.load(open(sys.argv[1]))["jobs"][0]
+r, seq, mode, path, t0 = sys.argv[2:7]
+a, b = list(map(int, sys.argv[7:13])), list(map(int, sys.argv[13:19]))
+d = [y - x for x, y in zip(a, b)]  # bytes read, written, reads, writes, reads merged, writes merged
 iops = j["read"]["iops"] + j["write"]["iops"]
 mbs = (j["read"]["bw_bytes"] + j["write"]["bw_bytes"]) / 1e6
-print(sys.argv[2], sys.argv[3], sys.argv[4], iops, mbs, sep="\t")
+tool = j["read"]["io_bytes"] + j["write"]["io_bytes"]
+ios = j["read"]["total_ios"] + j["write"]["total_ios"]
+print(r, seq, mode, path, "fio", iops, mbs, tool, d[0] + d[1], t0, "-", d[2] + d[3], d[4] + d[5], ios, sep="\t")
 EOF2
-        rm -f "${where[$path]}/$fio_file"
-      done
-      k=$((k + 1))
-    done
+    rm -f "${where[$path]}/$fio_file"
   }
-  iso_round() { # round
-    local r=$1
-    ./isobench run -e native,docker --variant "native.dir=$DIR" --variant "docker.image=$IMAGE" --variant docker.storage=overlay,volume \
-      -w blockio -p "blockio.mode=$(echo "${modes[@]}" | tr ' ' ',')" -p "blockio.iodepth=$IODEPTH" -p "blockio.engine=$ENGINE" \
-      -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s" -n 1 --warmup 0 --seed "$r" -o "$work/blockio-$r" \
-      >"$work/blockio-$r.log" 2>&1 || { say "isobench run (round $r) failed:"; tail -20 "$work/blockio-$r.log" >&2; exit 1; }
+  iso_figure() { # round, mode, path
+    local r=$1 mode=$2 path=$3 env=(-e native --variant "native.dir=$DIR")
+    [ "$path" != native ] && env=(-e docker --variant "docker.image=$IMAGE" --variant "docker.storage=$path")
+    local out="$work/iso-$r-$mode-$path" b0 b1 t0
+    t0=$(date +%s.%N); b0=$(dev_bytes)
+    ./isobench run "${env[@]}" -w blockio -p "blockio.mode=$mode" -p "blockio.iodepth=$IODEPTH" -p "blockio.engine=$ENGINE" \
+      -p "blockio.batch=$BATCH" -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s" -n 1 --warmup 0 --seed "$r" \
+      -o "$out" >"$out.log" 2>&1 || { say "isobench run ($mode on $path, round $r) failed:"; tail -20 "$out.log" >&2; exit 1; }
+    b1=$(dev_bytes)
+    python3 - "$out" "$r" "$nfig" "$mode" "$path" "$t0" $b0 $b1 >>"$work/raw.tsv" <<'EOF2'
+import gzip, json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+r, seq, mode, path, t0 = sys.argv[2:7]
+dr0, dw0, dr1, dw1 = map(int, sys.argv[7:11])
+fig, md = {}, {}
+for f in out.glob("*/samples.jsonl*"):
+    text = gzip.open(f, "rt").read() if f.suffix == ".gz" else f.read_text()
+    for line in text.splitlines():
+        s = json.loads(line)
+        if s["workload"] == "blockio" and not s["warmup"]:
+            fig[s["metric"]] = s["value"]
+            m = s.get("metadata") or {}
+            md = m.get("workload") or m or md
+a, b = list(map(int, sys.argv[7:13])), list(map(int, sys.argv[13:19]))
+d = [y - x for x, y in zip(a, b)]  # bytes read, written, reads, writes, reads merged, writes merged
+ops = md["reads"] + md["writes"]
+tool = ops * md["block_size"]
+policy = f'{md.get("engine")},batch={md.get("batch")},submits/ops={md.get("io_submit_calls", 0) / ops:.3f},reaps/ops={md.get("io_getevents_calls", 0) / ops:.3f},fs={md.get("filesystem")}'
+# the device also saw the fill (file_size written once)
+# the device also saw the fill: file_size written once, counted as file_size/1M requests (1M synchronous writes, one at a time)
+print(r, seq, mode, path, "isobench", fig["iops"], fig["throughput"], tool, d[0] + d[1] - md["file_size"], t0, policy,
+      d[2] + d[3] - md["file_size"] // (1 << 20), d[4] + d[5], ops, sep="\t")
+EOF2
   }
+  local r k=0
   for r in $(seq "$REPS"); do
     say "blockio round $r of $REPS"
-    if [ $((r % 2)) -eq 1 ]; then fio_round "$r"; iso_round "$r"; else iso_round "$r"; fio_round "$r"; fi
+    local mi pi
+    for mi in $(seq 0 $(( ${#modes[@]} - 1 ))); do
+      local mode=${modes[$(( (mi + r) % ${#modes[@]} ))]}
+      for pi in 0 1 2; do
+        local path=${paths[$(( (pi + mi + r) % n_paths ))]}
+        if [ $(( k % 2 )) -eq 0 ]; then
+          nfig=$((nfig + 1)); fio_figure "$r" "$mode" "$path"; nfig=$((nfig + 1)); iso_figure "$r" "$mode" "$path"
+        else
+          nfig=$((nfig + 1)); iso_figure "$r" "$mode" "$path"; nfig=$((nfig + 1)); fio_figure "$r" "$mode" "$path"
+        fi
+        k=$((k + 1))
+      done
+    done
   done
-  python3 - "$work" "$REPS" "$ENGINE" "$IODEPTH" >"$work/blockio-table.txt" <<'EOF2'
-import json, pathlib, statistics, sys
-work, reps, engine, iodepth = pathlib.Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-fio = {}  # (round, mode, path) -> (iops, MB/s)
-for line in (work / "fio.tsv").read_text().splitlines():
-    r, mode, path, iops, mbs = line.split("\t")
-    fio[(int(r), mode, path)] = (float(iops), float(mbs))
-iso, engines = {}, set()
-for r in range(1, reps + 1):
-    for f in (work / f"blockio-{r}").glob("*/samples.jsonl*"):
-        import gzip
-        text = gzip.open(f, "rt").read() if f.suffix == ".gz" else f.read_text()
-        for line in text.splitlines():
-            s = json.loads(line)
-            if s["workload"] != "blockio" or s["warmup"] or s["metric"] not in ("iops", "throughput"):
-                continue
-            path = "native" if s["environment"] == "native" else s["settings"].get("storage", "?")
-            key = (r, s["params"]["mode"], path)
-            cur = iso.setdefault(key, [None, None])
-            cur[0 if s["metric"] == "iops" else 1] = s["value"]
-            md = s.get("metadata") or {}
-            e = (md.get("workload") or {}).get("engine") or md.get("engine")
-            if e:
-                engines.add(e)
+  [ -n "${RAW_OUT:-}" ] && cp "$work/raw.tsv" "$RAW_OUT"
+  # shellcheck disable=SC2086
+  python3 - "$work/raw.tsv" ${PRIOR_RAW:-} >"$work/blockio-table.txt" <<'EOF2'
+import pathlib, statistics, sys
+files = [sys.argv[1]] + sys.argv[2:]
+# rows of earlier files first, their rounds numbered on, so round 1 is the oldest
+data, policies, offset = {}, set(), 0
+for name in reversed(files):
+    top = 0
+    for line in pathlib.Path(name).read_text().splitlines():
+        cols = line.split("\t")
+        r, seq, mode, path, tool, iops, mbs, tb, db, t0, policy = cols[:11]
+        # device requests and merges, and the tool's requests (rows of before they were kept: nan)
+        dio, dmerged, tio = (float(x) for x in cols[11:14]) if len(cols) >= 14 else (float("nan"),) * 3
+        rr = int(r) + offset
+        top = max(top, rr)
+        data[(rr, mode, path, tool)] = (float(iops), float(mbs), float(tb), float(db), dio, tio, dmerged)
+        if policy != "-":
+            policies.add(policy.rsplit(",fs=", 1)[0])
+    offset = top
+rounds = sorted({k[0] for k in data})
 med = lambda v: statistics.median(v) if v else float("nan")
 f = lambda v: "-" if v != v else (f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}")
-modes = [m for m in ["seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"] if any(k[1] == m for k in fio)]
-head = ["mode", "path", "fio IOPS", "fio MB/s", "isobench IOPS", "isobench MB/s", "iso/fio", "fio vs native", "iso vs native",
-        "ratio of ratios", "range (rounds)", "0.85-1.15"]
-rows, misses = [], 0
+modes = [m for m in ["seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"] if any(k[1] == m for k in data)]
+head = ["mode", "path", "fio IOPS", "fio MB/s", "iso IOPS", "iso MB/s", "iso/fio", "dev/tool fio", "dev/tool iso", "req fio", "req iso", "fio vs nat",
+        "iso vs nat", "ratio of ratios", "range", "rounds", "settled", "0.85-1.15"]
+rows, misses, per_round = [], 0, []
+g = lambda r, m, p, t: data.get((r, m, p, t))
 for m in modes:
     for p in ["native", "overlay", "volume"]:
-        rs = [r for r in range(1, reps + 1) if (r, m, p) in fio and (r, m, p) in iso and iso[(r, m, p)][0]]
-        fi = med([fio[(r, m, p)][0] for r in rs]); fm = med([fio[(r, m, p)][1] for r in rs])
-        ii = med([iso[(r, m, p)][0] for r in rs]); im = med([iso[(r, m, p)][1] for r in rs])
+        rs = [r for r in rounds if g(r, m, p, "fio") and g(r, m, p, "isobench")]
+        fi = med([g(r, m, p, "fio")[0] for r in rs]); fm = med([g(r, m, p, "fio")[1] for r in rs])
+        ii = med([g(r, m, p, "isobench")[0] for r in rs]); im = med([g(r, m, p, "isobench")[1] for r in rs])
+        pair = med([g(r, m, p, "isobench")[0] / g(r, m, p, "fio")[0] for r in rs])
+        dvf = med([g(r, m, p, "fio")[3] / g(r, m, p, "fio")[2] for r in rs])
+        dvi = med([g(r, m, p, "isobench")[3] / g(r, m, p, "isobench")[2] for r in rs])
+        rq = lambda t: med([g(r, m, p, t)[4] / g(r, m, p, t)[5] for r in rs if g(r, m, p, t)[4] == g(r, m, p, t)[4]])
+        rqf, rqi = f"{rq('fio'):.2f}".replace("nan", "-"), f"{rq('isobench'):.2f}".replace("nan", "-")
+        if p == "native":
+            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, "1", "1", "-", "-", str(len(rs)), "-", "-"])
+            continue
         rel_f, rel_i, ror = [], [], []
         for r in rs:
-            if (r, m, "native") in fio and (r, m, "native") in iso:
-                a = fio[(r, m, p)][0] / fio[(r, m, "native")][0]
-                b = iso[(r, m, p)][0] / iso[(r, m, "native")][0]
+            if g(r, m, "native", "fio") and g(r, m, "native", "isobench"):
+                a = g(r, m, p, "fio")[0] / g(r, m, "native", "fio")[0]
+                b = g(r, m, p, "isobench")[0] / g(r, m, "native", "isobench")[0]
                 rel_f.append(a); rel_i.append(b); ror.append(b / a)
-        if p == "native":
-            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f(ii / fi), "1", "1", "-", "-", "-"])
-        else:
-            x = med(ror)
-            ok = "yes" if 0.85 <= x <= 1.15 else "NO"
-            misses += ok != "yes"
-            rng = f"{min(ror):.2f}-{max(ror):.2f}" if ror else "-"
-            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f(ii / fi), f"{med(rel_f):.2f}", f"{med(rel_i):.2f}", f"{x:.2f}", rng, ok])
+        x = med(ror)
+        ok = "yes" if 0.85 <= x <= 1.15 else "NO"
+        misses += ok != "yes"
+        # the running median after k rounds; settled: from which k on it stays within +-0.05 of the final median
+        run = [statistics.median(ror[:k]) for k in range(1, len(ror) + 1)]
+        settled = next((k + 1 for k in range(len(run)) if all(abs(v - x) <= 0.05 for v in run[k:])), None)
+        rng = f"{min(ror):.2f}-{max(ror):.2f}" if ror else "-"
+        rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, f"{med(rel_f):.2f}",
+                     f"{med(rel_i):.2f}", f"{x:.2f}", rng, str(len(ror)), str(settled) if settled else "-", ok])
+        out = sum(1 for v in ror if not 0.85 <= v <= 1.15)
+        per_round.append(f"{m:<10}  {p:<7}  " + " ".join(f"{v:.2f}" for v in ror) + f"   ({out} of {len(ror)} rounds outside 0.85-1.15)")
 w = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-print(f"blockio vs fio (libaio, direct=1, iodepth {iodepth}, 1 job): isobench engine={engine} (ran: {', '.join(sorted(engines)) or 'not recorded'})")
+print(f"blockio vs fio: libaio, direct=1, iodepth 16, 1 job, both preconditioned, same size/blocks/mix; submission: {sorted(policies)}")
 for r in [head, ["-" * x for x in w]] + rows:
     print("  ".join(str(c).ljust(w[i]) if i < 2 else str(c).rjust(w[i]) for i, c in enumerate(r)))
 print()
-print("IOPS and MB/s: median over rounds; 'vs native': the path's IOPS over native's in the same round and tool (median);")
-print("ratio of ratios: isobench's 'vs native' over fio's, per round, median and range; the target is 0.85-1.15.")
+print("IOPS and MB/s: median over rounds. iso/fio: isobench's IOPS over fio's on the same path, back to back, median over rounds.")
+print("dev/tool: bytes the device under the path moved during the figure over the bytes the tool moved (isobench: minus its fill), median.")
+print("req: requests the device completed per request the tool made (median; below 1: the block layer merged adjacent requests,")
+print("above 1: it split them; isobench's writes minus its fill counted as file_size/1M requests).")
+print("vs nat: the path's IOPS over native's in the same round and tool (median). ratio of ratios: isobench's 'vs nat' over fio's,")
+print("per round, median and range; settled: the round from which the running median stays within +-0.05 of the final one.")
 print(f"{misses} of {sum(1 for r in rows if r[1] != 'native')} ratios of ratios outside 0.85-1.15")
+print()
+print("ratio of ratios per round, in the order measured:")
+print("\n".join(per_round))
 EOF2
   docker rm -f "$fio_container" >/dev/null 2>&1 || true; fio_container=""
   docker volume rm -f "$fio_volume" >/dev/null 2>&1 || true; fio_volume=""
@@ -343,5 +440,6 @@ fi
 if [ -f "$work/blockio-table.txt" ]; then
   echo
   cat "$work/blockio-table.txt"
-  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, $REPS rounds; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
+  cat "$work/blockio-devices.txt"
+  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, BATCH=$BATCH, $REPS rounds${PRIOR_RAW:+ plus earlier rows of $PRIOR_RAW}; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
 fi

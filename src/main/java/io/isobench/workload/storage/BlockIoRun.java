@@ -17,8 +17,10 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li>{@link Engine#LIBAIO}: one thread per job submits asynchronously with the kernel's AIO
  *       (io_submit, io_getevents; see {@link LinuxAio}), exactly as fio's libaio engine does: the
- *       job starts {@code iodepth} requests, then waits for at least one completion, and replaces
- *       every completed request with a new one in one io_submit, until the time is up.</li>
+ *       job starts {@code iodepth} requests, {@code batch} per io_submit, then waits for at least
+ *       one completion, takes at most {@code batch}, and replaces them with new requests in one
+ *       io_submit, until the time is up. batch=1 is fio's default (iodepth_batch_submit=1,
+ *       iodepth_batch_complete_max=1).</li>
  *   <li>{@link Engine#PSYNC}: {@code iodepth} threads per job, each with one synchronous
  *       positional read or write (pread/pwrite) in flight: fio's psync engine with
  *       numjobs = jobs x iodepth. The device sees as many requests outstanding, but on a file
@@ -54,8 +56,12 @@ final class BlockIoRun {
         }
     }
 
-    /** What the run measured. */
-    record Outcome(Histogram latencies, long reads, long writes, long bytes, long verifiedReads, double seconds) {
+    /**
+     * What the run measured; {@code submitCalls} and {@code reapCalls} count libaio's io_submit
+     * and io_getevents calls that moved requests (0 for psync).
+     */
+    record Outcome(Histogram latencies, long reads, long writes, long bytes, long verifiedReads, double seconds, long submitCalls,
+                   long reapCalls) {
         long ops() {
             return reads + writes;
         }
@@ -73,9 +79,20 @@ final class BlockIoRun {
     private final long token;
     private final int alignment;
     private final Engine engine;
+    private final int batch;
 
     BlockIoRun(String workload, Path file, long fileSize, Mode mode, int blockSize, int iodepth, int jobs, int readPercent,
                boolean verify, long token, int alignment, Engine engine) {
+        this(workload, file, fileSize, mode, blockSize, iodepth, jobs, readPercent, verify, token, alignment, engine, 1);
+    }
+
+    /** {@code batch}: libaio's most completions per io_getevents and requests per io_submit, 1 to iodepth. */
+    BlockIoRun(String workload, Path file, long fileSize, Mode mode, int blockSize, int iodepth, int jobs, int readPercent,
+               boolean verify, long token, int alignment, Engine engine, int batch) {
+        if (batch < 1 || batch > iodepth) {
+            throw new IllegalArgumentException("batch " + batch + " is outside 1.." + iodepth);
+        }
+        this.batch = batch;
         this.engine = engine;
         this.workload = workload;
         this.file = file;
@@ -253,21 +270,28 @@ final class BlockIoRun {
         long reads = 0;
         long writes = 0;
         long verified = 0;
+        long submits = 0;
+        long reaps = 0;
         long end = start;
         for (int i = 0; i < hist.length; i++) {
             all.add(hist[i]);
             reads += counts[i][0];
             writes += counts[i][1];
             verified += counts[i][2];
+            if (counts[i].length > 4) {
+                submits += counts[i][3];
+                reaps += counts[i][4];
+            }
             end = Math.max(end, ends[i]);
         }
-        return new Outcome(all, reads, writes, (reads + writes) * blockSize, verified, (end - start) / 1e9);
+        return new Outcome(all, reads, writes, (reads + writes) * blockSize, verified, (end - start) / 1e9, submits, reaps);
     }
 
     /**
      * One thread per job with its own AIO context keeping {@code iodepth} requests in flight:
-     * fio's libaio engine at iodepth_batch_complete_min=1 (wait for one completion, take all that
-     * are there, resubmit as many).
+     * fio's libaio engine at iodepth_batch_complete_min=1 and iodepth_batch_submit =
+     * iodepth_batch_complete_max = {@code batch} (wait for one completion, take at most batch,
+     * resubmit as many in one call).
      */
     private Outcome runLibaio(long durationMillis) throws Exception {
         LinuxAio aio = LinuxAio.find().orElseThrow(() -> new IOException(workload + ": the libaio engine is unavailable here: "
@@ -275,7 +299,7 @@ final class BlockIoRun {
         long blocks = fileSize / blockSize;
         long regionBlocks = blocks / jobs;
         Histogram[] hist = new Histogram[jobs];
-        long[][] counts = new long[jobs][3]; // reads, writes, verified reads
+        long[][] counts = new long[jobs][5]; // reads, writes, verified reads, io_submit calls, io_getevents calls
         long[] ends = new long[jobs];
         Throwable[] errors = new Throwable[jobs];
         long[] start = new long[1];
@@ -337,26 +361,31 @@ final class BlockIoRun {
         long[] offs = new long[iodepth];
         boolean[] isRead = new boolean[iodepth];
         long[] t0 = new long[iodepth];
-        int[] batch = new int[iodepth];
+        int[] slots = new int[iodepth];
         for (int i = 0; i < iodepth; i++) {
             bufs[i] = data.buffer().slice(i * blockSize, blockSize);
             randomize(bufs[i], token ^ (31L * job + i));
             addr[i] = data.address() + (long) i * blockSize;
-            batch[i] = i;
         }
         SplittableRandom rng = new SplittableRandom(token + 31L * job);
         long[] cursor = new long[1];
         for (int i = 0; i < iodepth; i++) {
             prepare(c, fd, i, rng, cursor, regionStart, regionBlocks, blocks, bufs, addr, offs, isRead, t0);
         }
-        check(c.submit(batch, iodepth), "io_submit");
+        for (int from = 0; from < iodepth; from += batch) { // the first requests too go out batch per io_submit, as fio's
+            int n = Math.min(batch, iodepth - from);
+            for (int i = 0; i < n; i++) {
+                slots[i] = from + i;
+            }
+            check(c.submit(slots, n), "io_submit");
+        }
         int inFlight = iodepth;
         long reads = 0;
         long writes = 0;
         long verified = 0;
         long last = System.nanoTime();
         while (inFlight > 0) {
-            int n = c.reap();
+            int n = c.reap(batch);
             if (n < 0) {
                 check(n, "io_getevents");
             }
@@ -385,18 +414,20 @@ final class BlockIoRun {
                 }
                 if (now < deadline) {
                     prepare(c, fd, slot, rng, cursor, regionStart, regionBlocks, blocks, bufs, addr, offs, isRead, t0);
-                    batch[again++] = slot;
+                    slots[again++] = slot;
                 } else {
                     inFlight--;
                 }
             }
             if (again > 0) {
-                check(c.submit(batch, again), "io_submit");
+                check(c.submit(slots, again), "io_submit");
             }
         }
         count[0] = reads;
         count[1] = writes;
         count[2] = verified;
+        count[3] = c.submitCalls;
+        count[4] = c.reapCalls;
         return last;
     }
 

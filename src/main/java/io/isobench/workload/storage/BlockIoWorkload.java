@@ -33,6 +33,12 @@ import org.HdrHistogram.Histogram;
  * most where writers serialize on the file (overlayfs), so the engine that ran is a fact, and an
  * identity fact: variants that ran different engines are marked confounded. See {@link BlockIoRun}.
  * Reads check the data ({@link BlockStamp}).
+ *
+ * <p>Submission policy of libaio ({@code batch}): at most {@code batch} completions are taken per
+ * io_getevents and as many new requests go out in one io_submit. The default, 1, is fio's libaio
+ * engine at its defaults (iodepth_batch_submit=1, iodepth_batch_complete_max=1: reap one, submit
+ * one), the study's fio jobs; {@code batch=iodepth} is fio with both options at iodepth. The
+ * policy is in the facts ({@code batch}, {@code submission}).
  */
 public final class BlockIoWorkload implements Workload {
 
@@ -73,6 +79,10 @@ public final class BlockIoWorkload implements Workload {
             .defaultValue("auto").build();
     static final ParamKey<Integer> IODEPTH = ParamKey.integer("iodepth", "requests in flight per job")
             .defaultValue(16).range(1, 256).build();
+    static final ParamKey<Integer> BATCH = ParamKey.integer("batch", "engine=libaio: most completions taken per io_getevents, and so most"
+                    + " requests per io_submit; 1 = fio's libaio defaults (iodepth_batch_submit=1, iodepth_batch_complete_max=1: reap one,"
+                    + " submit one), the study's; N = fio with both options at N; at most iodepth")
+            .defaultValue(1).range(1, 256).build();
     static final ParamKey<Integer> JOBS = ParamKey.integer("jobs",
             "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build();
     static final ParamKey<Long> FILE_SIZE = ParamKey.size("file_size", "size of the test file, filled once per iteration before measuring")
@@ -83,7 +93,7 @@ public final class BlockIoWorkload implements Workload {
 
     @Override
     public List<ParamSpec> params() {
-        return ParamKey.specs(MODE, BLOCK_SIZE, ENGINE, IODEPTH, JOBS, FILE_SIZE, DURATION, VERIFY);
+        return ParamKey.specs(MODE, BLOCK_SIZE, ENGINE, IODEPTH, BATCH, JOBS, FILE_SIZE, DURATION, VERIFY);
     }
 
     /**
@@ -117,6 +127,16 @@ public final class BlockIoWorkload implements Workload {
         if (fileSize % bs != 0) {
             throw new BadInputException(name() + " parameter 'file_size' is " + fileSize + " bytes, not a multiple of block_size "
                     + bs + ": use a size such as " + DirectIo.mib(Math.max(bs, fileSize / bs * bs)));
+        }
+        int batch = p.get(BATCH);
+        int iodepth = p.get(IODEPTH);
+        if (batch > iodepth) {
+            throw new BadInputException(name() + " parameter 'batch' is " + batch + ", more than iodepth " + iodepth
+                    + ": a job never has more than iodepth requests to reap or submit; use batch=" + iodepth + " or less");
+        }
+        if (batch != 1 && p.get(ENGINE).equals("psync")) {
+            throw new BadInputException(name() + " parameter 'batch' is " + batch + " with engine=psync, whose threads each make"
+                    + " one synchronous call per request: batch applies to engine=libaio; drop batch or use engine=libaio");
         }
         int jobs = p.get(JOBS);
         if (fileSize / bs < jobs) {
@@ -166,10 +186,11 @@ public final class BlockIoWorkload implements Workload {
             long f0 = System.nanoTime();
             BlockIoRun.fill(name(), file, fileSize, token, alignment);
             double fillSeconds = (System.nanoTime() - f0) / 1e9;
+            int batch = engine == BlockIoRun.Engine.LIBAIO ? p.get(BATCH) : 1;
             BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.get(VERIFY), token, alignment,
-                    engine);
+                    engine, batch);
             BlockIoRun.Outcome o = run.run(p.get(DURATION).toMillis());
-            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.get(ENGINE));
+            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.get(ENGINE), batch);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -196,8 +217,20 @@ public final class BlockIoWorkload implements Workload {
         };
     }
 
+    /** The submission policy that ran, in fio's terms. */
+    static String submission(BlockIoRun.Engine engine, int batch) {
+        if (engine == BlockIoRun.Engine.PSYNC) {
+            return "one synchronous pread/pwrite per thread at a time (batch does not apply)";
+        }
+        return batch == 1
+                ? "io_getevents takes 1 completion, io_submit sends 1 request (fio libaio defaults: iodepth_batch_submit=1,"
+                        + " iodepth_batch_complete_max=1)"
+                : "io_getevents takes 1 to " + batch + " completions, one io_submit resubmits them all (fio: iodepth_batch_submit="
+                        + batch + ", iodepth_batch_complete_max=" + batch + ")";
+    }
+
     static WorkloadResult report(BlockIoRun.Outcome o, BlockIoRun.Mode mode, int bs, int iodepth, int jobs, long fileSize, Path dir,
-                                 double fillSeconds, BlockIoRun.Engine engine, String asked) throws java.io.IOException {
+                                 double fillSeconds, BlockIoRun.Engine engine, String asked, int batch) throws java.io.IOException {
         Histogram h = o.latencies();
         WorkloadResult.Builder b = WorkloadResult.builder();
         b.higher("throughput", o.bytes() / o.seconds() / 1e6, "MB/s");
@@ -222,7 +255,12 @@ public final class BlockIoWorkload implements Workload {
                                 + iodepth + " requests in flight"
                         : "sync pread/pwrite with O_DIRECT (FileChannel): " + iodepth + " threads per job, one request each"
                                 + (asked.equals("auto") ? " (libaio unavailable: " + LinuxAio.whyNot() + ")" : ""))
+                .fact("batch", batch)
+                .fact("submission", submission(engine, batch))
                 .fact("latency_max_us", h.getMaxValue() / 1000.0);
+        if (engine == BlockIoRun.Engine.LIBAIO) {
+            b.fact("io_submit_calls", o.submitCalls()).fact("io_getevents_calls", o.reapCalls());
+        }
         return b.build();
     }
 }

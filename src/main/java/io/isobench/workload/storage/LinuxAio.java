@@ -267,6 +267,9 @@ final class LinuxAio {
         private final ByteBuffer eventView;
         private final long timeout;
         private boolean destroyed;
+        /** io_submit calls that took requests, io_getevents calls that returned events: the submission policy as it ran. */
+        long submitCalls;
+        long reapCalls;
 
         private Context(int depth) throws java.io.IOException {
             this.depth = depth;
@@ -354,26 +357,35 @@ final class LinuxAio {
                 if (r < 0) {
                     return r;
                 }
+                if (r > 0) {
+                    submitCalls++;
+                }
                 done += (int) r;
             }
             return 0;
         }
 
         /**
-         * Waits for at least one completion (up to {@code depth}); returns how many events are in
-         * the event array (0 after a one-second timeout), or a negative errno.
+         * Waits for at least one completion and takes at most {@code max} (1 to depth); returns how
+         * many events are in the event array (0 after a one-second timeout), or a negative errno.
          */
-        int reap() {
+        int reap(int max) {
+            if (max < 1 || max > depth) {
+                throw new IllegalArgumentException("reap at most " + max + " of a context of depth " + depth);
+            }
             while (true) {
-                long r = call(capture, captureView, abi.ioGetevents(), ctx, 1, depth, events, timeout);
+                long r = call(capture, captureView, abi.ioGetevents(), ctx, 1, max, events, timeout);
                 if (r == -EINTR) {
                     continue;
+                }
+                if (r > 0) {
+                    reapCalls++;
                 }
                 return (int) r;
             }
         }
 
-        /** The slot of event {@code i} of the last {@link #reap()}. */
+        /** The slot of event {@code i} of the last {@link #reap(int)}. */
         int eventSlot(int i) {
             return (int) eventView.getLong(EVENT_SIZE * i);
         }

@@ -184,6 +184,62 @@ class BlockIoWorkloadTest {
         assertThat(w.identityFacts()).extracting(f -> f.path()).contains("workload.engine");
     }
 
+    /**
+     * batch=1 (the default, fio's libaio defaults) reaps one completion and submits one request per
+     * call: as many io_submit and io_getevents calls as requests. batch=iodepth may take several
+     * per call, never more than batch. The facts name the policy in fio's terms.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rand_read", "rand_write", "rand_rw", "seq_read"})
+    void theSubmissionPolicyIsTheOneAskedForAndTheFactsSayWhich(String mode) throws Exception {
+        assumeLibaio("libaio");
+        WorkloadResult one = run(Map.of("mode", mode, "engine", "libaio"));
+        long ops = fact(one, "reads") + fact(one, "writes");
+        assertThat(ops).isPositive();
+        assertThat(fact(one, "batch")).isEqualTo(1);
+        assertThat(fact(one, "io_submit_calls")).isEqualTo(ops);
+        assertThat(fact(one, "io_getevents_calls")).isEqualTo(ops);
+        assertThat(String.valueOf(one.metadata().get("submission")))
+                .contains("iodepth_batch_submit=1").contains("iodepth_batch_complete_max=1");
+
+        WorkloadResult four = run(Map.of("mode", mode, "engine", "libaio", "batch", 4)); // iodepth is 4 here
+        long ops4 = fact(four, "reads") + fact(four, "writes");
+        assertThat(fact(four, "batch")).isEqualTo(4);
+        assertThat(fact(four, "io_submit_calls")).isBetween((ops4 + 3) / 4, ops4);
+        assertThat(fact(four, "io_getevents_calls")).isBetween((ops4 + 3) / 4, ops4);
+        assertThat(String.valueOf(four.metadata().get("submission")))
+                .contains("iodepth_batch_submit=4").contains("iodepth_batch_complete_max=4");
+        assertThat(fact(four, "verified_reads")).isEqualTo(fact(four, "reads"));
+    }
+
+    @Test
+    void psyncRecordsNoBatchingAndNoAioCalls() throws Exception {
+        WorkloadResult r = run(Map.of("mode", "rand_read", "engine", "psync"));
+        assertThat(fact(r, "batch")).isEqualTo(1);
+        assertThat(String.valueOf(r.metadata().get("submission"))).contains("synchronous").contains("batch does not apply");
+        assertThat(r.metadata()).doesNotContainKeys("io_submit_calls", "io_getevents_calls");
+    }
+
+    @Test
+    void aBatchAboveIodepthOrWithPsyncIsBadInputWithTheFix() {
+        assertThatThrownBy(() -> w.validate(params(Map.of("batch", 8, "iodepth", 4)), HostFacts.read()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("'batch' is 8").hasMessageContaining("iodepth 4").hasMessageContaining("batch=4 or less");
+        assertThatThrownBy(() -> w.validate(params(Map.of("batch", 2, "engine", "psync")), HostFacts.read()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("engine=psync").hasMessageContaining("engine=libaio");
+        assertThatThrownBy(() -> params(Map.of("batch", 0)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("batch");
+        w.validate(params(Map.of("batch", 4, "iodepth", 4)), HostFacts.read()); // at iodepth: fine
+        w.validate(params(Map.of("engine", "psync")), HostFacts.read()); // psync with the default batch: fine
+    }
+
+    @Test
+    void theRunRefusesABatchOutsideOneToIodepth() {
+        assertThatThrownBy(() -> new BlockIoRun("blockio", dir.resolve("x.dat"), 1 << 20, BlockIoRun.Mode.RAND_READ, 4096, 4, 1, 70, true,
+                1, 4096, BlockIoRun.Engine.LIBAIO, 5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..4");
+    }
+
     @Test
     void anUnknownEngineIsBadInputNamingTheParameter() {
         assertThatThrownBy(() -> params(Map.of("engine", "io_urin")))
