@@ -82,7 +82,7 @@ class ConfoundReportTest {
         List<SummaryRow> rows = SummaryRow.of(data, StudyReference.bundled());
         assertThat(rows).filteredOn(r -> r.variant().equals("docker")).allMatch(r -> r.confounded().contains("Haswell vs Cooperlake"));
         assertThat(rows).filteredOn(r -> r.variant().equals("native")).allMatch(r -> r.confounded().isEmpty());
-        assertThat(TabularReport.csv(rows).lines().findFirst().orElseThrow()).endsWith(",confounded");
+        assertThat(TabularReport.csv(rows).lines().findFirst().orElseThrow()).endsWith(",confounded,ratio_method");
 
         String html = HtmlReport.build(data, StudyReference.bundled()).html();
         assertThat(html).contains("comparison is confounded").contains("<b>! confounded</b>").contains("<b>? questioned</b>");
