@@ -27,14 +27,24 @@ public final class Plausibility {
     private Plausibility() {
     }
 
-    /** The families whose figures an isolation layer can only make worse: CPU and memory kernels, system calls. */
+    /**
+     * The families whose figures an isolation layer can only make worse: CPU and memory kernels,
+     * system calls, and block I/O with O_DIRECT (a layer adds a hop between the request and the
+     * device; a faster figure means something between them answers from memory).
+     */
     static boolean questioned(WorkloadFamily f) {
-        return f.boundByCpuOrMemory() || f == WorkloadFamily.SYSCALL;
+        return f.boundByCpuOrMemory() || f == WorkloadFamily.SYSCALL || f == WorkloadFamily.BLOCK_IO;
     }
 
     private static String reason(String workload) {
-        boolean syscall = Workloads.find(workload).map(w -> w.family() == WorkloadFamily.SYSCALL).orElse(false);
-        return syscall
+        WorkloadFamily family = Workloads.find(workload).map(w -> w.family()).orElse(WorkloadFamily.COMPUTE);
+        if (family == WorkloadFamily.BLOCK_IO) {
+            return "Isolation adds a layer between an O_DIRECT request and the device and cannot make the device faster; a faster"
+                    + " figure usually means a cache in between answers from memory (a VM disk with a host-side cache such as"
+                    + " cache=writeback, gVisor's root file system overlay kept in memory, a tmpfs), so it measures memory, not the"
+                    + " storage: ";
+        }
+        return family == WorkloadFamily.SYSCALL
                 ? "An isolation layer adds work to a system call or a page fault and rarely takes any away (gVisor's KVM platform,"
                 + " serving calls in its own kernel, is the known exception; an emulated guest's page faults never reach the host's"
                 + " page tables, which costs the host when it is a VM itself): "

@@ -113,66 +113,53 @@ public record Comparison(double ratio, double ratioLow, double ratioHigh, double
         Summary sx = Summary.of(metric, x);
         Summary sb = Summary.of(metric, baseline);
         double r = sb.mean() == 0 ? Double.NaN : sx.mean() / sb.mean();
-        double lo = Double.NaN;
-        double hi = Double.NaN;
-        double p = Double.NaN;
         String note = whyNoInterval(sx, sb);
-        if (note.isEmpty()) {
-            double[] d = new double[n];
-            double dm = 0;
-            for (int i = 0; i < n; i++) {
-                d[i] = x[i] / sx.mean() - baseline[i] / sb.mean();
-                dm += d[i];
-            }
-            dm /= n; // 0 up to rounding: both terms have mean 1
-            double ss = 0;
-            for (double v : d) {
-                ss += (v - dm) * (v - dm);
-            }
-            double s = Math.sqrt(ss / (n - 1) / n);
-            if (s < 1e-12) {
-                // the two sides proportional, iteration by iteration: the ratio is known exactly
-                lo = r;
-                hi = r;
-                p = r == 1 ? 1.0 : 0.0;
-            } else {
-                double df = n - 1;
-                double t = Summary.tQuantile(df);
-                lo = r * Math.exp(-t * s);
-                hi = r * Math.exp(t * s);
-                p = 2 * new TDistribution(null, df).cumulativeProbability(-Math.abs(Math.log(r)) / s);
-            }
+        if (!note.isEmpty()) {
+            return of(r, Double.NaN, Double.NaN, Double.NaN, note, direction, Method.PAIRED, n);
         }
-        return of(r, lo, hi, p, note, direction, Method.PAIRED, n);
+        double[] d = new double[n];
+        double dm = 0;
+        for (int i = 0; i < n; i++) {
+            d[i] = x[i] / sx.mean() - baseline[i] / sb.mean();
+            dm += d[i];
+        }
+        dm /= n; // 0 up to rounding: both terms have mean 1
+        double ss = 0;
+        for (double v : d) {
+            ss += (v - dm) * (v - dm);
+        }
+        double s = Math.sqrt(ss / (n - 1) / n);
+        // below 1e-12: the two sides proportional, iteration by iteration: the ratio is known exactly
+        return onLogScale(r, s < 1e-12 ? 0 : s, n - 1, direction, Method.PAIRED, n);
     }
 
     /** The unpaired comparison: the two sides as independent samples. */
     public static Comparison of(Summary x, Summary baseline, Direction direction) {
         // a zero baseline (a count that is 0 natively) has no ratio: NaN, never Infinity
         double r = baseline.mean() == 0 ? Double.NaN : x.mean() / baseline.mean();
-        double lo = Double.NaN;
-        double hi = Double.NaN;
-        double p = Double.NaN;
         String note = whyNoInterval(x, baseline);
-        if (note.isEmpty()) {
-            double ax = sq(x.standardError() / x.mean());
-            double ab = sq(baseline.standardError() / baseline.mean());
-            double s = Math.sqrt(ax + ab);
-            if (s == 0) {
-                // both constant: the ratio is known exactly, and it differs from 1 or it does not
-                lo = r;
-                hi = r;
-                p = r == 1 ? 1.0 : 0.0;
-            } else {
-                double df = sq(ax + ab) / (sq(ax) / (x.n() - 1) + sq(ab) / (baseline.n() - 1));
-                double t = Summary.tQuantile(df);
-                double lnR = Math.log(r);
-                lo = r * Math.exp(-t * s);
-                hi = r * Math.exp(t * s);
-                p = 2 * new TDistribution(null, df).cumulativeProbability(-Math.abs(lnR) / s);
-            }
+        if (!note.isEmpty()) {
+            return of(r, Double.NaN, Double.NaN, Double.NaN, note, direction, Method.UNPAIRED, 0);
         }
-        return of(r, lo, hi, p, note, direction, Method.UNPAIRED, 0);
+        double ax = sq(x.standardError() / x.mean());
+        double ab = sq(baseline.standardError() / baseline.mean());
+        double s = Math.sqrt(ax + ab);
+        double df = s == 0 ? Double.NaN : sq(ax + ab) / (sq(ax) / (x.n() - 1) + sq(ab) / (baseline.n() - 1));
+        return onLogScale(r, s, df, direction, Method.UNPAIRED, 0);
+    }
+
+    /**
+     * The interval R*exp(+-t*s) and the t-test of ln R = 0 with {@code df} degrees of freedom, for
+     * both constructions. s = 0 (both sides constant, or proportional pair by pair): the ratio is
+     * known exactly, and it differs from 1 or it does not.
+     */
+    private static Comparison onLogScale(double r, double s, double df, Direction direction, Method method, int pairs) {
+        if (s == 0) {
+            return of(r, r, r, r == 1 ? 1.0 : 0.0, "", direction, method, pairs);
+        }
+        double t = Summary.tQuantile(df);
+        double p = 2 * new TDistribution(null, df).cumulativeProbability(-Math.abs(Math.log(r)) / s);
+        return of(r, r * Math.exp(-t * s), r * Math.exp(t * s), p, "", direction, method, pairs);
     }
 
     private static Comparison of(double r, double lo, double hi, double p, String note, Direction direction, Method method, int pairs) {

@@ -242,4 +242,28 @@ class ConfoundReportTest {
                 .metric("syscall", params, vm, "page_fault", Map.of(), 10.0, 0.05, "us/op", Direction.LOWER, 4);
         assertThat(ReportData.load(same.write(tmp), "docker").questions()).isEmpty();
     }
+
+    @Test
+    void blockIoFasterInASandboxOrVmThanInRuncIsQuestionedAndPointsAtACacheSlowerIsNot() throws Exception {
+        // the sandbox suite's run: O_DIRECT seq_write at 2119 MB/s under runc, 6451 under runsc, 3441 in a VM
+        SyntheticRun.V vm = new SyntheticRun.V("vm[machine=pc]", "vm", Map.of("machine", "pc", "tuning", "untuned"), true);
+        Map<String, Object> write = Map.of("mode", "seq_write");
+        Map<String, Object> read = Map.of("mode", "rand_read");
+        SyntheticRun r = new SyntheticRun("20261206-100000-blkq", 13);
+        sameSoftware(r, DOCKER);
+        sameSoftware(r, vm);
+        r.metric("blockio", write, DOCKER, "throughput", Map.of(), 2119, 0.01, "MB/s", Direction.HIGHER, 4)
+                .metric("blockio", write, vm, "throughput", Map.of(), 3441, 0.01, "MB/s", Direction.HIGHER, 4)
+                // slower in the VM, as a layer makes it: not questioned
+                .metric("blockio", read, DOCKER, "throughput", Map.of(), 600, 0.01, "MB/s", Direction.HIGHER, 4)
+                .metric("blockio", read, vm, "throughput", Map.of(), 57, 0.01, "MB/s", Direction.HIGHER, 4);
+        ReportData data = ReportData.load(r.write(tmp), "docker");
+
+        assertThat(data.questions()).singleElement().satisfies(q -> {
+            assertThat(q.workload()).isEqualTo("blockio");
+            assertThat(q.params()).isEqualTo(write);
+            assertThat(q.variant()).isEqualTo(vm.label());
+            assertThat(q.note()).contains("O_DIRECT").contains("cache").doesNotContain("CPU- or memory-bound");
+        });
+    }
 }
