@@ -108,7 +108,9 @@ final class ListCommand implements Callable<Integer> {
             out.println("      workloads: " + String.join(", ", s.workloads().stream().map(x -> x.name() + (x.params().isEmpty() ? "" : x.params().toString())).toList()));
             out.println("      environments: " + String.join(", ", s.environments().stream().map(x -> x.name() + (x.variants().isEmpty() ? "" : x.variants().toString())).toList()));
             out.println("      repetition: " + s.repetition().warmup() + " warm-up + " + s.repetition().iterations() + " iterations"
-                    + (s.repetition().adaptive() ? ", adaptive to " + s.repetition().target() + " up to " + s.repetition().maxIterations() : ""));
+                    + (s.repetition().adaptive() ? ", adaptive to " + s.repetition().target() + " up to " + s.repetition().maxIterations() : "")
+                    + (s.repetition().hasBudget() ? ", within a time budget of " + io.isobench.run.Progress.Lines.format(s.repetition().budget()) : "")
+                    + (s.workloads().stream().anyMatch(w -> w.repetition() != null) ? " (some workloads have their own)" : ""));
         }
         out.println();
     }

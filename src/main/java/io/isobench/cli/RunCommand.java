@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> params = new ArrayList<>();
 
     @Option(names = "--set", paramLabel = "PATH=VALUE", description = {
-            "override anything in the suite: repetition.warmup|iterations|target|max, baseline, seed,",
+            "override anything in the suite: repetition.warmup|iterations|target|max|budget, baseline, seed,",
             "WORKLOAD.PARAM (like -p) or ENV.SETTING (like --variant), e.g. --set repetition.iterations=3"})
     List<String> sets = new ArrayList<>();
 
@@ -83,6 +83,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-iterations", paramLabel = "N", description = "adaptive mode: the most iterations per trial (default 30)")
     Integer maxIterations;
+
+    @Option(names = "--budget", paramLabel = "DURATION", description = "adaptive mode: the run's wall time that extra iterations may use "
+            + "(e.g. 9m); past it, trials stop at what they have (the minimum iterations always run)")
+    String budget;
 
     @Option(names = "--baseline", paramLabel = "VARIANT", description = "what the others are compared with (default: native)")
     String baseline;
@@ -379,8 +383,9 @@ final class RunCommand implements Callable<Integer> {
                             case "iterations" -> iterations = Integer.parseInt(value);
                             case "target" -> target = Double.parseDouble(value);
                             case "max" -> maxIterations = Integer.parseInt(value);
-                            default -> throw new BadInputException("--set " + set + ": repetition has warmup, iterations, target and max"
-                                    + io.isobench.Names.suggestion(rest, List.of("warmup", "iterations", "target", "max")));
+                            case "budget" -> budget = value;
+                            default -> throw new BadInputException("--set " + set + ": repetition has warmup, iterations, target, max and budget"
+                                    + io.isobench.Names.suggestion(rest, List.of("warmup", "iterations", "target", "max", "budget")));
                         }
                     }
                     case "baseline" -> baseline = value;
@@ -453,7 +458,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
                 for (Suite.WorkloadEntry d : declared) {
-                    ws.add(new Suite.WorkloadEntry(d.name(), new LinkedHashMap<>(d.params()), d.where()));
+                    ws.add(d.withParams(new LinkedHashMap<>(d.params())));
                 }
             }
             List<String> left = suite == null ? List.of()
@@ -463,7 +468,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } else {
             for (Suite.WorkloadEntry w : base.workloads()) {
-                ws.add(new Suite.WorkloadEntry(w.name(), new LinkedHashMap<>(w.params()), w.where()));
+                ws.add(w.withParams(new LinkedHashMap<>(w.params())));
             }
         }
         applyParams(ws);
@@ -520,8 +525,11 @@ final class RunCommand implements Callable<Integer> {
         int it = iterations != null ? iterations : r.iterations();
         int wu = warmup != null ? warmup : r.warmup();
         double tg = target != null ? target : r.target();
-        int max = maxIterations != null ? maxIterations : (r.adaptive() ? r.maxIterations() : 0);
-        Repetition rep = new Repetition(wu, it, tg, max);
+        // the suite's maximum follows a minimum raised past it (-n 10 on a suite with max 6)
+        int max = maxIterations != null ? maxIterations : (r.adaptive() || target != null ? Math.max(r.maxIterations(), it) : 0);
+        Repetition rep = new Repetition(wu, it, tg, max, budget != null ? budgetOf(budget) : r.budget());
+        // a repetition flag is for every trial: it overrides what a workload's entry sets too
+        ws.replaceAll(w -> w.repetition() == null ? w : w.withRepetition(w.repetition().with(warmup, iterations, target, maxIterations)));
         List<String> pass = new ArrayList<>(base.passEnv());
         passEnv.stream().map(String::trim).filter(n -> !pass.contains(n)).forEach(pass::add);
         ClientSpec cs = base.client();
@@ -534,6 +542,18 @@ final class RunCommand implements Callable<Integer> {
         }
         return new Suite(base.name(), base.description(), ws, es, rep, baseline != null ? baseline : base.baseline(),
                 seed != null ? seed : base.seed(), pass, cs, hosts);
+    }
+
+    private static java.time.Duration budgetOf(String text) {
+        try {
+            long ms = io.isobench.core.ParamType.parseDurationMillis(text);
+            if (ms <= 0) {
+                throw new NumberFormatException("not positive");
+            }
+            return java.time.Duration.ofMillis(ms);
+        } catch (NumberFormatException e) {
+            throw new BadInputException("--budget " + text + ": write a positive duration, e.g. --budget 9m or --budget 540s");
+        }
     }
 
     private void applyParams(List<Suite.WorkloadEntry> ws) {
@@ -604,8 +624,10 @@ final class RunCommand implements Callable<Integer> {
 
     private static void printPlan(PrintWriter out, Plan plan) {
         out.println("plan: " + plan.trials().size() + " trials in " + plan.variants().size() + " variants; "
-                + plan.plannedIterations() + " iterations" + (plan.suite().repetition().adaptive()
-                ? " (up to " + plan.maximumIterations() + " in adaptive mode)" : "")
+                + plan.plannedIterations() + " iterations" + (plan.adaptive()
+                ? " (up to " + plan.maximumIterations() + " in adaptive mode"
+                + (plan.suite().repetition().hasBudget() ? ", within a time budget of " + io.isobench.run.Progress.Lines.format(plan.suite().repetition().budget()) : "")
+                + ")" : "")
                 + "; measuring time about " + io.isobench.run.Progress.Lines.format(plan.estimate())
                 + " plus environment start-up");
         out.println("baseline: " + (plan.baseline() == null ? "(none: no ratios)" : plan.baseline().label()));

@@ -128,7 +128,8 @@ public enum ParamType {
         return Math.round(v * mult);
     }
 
-    static long parseDurationMillis(String t) {
+    /** "200ms", "1.5s", "9m", "1h" (a bare number is seconds) in milliseconds; NumberFormatException otherwise. */
+    public static long parseDurationMillis(String t) {
         String s = t.trim().toLowerCase(Locale.ROOT);
         double mult;
         if (s.endsWith("ms")) {

@@ -30,6 +30,8 @@ final class ResumeState {
     private long wallNanos;
     private long startNanos;
     private long iterationNanos;
+    private final List<String> stoppedByBudget = new ArrayList<>();
+    private final Plan plan;
 
     /**
      * @param record   a fresh record, or the one of the run being resumed
@@ -38,6 +40,7 @@ final class ResumeState {
      * @throws BadInputException when a trial of the record is not the plan's trial of that id
      */
     ResumeState(Plan plan, RunRecord record, List<Sample> previous, Path where) {
+        this.plan = plan;
         Map<String, TrialRecord> old = new LinkedHashMap<>();
         if (record.trials() != null) {
             record.trials().forEach(t -> old.put(t.id(), t));
@@ -49,6 +52,9 @@ final class ResumeState {
             wallNanos = nanos(record.timing().get("wall_s"));
             startNanos = nanos(record.timing().get("environment_start_s"));
             iterationNanos = nanos(record.timing().get("iterations_s"));
+            if (record.timing().get("stopped_by_budget") instanceof List<?> ids) {
+                ids.forEach(id -> stoppedByBudget.add(String.valueOf(id)));
+            }
         }
         for (Trial t : plan.trials()) {
             TrialState s = new TrialState(t);
@@ -113,6 +119,15 @@ final class ResumeState {
         return environmentFacts;
     }
 
+    /** The trials the time budget stopped before their target (ids), in this run and the runs it resumes. */
+    List<String> stoppedByBudget() {
+        return stoppedByBudget;
+    }
+
+    void stoppedByBudget(List<String> ids) {
+        ids.stream().filter(id -> !stoppedByBudget.contains(id)).forEach(stoppedByBudget::add);
+    }
+
     void addWall(long nanos) {
         wallNanos += nanos;
     }
@@ -145,6 +160,10 @@ final class ResumeState {
         m.put("wall_s", wallNanos / 1e9);
         m.put("environment_start_s", startNanos / 1e9);
         m.put("iterations_s", iterationNanos / 1e9);
+        if (plan.suite().repetition().hasBudget()) {
+            m.put("budget_s", plan.suite().repetition().budget().toMillis() / 1e3);
+            m.put("stopped_by_budget", List.copyOf(stoppedByBudget));
+        }
         return m;
     }
 

@@ -203,6 +203,7 @@ public final class Runner {
     private void loop(InstancePool pool, TrialExecutor executor, SampleWriter writer) throws IOException {
         for (int round = 1; !stopping; round++) {
             List<Trial> order = schedule.round(round, state.trials());
+            sayStoppedByBudget();
             if (order.isEmpty()) {
                 return;
             }
@@ -226,6 +227,22 @@ public final class Runner {
                 save();
             }
         }
+    }
+
+    /** Says once which trials the time budget stopped short of their target, and records them in run.json. */
+    private void sayStoppedByBudget() {
+        List<String> stopped = schedule.stoppedByBudget();
+        List<String> fresh = stopped.stream().filter(id -> !state.stoppedByBudget().contains(id)).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        state.stoppedByBudget(stopped);
+        List<String> what = fresh.stream().map(id -> {
+            TrialState s = state.trial(id);
+            return s.trial.label() + " at n=" + s.iterations;
+        }).toList();
+        progress.say("isobench: the time budget (" + Progress.Lines.format(plan.suite().repetition().budget()) + ") stops "
+                + fresh.size() + " trial(s) before their intervals reached the target: " + String.join("; ", what));
     }
 
     /**
@@ -298,7 +315,10 @@ public final class Runner {
             fail(s, t.workload().name() + " on the host: " + message(e));
             return null;
         } finally {
-            state.addIterations(System.nanoTime() - began);
+            long took = System.nanoTime() - began;
+            state.addIterations(took);
+            s.seconds += took / 1e9;
+            s.timed++;
         }
         Instant now = Instant.now();
         Map<String, Object> metadata = new LinkedHashMap<>();

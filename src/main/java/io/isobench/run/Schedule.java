@@ -5,42 +5,76 @@ import io.isobench.stats.Summarizer;
 import io.isobench.suite.Plan;
 import io.isobench.suite.Repetition;
 import io.isobench.suite.Trial;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * What runs next: rounds in which every trial that needs more runs one iteration, in the plan's
  * seeded order for that round (blocks of one workload and parameters, their variants back to back:
  * {@link Plan#roundOrder}); warm-ups first, then measured iterations up to the planned count, and
- * in adaptive mode more until the trial's intervals are tight. The baseline's trial of a block goes
- * on as long as another variant of its block does, so every iteration of a variant has the
- * baseline's iteration of the same round to be paired with. Knows nothing of environments.
+ * in adaptive mode more until the trial's intervals are tight: for a variant compared with the
+ * baseline, the intervals of its ratios to the baseline (what the report shows); for a trial with
+ * nothing to be compared with, its own. The baseline's trial of a block goes on as long as another
+ * variant of its block does, so every iteration of a variant has the baseline's iteration of the
+ * same round to be paired with. Each trial follows its own repetition policy
+ * ({@link Plan#repetition}).
+ *
+ * <p>With a time budget, extensions past the minimum are granted round by round only as far as
+ * the next round, estimated from each trial's own iterations so far, ends within the budget; when
+ * it cannot pay for all of them the cheapest go on (the most iterations for the time), the others
+ * stop where they are, with their baseline partners. Knows nothing of environments.
  */
 final class Schedule {
 
     private final Plan plan;
-    private final Repetition rep;
+    private final LongSupplier nanoClock;
+    private final long startNanos;
+    /** Trials the budget stopped, in the order it stopped them (for the console and run.json). */
+    private final Set<String> stoppedByBudget = new LinkedHashSet<>();
 
     Schedule(Plan plan) {
+        this(plan, System::nanoTime);
+    }
+
+    /** @param nanoClock the clock the budget is measured with (from this schedule's creation) */
+    Schedule(Plan plan, LongSupplier nanoClock) {
         this.plan = plan;
-        this.rep = plan.suite().repetition();
+        this.nanoClock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
     }
 
     /** The trials of round {@code round} in the order they run: those that need more; empty when the run is done. */
     List<Trial> round(int round, Collection<TrialState> states) {
-        List<Trial> active = new ArrayList<>();
+        List<TrialState> active = new ArrayList<>();
         for (TrialState s : states) {
             if (needsMore(s, states)) {
-                active.add(s.trial);
+                active.add(s);
             }
         }
-        return active.isEmpty() ? List.of() : plan.roundOrder(active, round);
+        if (plan.suite().repetition().hasBudget()) {
+            active = withinBudget(active, states);
+        }
+        return active.isEmpty() ? List.of() : plan.roundOrder(active.stream().map(s -> s.trial).toList(), round);
+    }
+
+    /** The ids of the trials the time budget stopped before their intervals were tight or their maximum reached. */
+    List<String> stoppedByBudget() {
+        return List.copyOf(stoppedByBudget);
+    }
+
+    private Repetition rep(TrialState s) {
+        return plan.repetition(s.trial);
     }
 
     /** Whether the next iteration of {@code s} is a warm-up. */
     boolean warmupNext(TrialState s) {
-        return s.warmups < rep.warmup();
+        return s.warmups < rep(s).warmup();
     }
 
     /** The number of the next iteration of {@code s}, counted apart for warm-ups and measured ones. */
@@ -57,35 +91,127 @@ final class Schedule {
      * Whether {@code s} needs another iteration; a trial that needs none is marked done. A failed,
      * done or skipped trial needs none. The baseline's trial also needs one while another trial of
      * its block (among {@code all}) needs one or has run more measured iterations than it: without
-     * it, that variant's extra iterations would have nothing to be paired with.
+     * it, that variant's extra iterations would have nothing to be paired with. In adaptive mode a
+     * variant with a baseline trial in its block (among {@code all}) goes on until its ratios' CIs
+     * are within the target; the baseline's trial then goes on only for its block's variants; a
+     * trial with no one to be compared with goes on until its own CIs are within the target.
      */
     boolean needsMore(TrialState s, Collection<TrialState> all) {
         if (s.status == TrialStatus.FAILED || s.status == TrialStatus.DONE || s.status == TrialStatus.SKIPPED) {
             return false;
         }
-        if (s.warmups < rep.warmup() || s.iterations < rep.iterations()) {
+        Repetition rep = rep(s);
+        if (mandatory(s)) {
             return true;
         }
-        if (s.trial.variant().equals(plan.baseline()) && s.iterations < rep.maxIterations()) {
-            List<Object> block = Plan.block(s.trial);
-            for (TrialState peer : all) {
-                if (peer != s && peer.status != TrialStatus.FAILED && peer.status != TrialStatus.SKIPPED
-                        && Plan.block(peer.trial).equals(block) && (peer.iterations > s.iterations || needsMore(peer))) {
+        boolean isBaseline = s.trial.variant().equals(plan.baseline());
+        List<TrialState> peers = isBaseline ? peers(s, all) : List.of();
+        if (isBaseline && !peers.isEmpty()) {
+            for (TrialState peer : peers) {
+                if (peer.iterations > s.iterations || (s.iterations < rep(peer).maxIterations() && needsMore(peer, all))) {
                     return true;
                 }
             }
+            s.status = TrialStatus.DONE;
+            return false;
         }
         // adaptive mode extends native and isolated variants until their CIs are tight; an emulated
         // one stops at the minimum: its figures measure the emulator, and each of its iterations costs
         // as much as many native ones
         if (rep.adaptive() && s.iterations < rep.maxIterations() && !plan.emulated(s.trial.variant())) {
-            double w = Summarizer.worstRelativeHalfWidth(s.samples);
+            double w = halfWidth(s, all);
             if (Double.isNaN(w) || w > rep.target()) {
                 return true;
             }
         }
         s.status = TrialStatus.DONE;
         return false;
+    }
+
+    /** Below its minimum: warm-ups or measured iterations still to run whatever the intervals say. */
+    private boolean mandatory(TrialState s) {
+        return s.warmups < rep(s).warmup() || s.iterations < rep(s).iterations();
+    }
+
+    /** The other live trials of the baseline trial {@code base}'s block. */
+    private List<TrialState> peers(TrialState base, Collection<TrialState> all) {
+        List<Object> block = Plan.block(base.trial);
+        List<TrialState> out = new ArrayList<>();
+        for (TrialState peer : all) {
+            if (peer != base && peer.status != TrialStatus.FAILED && peer.status != TrialStatus.SKIPPED
+                    && Plan.block(peer.trial).equals(block)) {
+                out.add(peer);
+            }
+        }
+        return out;
+    }
+
+    /** The baseline's trial of {@code s}'s block among {@code all}, or null (s is the baseline, or it has failed or is absent). */
+    private TrialState baselineOf(TrialState s, Collection<TrialState> all) {
+        if (plan.baseline() == null || s.trial.variant().equals(plan.baseline())) {
+            return null;
+        }
+        List<Object> block = Plan.block(s.trial);
+        for (TrialState b : all) {
+            if (b.trial.variant().equals(plan.baseline()) && Plan.block(b.trial).equals(block)
+                    && b.status != TrialStatus.FAILED && b.status != TrialStatus.SKIPPED) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** How wide {@code s}'s intervals are: its ratios to its baseline's trial where it has one, else its own. */
+    private double halfWidth(TrialState s, Collection<TrialState> all) {
+        TrialState base = baselineOf(s, all);
+        return base == null ? Summarizer.worstRelativeHalfWidth(s.samples) : Summarizer.worstRatioHalfWidth(s.samples, base.samples);
+    }
+
+    /**
+     * The part of {@code active} that the budget pays for: every trial below its minimum and every
+     * baseline trial catching up with a partner, then extensions cheapest first (with the iteration
+     * of their baseline partner) while the round still ends within the budget. Extensions left out
+     * are done.
+     */
+    private List<TrialState> withinBudget(List<TrialState> active, Collection<TrialState> all) {
+        Duration budget = plan.suite().repetition().budget();
+        double left = budget.toNanos() / 1e9 - (nanoClock.getAsLong() - startNanos) / 1e9;
+        List<TrialState> out = new ArrayList<>();
+        List<TrialState> extensions = new ArrayList<>();
+        for (TrialState s : active) {
+            boolean catchingUp = s.trial.variant().equals(plan.baseline()) && peers(s, all).stream().anyMatch(p -> p.iterations > s.iterations);
+            if (mandatory(s) || catchingUp) {
+                out.add(s);
+                left -= s.meanSeconds();
+            } else if (!s.trial.variant().equals(plan.baseline()) || peers(s, all).isEmpty()) {
+                extensions.add(s);
+            }
+        }
+        extensions.sort(Comparator.comparingDouble(TrialState::meanSeconds));
+        for (TrialState s : extensions) {
+            TrialState base = baselineOf(s, all);
+            double cost = s.meanSeconds() + (base != null && active.contains(base) && !out.contains(base) ? base.meanSeconds() : 0);
+            if (cost <= left) {
+                out.add(s);
+                if (base != null && active.contains(base) && !out.contains(base)) {
+                    out.add(base);
+                }
+                left -= cost;
+            } else {
+                s.status = TrialStatus.DONE;
+                stoppedByBudget.add(s.trial.id());
+            }
+        }
+        // a baseline trial whose partners all stopped stops too; keep the order of active
+        List<TrialState> kept = new ArrayList<>();
+        for (TrialState s : active) {
+            if (out.contains(s)) {
+                kept.add(s);
+            } else if (s.status != TrialStatus.DONE) {
+                s.status = TrialStatus.DONE;
+            }
+        }
+        return kept;
     }
 
     /** Iterations run so far, warm-ups included. */
@@ -97,6 +223,7 @@ final class Schedule {
     long total(Collection<TrialState> states) {
         long t = 0;
         for (TrialState s : states) {
+            Repetition rep = rep(s);
             long planned = rep.warmup() + rep.iterations();
             if (s.status == TrialStatus.FAILED) {
                 t += s.warmups + s.iterations;

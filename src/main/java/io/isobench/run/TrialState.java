@@ -19,6 +19,15 @@ final class TrialState {
     /** Iterations lost to the agent's death, each retried once on a fresh instance. */
     final List<TrialRecord.LostIteration> lost = new ArrayList<>();
     final List<Sample> samples = new ArrayList<>();
+    /** Seconds its iterations took in this invocation (warm-ups and lost ones included), for the time budget's estimates. */
+    double seconds;
+    /** Iterations (of any kind) those seconds cover. */
+    int timed;
+
+    /** The mean seconds of one of its iterations so far in this invocation; 0 before the first. */
+    double meanSeconds() {
+        return timed == 0 ? 0 : seconds / timed;
+    }
 
     TrialState(Trial trial) {
         this.trial = trial;

@@ -94,6 +94,55 @@ public final class Summarizer {
     }
 
     /**
+     * The largest relative half-width of the ratio CIs of a trial against its baseline's trial,
+     * each computed as the report does ({@link #compare}: paired by iteration where they pair up),
+     * over the metrics both have; NaN while any has no interval yet. A metric that cannot have a
+     * ratio however long it runs (a baseline mean of zero, negative values) does not count.
+     */
+    public static double worstRatioHalfWidth(List<Sample> trialSamples, List<Sample> baselineSamples) {
+        Map<List<Object>, List<Sample>> x = byMetric(trialSamples);
+        Map<List<Object>, List<Sample>> b = byMetric(baselineSamples);
+        double worst = 0;
+        boolean any = false;
+        for (var e : x.entrySet()) {
+            List<Sample> base = b.get(e.getKey());
+            if (base == null) {
+                continue;
+            }
+            String metric = (String) e.getKey().get(0);
+            Summary sx = summary(metric, e.getValue());
+            Summary sb = summary(metric, base);
+            if (!sx.hasInterval() || !sb.hasInterval()) {
+                return Double.NaN;
+            }
+            if (sx.min() < 0 || sb.min() < 0 || sb.mean() == 0 || sx.mean() == 0) {
+                continue; // no ratio, ever
+            }
+            double w = compare(metric, e.getValue(), base, sx, sb, e.getValue().get(0).direction()).relativeHalfWidth();
+            if (Double.isNaN(w)) {
+                return Double.NaN;
+            }
+            worst = Math.max(worst, w);
+            any = true;
+        }
+        return any ? worst : Double.NaN;
+    }
+
+    private static Map<List<Object>, List<Sample>> byMetric(List<Sample> samples) {
+        Map<List<Object>, List<Sample>> out = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            if (!s.warmup()) {
+                out.computeIfAbsent(List.of(s.metric(), s.labels()), k -> new ArrayList<>()).add(s);
+            }
+        }
+        return out;
+    }
+
+    private static Summary summary(String metric, List<Sample> samples) {
+        return Summary.of(metric, samples.stream().mapToDouble(Sample::value).toArray());
+    }
+
+    /**
      * The largest relative CI half-width over a trial's metrics; NaN while any has no interval yet
      * (fewer than two values, or a tail percentile below {@link Summary#MIN_TAIL_ITERATIONS}).
      */

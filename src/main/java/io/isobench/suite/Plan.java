@@ -78,14 +78,25 @@ public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<Strin
         return List.of(t.workload().name(), t.params());
     }
 
-    /** Iterations when every trial stops at its minimum (adaptive) or its fixed count. */
-    public int plannedIterations() {
-        return trials.size() * (suite.repetition().warmup() + suite.repetition().iterations());
+    /** The repetition policy of a trial: its workload entry's own, else the suite's. */
+    public Repetition repetition(Trial t) {
+        return t.repetition() != null ? t.repetition() : suite.repetition();
     }
 
-    /** The most iterations the plan can take (adaptive mode's cap). */
+    /** Iterations when every trial stops at its minimum (adaptive) or its fixed count. */
+    public int plannedIterations() {
+        return trials.stream().mapToInt(t -> repetition(t).warmup() + repetition(t).iterations()).sum();
+    }
+
+    /** The most iterations the plan can take (adaptive mode's cap; an emulated variant stops at its minimum). */
     public int maximumIterations() {
-        return trials.size() * (suite.repetition().warmup() + suite.repetition().maxIterations());
+        return trials.stream().mapToInt(t -> repetition(t).warmup()
+                + (repetition(t).adaptive() && !emulated(t.variant()) ? repetition(t).maxIterations() : repetition(t).iterations())).sum();
+    }
+
+    /** Whether any trial repeats adaptively. */
+    public boolean adaptive() {
+        return trials.stream().anyMatch(t -> repetition(t).adaptive());
     }
 
     /**
@@ -95,8 +106,8 @@ public record Plan(Suite suite, List<Trial> trials, Variant baseline, List<Strin
      */
     public Duration estimate() {
         Duration d = Duration.ZERO;
-        int per = suite.repetition().warmup() + suite.repetition().iterations();
         for (Trial t : trials) {
+            int per = repetition(t).warmup() + repetition(t).iterations();
             boolean slower = emulated(t.variant()) && !t.workload().timeBound();
             d = d.plus(t.workload().estimate(t.params()).multipliedBy((long) per * (slower ? EMULATION_SLOWDOWN : 1)));
         }

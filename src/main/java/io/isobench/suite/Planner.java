@@ -108,10 +108,10 @@ public final class Planner {
                     }
                     Params pv = emulated.get(v.label()) ? w.scaledForEmulation(p) : p;
                     checkFits(w, pv, v, we.where());
-                    trials.add(new Trial(String.format("t%03d", ++n), w, pv, v));
+                    trials.add(new Trial(String.format("t%03d", ++n), w, pv, v, we.repetition()));
                     if (v.equals(baseline)) {
                         for (Params small : baselineAt) {
-                            trials.add(new Trial(String.format("t%03d", ++n), w, small, v));
+                            trials.add(new Trial(String.format("t%03d", ++n), w, small, v, we.repetition()));
                         }
                     }
                 }

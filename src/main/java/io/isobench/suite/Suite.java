@@ -59,11 +59,29 @@ public record Suite(String name, String description, List<WorkloadEntry> workloa
      *
      * @param where      where it was declared, for messages
      * @param paramWhere where each parameter was given (file:line:column), where known
+     * @param repetition this workload's own repetition policy ({@code repetition:} in its entry,
+     *                   merged over the suite's), or null for the suite's: e.g. more iterations for
+     *                   a cheap, noisy kernel, fewer for a costly server workload
      */
-    public record WorkloadEntry(String name, Map<String, Object> params, String where, Map<String, String> paramWhere) {
+    public record WorkloadEntry(String name, Map<String, Object> params, String where, Map<String, String> paramWhere,
+                                Repetition repetition) {
+
+        public WorkloadEntry(String name, Map<String, Object> params, String where, Map<String, String> paramWhere) {
+            this(name, params, where, paramWhere, null);
+        }
 
         public WorkloadEntry(String name, Map<String, Object> params, String where) {
             this(name, params, where, Map.of());
+        }
+
+        /** The same entry with other parameters (where they were given and the repetition kept). */
+        public WorkloadEntry withParams(Map<String, Object> p) {
+            return new WorkloadEntry(name, p, where, paramWhere, repetition);
+        }
+
+        /** The same entry with another repetition policy (null: the suite's). */
+        public WorkloadEntry withRepetition(Repetition r) {
+            return new WorkloadEntry(name, params, where, paramWhere, r);
         }
 
         public String whereOf(String param) {

@@ -25,10 +25,11 @@ import java.util.Set;
  * name: my-suite
  * baseline: native
  * seed: 42
- * repetition: {warmup: 1, iterations: 5, target: 0.02, max: 20}
+ * repetition: {warmup: 1, iterations: 5, target: 0.02, max: 20, budget: 30m}
  * workloads:
  *   - name: stream
  *     params: {threads: [1, 2]}
+ *     repetition: {iterations: 6, max: 16}      # this workload's own, over the suite's
  * environments:
  *   - name: native
  *   - name: docker
@@ -44,8 +45,9 @@ public final class SuiteLoader {
             "pass_env", ClientSpec.KEY, "hosts");
     private static final Set<String> HOST = Set.of("name", "address", "user", "port", "key");
     private static final Set<String> CLIENT = Set.of(ClientSpec.PLACE_KEY, ClientSpec.LINK_KEY);
-    private static final Set<String> REPETITION = Set.of("warmup", "iterations", "target", "max");
-    private static final Set<String> WORKLOAD = Set.of("name", "params");
+    private static final Set<String> REPETITION = Set.of("warmup", "iterations", "target", "max", "budget");
+    private static final Set<String> WORKLOAD_REPETITION = Set.of("warmup", "iterations", "target", "max");
+    private static final Set<String> WORKLOAD = Set.of("name", "params", "repetition");
     private static final Set<String> ENVIRONMENT = Set.of("name", "variants");
 
     private SuiteLoader() {
@@ -86,14 +88,7 @@ public final class SuiteLoader {
         Repetition rep = Repetition.fixed(1, 5);
         LocatedYaml.Node r = top.get("repetition");
         if (r != null) {
-            LocatedYaml.Mapping rm = mapping(r, "repetition", "{warmup: 1, iterations: 5}");
-            checkKeys(rm, REPETITION, "repetition");
-            int it = integer(rm, "iterations", 5);
-            try {
-                rep = new Repetition(integer(rm, "warmup", 1), it, number(rm, "target", 0), integer(rm, "max", 0));
-            } catch (BadInputException e) {
-                throw new BadInputException(rm.at() + ": " + e.getMessage());
-            }
+            rep = repetition(r, "repetition", null, true);
         }
         List<Suite.WorkloadEntry> workloads = new ArrayList<>();
         LocatedYaml.Node ws = top.get("workloads");
@@ -122,7 +117,9 @@ public final class SuiteLoader {
                     where.put(k, e.keyAt());
                 });
             }
-            workloads.add(new Suite.WorkloadEntry(wn, params, wm.get("name").at(), where));
+            LocatedYaml.Node wr = wm.get("repetition");
+            Repetition own = wr == null ? null : repetition(wr, "the repetition of workload '" + wn + "'", rep, false);
+            workloads.add(new Suite.WorkloadEntry(wn, params, wm.get("name").at(), where, own));
         }
         List<Suite.EnvironmentEntry> envs = new ArrayList<>();
         LocatedYaml.Node es = top.get("environments");
@@ -263,6 +260,43 @@ public final class SuiteLoader {
         }
     }
 
+    /**
+     * {@code {warmup: 1, iterations: 3, target: 0.05, max: 12, budget: 9m}}: the suite's policy
+     * ({@code over} null: unset keys take the defaults), or a workload's own ({@code over} the
+     * suite's: unset keys are the suite's; no budget, which is the run's).
+     */
+    private static Repetition repetition(LocatedYaml.Node n, String what, Repetition over, boolean suiteLevel) {
+        LocatedYaml.Mapping rm = mapping(n, what, "{warmup: 1, iterations: 5}");
+        if (!suiteLevel && rm.get("budget") != null) {
+            throw new BadInputException(rm.entries().get("budget").keyAt() + ": the time budget is the whole run's: set it in the suite's "
+                    + "repetition (repetition: {budget: 9m}), not in a workload's");
+        }
+        checkKeys(rm, suiteLevel ? REPETITION : WORKLOAD_REPETITION, what);
+        java.time.Duration budget = java.time.Duration.ZERO;
+        LocatedYaml.Node b = rm.get("budget");
+        if (b != null) {
+            try {
+                budget = java.time.Duration.ofMillis(io.isobench.core.ParamType.parseDurationMillis(LocatedYaml.plain(b).toString()));
+            } catch (NumberFormatException e) {
+                throw new BadInputException(b.at() + ": budget is a duration, e.g. budget: 9m (or 540s), not '" + LocatedYaml.plain(b) + "'");
+            }
+        }
+        Integer warmup = rm.get("warmup") == null ? null : integer(rm, "warmup", 0);
+        Integer iterations = rm.get("iterations") == null ? null : integer(rm, "iterations", 0);
+        Double target = rm.get("target") == null ? null : number(rm, "target", 0);
+        Integer max = rm.get("max") == null ? null : integer(rm, "max", 0);
+        try {
+            if (over == null) {
+                return new Repetition(warmup == null ? 1 : warmup, iterations == null ? 5 : iterations, target == null ? 0 : target,
+                        max == null ? 0 : max, budget);
+            }
+            Repetition own = over.with(warmup, iterations, target, max);
+            return new Repetition(own.warmup(), own.iterations(), own.target(), own.maxIterations());
+        } catch (BadInputException e) {
+            throw new BadInputException(rm.at() + ": " + e.getMessage());
+        }
+    }
+
     private static String text(LocatedYaml.Mapping m, String key, String def) {
         LocatedYaml.Node v = m.get(key);
         if (v == null || (v instanceof LocatedYaml.Scalar s && s.value() == null)) {
@@ -296,14 +330,7 @@ public final class SuiteLoader {
         return n.doubleValue();
     }
 
-    /** The suite in the same shape as its YAML, for run.json; {@link #fromMap} reads it back (resume). */
-    public static Map<String, Object> toMap(Suite suite) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", suite.name());
-        m.put("description", suite.description());
-        m.put("baseline", suite.baseline());
-        m.put("seed", suite.seed());
-        Repetition r = suite.repetition();
+    private static Map<String, Object> toMap(Repetition r) {
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("warmup", r.warmup());
         rep.put("iterations", r.iterations());
@@ -311,10 +338,29 @@ public final class SuiteLoader {
             rep.put("target", r.target());
             rep.put("max", r.maxIterations());
         }
-        m.put("repetition", rep);
+        if (r.hasBudget()) {
+            rep.put("budget", r.budget().toMillis() + "ms");
+        }
+        return rep;
+    }
+
+    /** The suite in the same shape as its YAML, for run.json; {@link #fromMap} reads it back (resume). */
+    public static Map<String, Object> toMap(Suite suite) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", suite.name());
+        m.put("description", suite.description());
+        m.put("baseline", suite.baseline());
+        m.put("seed", suite.seed());
+        m.put("repetition", toMap(suite.repetition()));
         List<Object> ws = new ArrayList<>();
         for (Suite.WorkloadEntry w : suite.workloads()) {
-            ws.add(Map.of("name", w.name(), "params", w.params() == null ? Map.of() : w.params()));
+            Map<String, Object> wm = new LinkedHashMap<>();
+            wm.put("name", w.name());
+            wm.put("params", w.params() == null ? Map.of() : w.params());
+            if (w.repetition() != null) {
+                wm.put("repetition", toMap(w.repetition()));
+            }
+            ws.add(wm);
         }
         m.put("workloads", ws);
         List<Object> es = new ArrayList<>();

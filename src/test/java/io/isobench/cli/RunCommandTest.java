@@ -181,6 +181,29 @@ class RunCommandTest {
     }
 
     @Test
+    void theQuickSuitesPlanSaysItsTimeBudgetAndRepetitionFlagsReachEveryWorkload() throws Exception {
+        Cli c = Cli.run("run", "--env", "native", "--dry-run", "--results", tmp.resolve("results").toString());
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("in adaptive mode, within a time budget of 9m15s");
+        // -n past a workload's own maximum raises that maximum with it; --budget replaces the suite's
+        Path suite = tmp.resolve("own.yaml");
+        Files.writeString(suite, """
+                name: own
+                repetition: {warmup: 0, iterations: 2, target: 0.05, max: 4}
+                workloads:
+                  - {name: hash, repetition: {iterations: 3, max: 6}}
+                environments: [native]
+                """);
+        Cli more = Cli.run("run", "--suite", suite.toString(), "-n", "8", "--budget", "2m", "--dry-run",
+                "--results", tmp.resolve("results").toString());
+        assertThat(more.exit()).as(more.all()).isZero();
+        assertThat(more.out()).contains("plan: 1 trials").contains("8 iterations (up to 8 in adaptive mode, within a time budget of 2m00s)");
+        Cli bad = Cli.run("run", "--suite", suite.toString(), "--budget", "soon", "--dry-run");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--budget soon: write a positive duration, e.g. --budget 9m");
+    }
+
+    @Test
     void envPicksEnvironmentsOfTheSuiteAndKeepsTheirVariants() throws Exception {
         Path suite = tmp.resolve("pins.yaml");
         Files.writeString(suite, """

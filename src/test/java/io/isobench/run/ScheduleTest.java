@@ -30,6 +30,21 @@ class ScheduleTest {
         return Planner.plan(suite, HOST, v -> emulated);
     }
 
+    /** The same plan's suite with the workload entry's own repetition {@code own}. */
+    static Plan planWithOwn(Repetition rep, Repetition own) {
+        Suite suite = new Suite("t", "", List.of(new Suite.WorkloadEntry("test_constant", new LinkedHashMap<>(Map.of("value", List.of(1, 2, 3))), "test",
+                Map.of(), own)), List.of(new Suite.EnvironmentEntry("native", List.of(Map.of("pin", List.of("none", "0"))), "test")), rep, "native", 7);
+        return Planner.plan(suite, HOST, v -> false);
+    }
+
+    static TrialState baselineOfFirstBlock(Plan plan, List<TrialState> states) {
+        return states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).findFirst().orElseThrow();
+    }
+
+    static TrialState partnerOf(TrialState base, List<TrialState> states) {
+        return states.stream().filter(s -> s != base && Plan.block(s.trial).equals(Plan.block(base.trial))).findFirst().orElseThrow();
+    }
+
     static List<TrialState> states(Plan plan) {
         return plan.trials().stream().map(TrialState::new).toList();
     }
@@ -164,6 +179,92 @@ class ScheduleTest {
                 && !s.trial.variant().equals(plan.baseline())).findFirst().orElseThrow();
         measured(elsewhere, 10, 20, 30);
         assertThat(schedule.needsMore(base3, List.of(base3, elsewhere))).isFalse();
+    }
+
+    @Test
+    void aVariantGoesOnUntilItsRatioToTheBaselineIsTightNotItsOwnInterval() {
+        Plan plan = plan(new Repetition(0, 3, 0.02, 10), false);
+        List<TrialState> states = states(plan);
+        Schedule schedule = new Schedule(plan);
+        TrialState base = baselineOfFirstBlock(plan, states);
+        TrialState other = partnerOf(base, states);
+        // the host drifts by +-20% and both sides follow it, round by round: each side's own interval
+        // is wide, the ratio (paired by round) is exactly one half
+        measured(base, 100, 120, 80);
+        measured(other, 50, 60, 40);
+        assertThat(schedule.needsMore(other, List.of(base, other))).as("the ratio is tight").isFalse();
+        assertThat(other.status).isEqualTo(TrialStatus.DONE);
+        assertThat(schedule.needsMore(base, List.of(base, other))).as("the baseline goes on only for its partners").isFalse();
+
+        // a steady variant against a baseline that moves on its own: the ratio is wide, it goes on
+        List<TrialState> fresh = states(plan);
+        TrialState base2 = baselineOfFirstBlock(plan, fresh);
+        TrialState steady = partnerOf(base2, fresh);
+        measured(base2, 100, 130, 70);
+        measured(steady, 100, 100.1, 99.9);
+        assertThat(schedule.needsMore(steady)).as("tight on its own").isFalse();
+        steady.status = TrialStatus.PENDING;
+        assertThat(schedule.needsMore(steady, List.of(base2, steady))).as("its ratio is not").isTrue();
+        assertThat(schedule.needsMore(base2, List.of(base2, steady))).as("and the baseline goes on with it").isTrue();
+    }
+
+    @Test
+    void eachTrialFollowsItsWorkloadsOwnRepetitionWhereTheEntryGivesOne() {
+        Plan plan = planWithOwn(new Repetition(1, 3, 0.02, 6), new Repetition(1, 5, 0.02, 12));
+        Schedule schedule = new Schedule(plan);
+        List<TrialState> states = states(plan);
+        assertThat(plan.repetition(states.get(0).trial).iterations()).isEqualTo(5);
+        assertThat(plan.plannedIterations()).isEqualTo(6 * (1 + 5));
+        assertThat(plan.maximumIterations()).isEqualTo(6 * (1 + 12));
+        TrialState s = states.get(0);
+        s.warmups = 1;
+        measured(s, 10, 10, 10, 10);
+        assertThat(schedule.needsMore(s)).as("four of its five").isTrue();
+        measured(s, 10);
+        assertThat(schedule.needsMore(s)).as("five, constant").isFalse();
+        assertThat(schedule.total(states)).isEqualTo(6L * 6);
+    }
+
+    @Test
+    void theTimeBudgetLetsTheCheapestExtensionsGoOnAndStopsTheRestWithTheirBaseline() {
+        long[] now = {0};
+        Repetition rep = new Repetition(0, 3, 0.01, 20, java.time.Duration.ofSeconds(100));
+        Plan plan = plan(rep, false);
+        Schedule schedule = new Schedule(plan, () -> now[0]);
+        List<TrialState> states = states(plan);
+        // three blocks (value 1, 2, 3), each a baseline and a variant; all past their minimum, all wide
+        for (TrialState s : states) {
+            if (s.trial.variant().equals(plan.baseline())) {
+                measured(s, 10, 20, 30);
+            } else {
+                measured(s, 30, 10, 20);
+            }
+            s.timed = 3;
+        }
+        // the variants cost 1, 2 and 3 s an iteration, their baselines 0.5 s
+        List<TrialState> variants = states.stream().filter(s -> !s.trial.variant().equals(plan.baseline())).toList();
+        for (int i = 0; i < variants.size(); i++) {
+            variants.get(i).seconds = 3.0 * (i + 1);
+        }
+        states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).forEach(s -> s.seconds = 1.5);
+        // 96 s gone: 4 s left pays for the 1 s variant and the 2 s one with their baselines (1.5 + 2.5), not the 3 s one
+        now[0] = 96_000_000_000L;
+        List<Trial> round = schedule.round(4, states);
+        TrialState dear = variants.get(2);
+        TrialState dearBase = states.stream().filter(b -> b != dear && Plan.block(b.trial).equals(Plan.block(dear.trial))).findFirst().orElseThrow();
+        assertThat(round).hasSize(4).contains(variants.get(0).trial, variants.get(1).trial).doesNotContain(dear.trial, dearBase.trial);
+        assertThat(dear.status).isEqualTo(TrialStatus.DONE);
+        assertThat(dearBase.status).as("its baseline has no one left to pair with").isEqualTo(TrialStatus.DONE);
+        assertThat(schedule.stoppedByBudget()).containsExactly(dear.trial.id());
+        // past the budget: every extension stops; a trial below its minimum still runs
+        now[0] = 101_000_000_000L;
+        TrialState late = new TrialState(dear.trial);
+        measured(late, 30);
+        List<TrialState> withLate = new java.util.ArrayList<>(states);
+        withLate.set(states.indexOf(dear), late);
+        List<Trial> last = schedule.round(5, withLate);
+        assertThat(last).containsExactly(late.trial);
+        assertThat(schedule.stoppedByBudget()).contains(variants.get(0).trial.id(), variants.get(1).trial.id());
     }
 
     @Test

@@ -36,6 +36,50 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void aWorkloadsOwnRepetitionIsMergedOverTheSuitesAndTheBudgetIsTheSuitesAlone() {
+        Suite s = SuiteLoader.parse("""
+                repetition: {warmup: 1, iterations: 3, target: 0.05, max: 6, budget: 9m}
+                workloads:
+                  - name: test_constant
+                    repetition: {iterations: 5, max: 20}
+                  - name: test_noise
+                    repetition: {max: 4}
+                  - test_echo
+                environments: [native]
+                """, "r.yaml");
+        assertThat(s.repetition()).isEqualTo(new Repetition(1, 3, 0.05, 6, java.time.Duration.ofMinutes(9)));
+        assertThat(s.workloads().get(0).repetition()).isEqualTo(new Repetition(1, 5, 0.05, 20));
+        assertThat(s.workloads().get(1).repetition()).isEqualTo(new Repetition(1, 3, 0.05, 4));
+        assertThat(s.workloads().get(2).repetition()).isNull();
+        Plan plan = Planner.plan(s, HOST, v -> false);
+        assertThat(plan.trials()).extracting(t -> plan.repetition(t).maxIterations()).containsExactly(20, 4, 6);
+        Suite again = SuiteLoader.fromMap(SuiteLoader.toMap(s), "run.json");
+        assertThat(again.repetition()).isEqualTo(s.repetition());
+        assertThat(again.workloads()).extracting(Suite.WorkloadEntry::repetition)
+                .containsExactlyElementsOf(s.workloads().stream().map(Suite.WorkloadEntry::repetition).toList());
+
+        assertThatThrownBy(() -> SuiteLoader.parse("""
+                repetition: {budget: soon}
+                workloads: [test_noise]
+                environments: [native]
+                """, "b.yaml")).isInstanceOf(BadInputException.class).hasMessageStartingWith("b.yaml:1:22:")
+                .hasMessageContaining("budget is a duration, e.g. budget: 9m");
+        assertThatThrownBy(() -> SuiteLoader.parse("""
+                workloads:
+                  - name: test_noise
+                    repetition: {budget: 1m}
+                environments: [native]
+                """, "w.yaml")).isInstanceOf(BadInputException.class).hasMessageStartingWith("w.yaml:3:18:")
+                .hasMessageContaining("the time budget is the whole run's");
+        assertThatThrownBy(() -> SuiteLoader.parse("""
+                workloads:
+                  - name: test_noise
+                    repetition: {iterations: 9, max: 4}
+                environments: [native]
+                """, "m.yaml")).isInstanceOf(BadInputException.class).hasMessageStartingWith("m.yaml:3:17:");
+    }
+
+    @Test
     void anUnknownKeyIsReportedWithLineAndColumn() {
         assertThatThrownBy(() -> SuiteLoader.parse("""
                 name: x
