@@ -27,8 +27,9 @@ import java.util.function.LongSupplier;
  *
  * <p>With a time budget, extensions past the minimum are granted round by round only as far as
  * the next round, estimated from each trial's own iterations so far, ends within the budget; when
- * it cannot pay for all of them the cheapest go on (the most iterations for the time), the others
- * stop where they are, with their baseline partners. Knows nothing of environments.
+ * it cannot pay for all of them those whose intervals are widest (relative to their target) go on,
+ * as many as fit, and the others stop where they are, with their baseline partners. Knows nothing
+ * of environments.
  */
 final class Schedule {
 
@@ -169,9 +170,9 @@ final class Schedule {
 
     /**
      * The part of {@code active} that the budget pays for: every trial below its minimum and every
-     * baseline trial catching up with a partner, then extensions cheapest first (with the iteration
-     * of their baseline partner) while the round still ends within the budget. Extensions left out
-     * are done.
+     * baseline trial catching up with a partner, then extensions widest interval first (with the
+     * iteration of their baseline partner) as far as the round still ends within the budget.
+     * Extensions left out are done.
      */
     private List<TrialState> withinBudget(List<TrialState> active, Collection<TrialState> all) {
         Duration budget = plan.suite().repetition().budget();
@@ -187,7 +188,13 @@ final class Schedule {
                 extensions.add(s);
             }
         }
-        extensions.sort(Comparator.comparingDouble(TrialState::meanSeconds));
+        // the widest intervals first (relative to their target): they are the ones a reader cannot use yet
+        java.util.Map<TrialState, Double> need = new java.util.HashMap<>();
+        for (TrialState s : extensions) {
+            double w = halfWidth(s, all);
+            need.put(s, Double.isNaN(w) ? Double.POSITIVE_INFINITY : w / rep(s).target());
+        }
+        extensions.sort(Comparator.comparingDouble((TrialState s) -> need.get(s)).reversed());
         for (TrialState s : extensions) {
             TrialState base = baselineOf(s, all);
             double cost = s.meanSeconds() + (base != null && active.contains(base) && !out.contains(base) ? base.meanSeconds() : 0);

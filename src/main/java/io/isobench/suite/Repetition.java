@@ -13,9 +13,10 @@ import java.time.Duration;
  *
  * @param target relative half-width, e.g. 0.02 for 2%; 0 turns adaptive mode off
  * @param budget the run's wall time that adaptive extensions may use up (from the run's start):
- *               once the next round of extensions would end past it, the cheapest of them go on as
- *               far as it allows and the others stop where they are (said on the console and in
- *               run.json); {@link Duration#ZERO} for none. The minimum iterations always run.
+ *               once the next round of extensions would end past it, those with the widest
+ *               intervals go on as far as it allows and the others stop where they are (said on
+ *               the console and in run.json); {@link Duration#ZERO} for none. The minimum
+ *               iterations always run.
  */
 public record Repetition(int warmup, int iterations, double target, int maxIterations, Duration budget) {
 

@@ -226,45 +226,48 @@ class ScheduleTest {
     }
 
     @Test
-    void theTimeBudgetLetsTheCheapestExtensionsGoOnAndStopsTheRestWithTheirBaseline() {
+    void theTimeBudgetLetsTheWidestIntervalsGoOnAndStopsTheRestWithTheirBaseline() {
         long[] now = {0};
         Repetition rep = new Repetition(0, 3, 0.01, 20, java.time.Duration.ofSeconds(100));
         Plan plan = plan(rep, false);
         Schedule schedule = new Schedule(plan, () -> now[0]);
         List<TrialState> states = states(plan);
-        // three blocks (value 1, 2, 3), each a baseline and a variant; all past their minimum, all wide
+        List<TrialState> variants = states.stream().filter(s -> !s.trial.variant().equals(plan.baseline())).toList();
+        // three blocks (value 1, 2, 3), each a baseline and a variant, all past their minimum and wider than
+        // the 1% target: the variants' ratios from narrowest to widest; they cost 1, 2 and 3 s an
+        // iteration, their baselines 0.5 s
+        double[][] values = {{10.5, 19, 31}, {12, 18, 30}, {30, 10, 20}};
         for (TrialState s : states) {
-            if (s.trial.variant().equals(plan.baseline())) {
+            int i = variants.indexOf(s);
+            if (i < 0) {
                 measured(s, 10, 20, 30);
+                s.seconds = 1.5;
             } else {
-                measured(s, 30, 10, 20);
+                measured(s, values[i]);
+                s.seconds = 3.0 * (i + 1);
             }
             s.timed = 3;
         }
-        // the variants cost 1, 2 and 3 s an iteration, their baselines 0.5 s
-        List<TrialState> variants = states.stream().filter(s -> !s.trial.variant().equals(plan.baseline())).toList();
-        for (int i = 0; i < variants.size(); i++) {
-            variants.get(i).seconds = 3.0 * (i + 1);
-        }
-        states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).forEach(s -> s.seconds = 1.5);
-        // 96 s gone: 4 s left pays for the 1 s variant and the 2 s one with their baselines (1.5 + 2.5), not the 3 s one
+        TrialState widest = variants.get(2);
+        TrialState widestBase = states.stream().filter(b -> b != widest && Plan.block(b.trial).equals(Plan.block(widest.trial)))
+                .findFirst().orElseThrow();
+        // 96 s gone: the 4 s left pay for the widest (3 s) and its baseline (0.5 s); nothing else fits
         now[0] = 96_000_000_000L;
         List<Trial> round = schedule.round(4, states);
-        TrialState dear = variants.get(2);
-        TrialState dearBase = states.stream().filter(b -> b != dear && Plan.block(b.trial).equals(Plan.block(dear.trial))).findFirst().orElseThrow();
-        assertThat(round).hasSize(4).contains(variants.get(0).trial, variants.get(1).trial).doesNotContain(dear.trial, dearBase.trial);
-        assertThat(dear.status).isEqualTo(TrialStatus.DONE);
-        assertThat(dearBase.status).as("its baseline has no one left to pair with").isEqualTo(TrialStatus.DONE);
-        assertThat(schedule.stoppedByBudget()).containsExactly(dear.trial.id());
+        assertThat(round).containsExactlyInAnyOrder(widest.trial, widestBase.trial);
+        assertThat(variants.get(0).status).isEqualTo(TrialStatus.DONE);
+        assertThat(variants.get(1).status).isEqualTo(TrialStatus.DONE);
+        assertThat(states.stream().filter(s -> s != widestBase && s.trial.variant().equals(plan.baseline())))
+                .as("baselines with no one left to pair with").allMatch(s -> s.status == TrialStatus.DONE);
+        assertThat(schedule.stoppedByBudget()).containsExactlyInAnyOrder(variants.get(0).trial.id(), variants.get(1).trial.id());
         // past the budget: every extension stops; a trial below its minimum still runs
         now[0] = 101_000_000_000L;
-        TrialState late = new TrialState(dear.trial);
-        measured(late, 30);
+        TrialState late = new TrialState(variants.get(0).trial);
+        measured(late, 10);
         List<TrialState> withLate = new java.util.ArrayList<>(states);
-        withLate.set(states.indexOf(dear), late);
-        List<Trial> last = schedule.round(5, withLate);
-        assertThat(last).containsExactly(late.trial);
-        assertThat(schedule.stoppedByBudget()).contains(variants.get(0).trial.id(), variants.get(1).trial.id());
+        withLate.set(states.indexOf(variants.get(0)), late);
+        assertThat(schedule.round(5, withLate)).containsExactly(late.trial);
+        assertThat(schedule.stoppedByBudget()).contains(widest.trial.id());
     }
 
     @Test
