@@ -233,8 +233,10 @@ public final class Findings {
             return new Cell(v.label(), f, State.MISSING, Double.NaN, Double.NaN, Double.NaN, false, 0, false, v.emulated(), false, parts,
                     whyMissing(data, v, trialsPerWorkload.keySet()), "w-" + Html.anchor(sections.get(0).workload()));
         }
+        // each part brings its own comparison (paired by round where the iterations pair up), so a
+        // family's interval is as tight as the figures' intervals it combines
         GeometricMean.Result g = GeometricMean.of(parts.stream().map(p -> new GeometricMean.Part(p.name(), p.variant().summary(),
-                p.baseline().summary(), p.variant().direction(), p.weight())).toList());
+                p.baseline().summary(), p.variant().direction(), p.weight(), p.variant().vsBaseline())).toList());
         boolean hasCi = Double.isFinite(g.low()) && Double.isFinite(g.high());
         State state;
         if (!hasCi) {

@@ -69,9 +69,20 @@ import org.apache.commons.math3.distribution.TDistribution;
  * @param note        empty when the interval is given; otherwise why there is none
  * @param method      how the interval was built: paired by iteration, or the two sides as independent
  * @param pairs       the iterations paired (the ratio is over these); 0 when unpaired
+ * @param logSe       the standard error of ln(ratio) the interval was built from (0: known exactly;
+ *                    NaN without an interval), so that ratios can be combined ({@link GeometricMean})
+ * @param df          its degrees of freedom (n-1 paired, Welch's unpaired; NaN without an interval)
  */
 public record Comparison(double ratio, double ratioLow, double ratioHigh, double performance, double performanceLow,
-                         double performanceHigh, double pValue, boolean significant, String note, Method method, int pairs) {
+                         double performanceHigh, double pValue, boolean significant, String note, Method method, int pairs,
+                         double logSe, double df) {
+
+    /** A comparison whose log-scale standard error is not known (built from its interval alone). */
+    public Comparison(double ratio, double ratioLow, double ratioHigh, double performance, double performanceLow,
+                      double performanceHigh, double pValue, boolean significant, String note, Method method, int pairs) {
+        this(ratio, ratioLow, ratioHigh, performance, performanceLow, performanceHigh, pValue, significant, note, method, pairs,
+                Double.NaN, Double.NaN);
+    }
 
     /** The test's level, 1 - {@link Summary#CONFIDENCE}: p &lt; ALPHA exactly when the 95% interval excludes 1. */
     public static final double ALPHA = 0.05;
@@ -155,21 +166,26 @@ public record Comparison(double ratio, double ratioLow, double ratioHigh, double
      */
     private static Comparison onLogScale(double r, double s, double df, Direction direction, Method method, int pairs) {
         if (s == 0) {
-            return of(r, r, r, r == 1 ? 1.0 : 0.0, "", direction, method, pairs);
+            return of(r, r, r, r == 1 ? 1.0 : 0.0, "", direction, method, pairs, 0, df);
         }
         double t = Summary.tQuantile(df);
         double p = 2 * new TDistribution(null, df).cumulativeProbability(-Math.abs(Math.log(r)) / s);
-        return of(r, r * Math.exp(-t * s), r * Math.exp(t * s), p, "", direction, method, pairs);
+        return of(r, r * Math.exp(-t * s), r * Math.exp(t * s), p, "", direction, method, pairs, s, df);
     }
 
     private static Comparison of(double r, double lo, double hi, double p, String note, Direction direction, Method method, int pairs) {
+        return of(r, lo, hi, p, note, direction, method, pairs, Double.NaN, Double.NaN);
+    }
+
+    private static Comparison of(double r, double lo, double hi, double p, String note, Direction direction, Method method, int pairs,
+                                 double s, double df) {
         boolean sig = lo > 1 || hi < 1; // false for NaN
         if (direction == Direction.HIGHER) {
-            return new Comparison(r, lo, hi, r, lo, hi, p, sig, note, method, pairs);
+            return new Comparison(r, lo, hi, r, lo, hi, p, sig, note, method, pairs, s, df);
         }
-        // lower is better: performance is baseline/x; the interval's ends swap
+        // lower is better: performance is baseline/x; the interval's ends swap (ln of the inverse has the same standard error)
         // a zero figure where lower is better (0 of a count) has no finite relative performance either
-        return new Comparison(r, lo, hi, r == 0 ? Double.NaN : 1 / r, 1 / hi, 1 / lo, p, sig, note, method, pairs);
+        return new Comparison(r, lo, hi, r == 0 ? Double.NaN : 1 / r, 1 / hi, 1 / lo, p, sig, note, method, pairs, s, df);
     }
 
     /** The relative half-width of the ratio's interval on the log scale, exp(t*s) - 1: 0.1 means "within +-10%" (upwards). NaN without one. */

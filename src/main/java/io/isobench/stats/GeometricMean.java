@@ -13,9 +13,12 @@ import org.apache.commons.math3.distribution.TDistribution;
  * reference (SPEC's overall ratio): it does not depend on which side is the reference, and a
  * ratio of 0.5 and one of 2 cancel. On the log scale it is a weighted sum, {@code ln G = sum w_j
  * ln p_j}, of independent estimates (each part has its own variant and baseline iterations), so
- * its variance is {@code sum w_j^2 (a_xj + a_bj)} with {@code a = (se/mean)^2} of each side, and
- * its degrees of freedom follow Welch-Satterthwaite over every one of those terms. With one part
- * and weight 1 this is {@link Comparison#of} term for term.
+ * its variance is {@code sum w_j^2 v_j}. A part that comes with its {@link Comparison} (as the
+ * report computed it: paired by round where the iterations pair up) brings that comparison's
+ * {@code v = logSe^2} and degrees of freedom, so the combination is as tight as its parts; a part
+ * without one brings {@code a_x + a_b} with {@code a = (se/mean)^2} of each side. The degrees of
+ * freedom follow Welch-Satterthwaite over the terms. With one part and weight 1 the result is that
+ * part's comparison ({@link Comparison#paired} or {@link Comparison#of}) term for term.
  *
  * <p>A part without an interval (one iteration, a tail percentile from few iterations) leaves the
  * combination without one, and the note names the part.
@@ -31,7 +34,17 @@ public final class GeometricMean {
      * @param name   how a note names the part, e.g. "linpack gflops"
      * @param weight its share of the mean; the weights of a combination are normalised to sum 1
      */
-    public record Part(String name, Summary variant, Summary baseline, Direction direction, double weight) {
+    public record Part(String name, Summary variant, Summary baseline, Direction direction, double weight, Comparison comparison) {
+
+        /** A part whose sides are independent samples (no comparison given). */
+        public Part(String name, Summary variant, Summary baseline, Direction direction, double weight) {
+            this(name, variant, baseline, direction, weight, null);
+        }
+
+        /** Whether its own comparison's log-scale error is used (it has one with an interval). */
+        boolean fromComparison() {
+            return comparison != null && Double.isFinite(comparison.logSe()) && Double.isFinite(comparison.df());
+        }
     }
 
     /**
@@ -50,8 +63,8 @@ public final class GeometricMean {
         double lnG = 0;
         String note = "";
         for (Part p : parts) {
-            double perf = p.variant().mean() / p.baseline().mean();
-            if (p.direction() == Direction.LOWER) {
+            double perf = p.comparison() != null ? p.comparison().performance() : p.variant().mean() / p.baseline().mean();
+            if (p.comparison() == null && p.direction() == Direction.LOWER) {
                 perf = 1 / perf;
             }
             lnG += p.weight() / total * Math.log(perf);
@@ -70,6 +83,14 @@ public final class GeometricMean {
         double dfDenominator = 0;
         for (Part p : parts) {
             double w2 = Math.pow(p.weight() / total, 2);
+            if (p.fromComparison()) {
+                double v = p.comparison().logSe() * p.comparison().logSe();
+                var += w2 * v;
+                if (v > 0) {
+                    dfDenominator += w2 * w2 * v * v / p.comparison().df();
+                }
+                continue;
+            }
             double ax = rel2(p.variant());
             double ab = rel2(p.baseline());
             var += w2 * (ax + ab);
@@ -94,6 +115,9 @@ public final class GeometricMean {
     }
 
     private static String whyNoInterval(Part p) {
+        if (p.comparison() != null && !p.comparison().note().isEmpty()) {
+            return p.comparison().note();
+        }
         if (!p.variant().hasInterval()) {
             return p.variant().ciNote();
         }

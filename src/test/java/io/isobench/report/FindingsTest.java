@@ -175,10 +175,16 @@ class FindingsTest {
         assertThat(compute.parts()).extracting(Findings.Part::weight).containsExactly(1.0, 0.5, 0.5);
         // linpack 0.8, hash 1.0 (twice at half weight): the mean is sqrt(0.8 * 1.0)
         assertThat(compute.performance()).isCloseTo(Math.sqrt(0.8), within(1e-9));
+        // each part brings its own (paired) comparison: the cell is as tight as the figures it combines,
+        // tighter here than the same figures taken as independent samples (both sides move together)
         GeometricMean.Result g = GeometricMean.of(compute.parts().stream().map(p -> new GeometricMean.Part(p.name(), p.variant().summary(),
-                p.baseline().summary(), p.variant().direction(), p.weight())).toList());
+                p.baseline().summary(), p.variant().direction(), p.weight(), p.variant().vsBaseline())).toList());
+        assertThat(compute.parts()).allMatch(p -> p.variant().vsBaseline().method() == io.isobench.stats.Comparison.Method.PAIRED);
         assertThat(compute.low()).isEqualTo(g.low());
         assertThat(compute.high()).isEqualTo(g.high());
+        GeometricMean.Result unpaired = GeometricMean.of(compute.parts().stream().map(p -> new GeometricMean.Part(p.name(),
+                p.variant().summary(), p.baseline().summary(), p.variant().direction(), p.weight())).toList());
+        assertThat(compute.high() / compute.low()).isLessThan(unpaired.high() / unpaired.low());
         assertThat(compute.explain("native")).contains("geometric mean of:").contains("linpack gflops").contains("hash throughput");
         // the cell points at the workload that moves it most
         assertThat(compute.anchor()).isEqualTo("w-linpack");

@@ -28,6 +28,36 @@ class GeometricMeanTest {
     }
 
     @Test
+    void aPartWithItsPairedComparisonIsThatComparisonAndCombinesAsTightly() {
+        // both sides follow the host's drift round by round: unpaired the ratio is unclear, paired it is tight
+        double[] base = {100, 120, 80, 110, 90};
+        double[] slower = {95.2, 114.1, 76.2, 104.4, 85.6};
+        Summary sb = Summary.of("x", base);
+        Summary sx = Summary.of("x", slower);
+        for (Direction d : Direction.values()) {
+            Comparison paired = Comparison.paired("x", slower, base, d);
+            GeometricMean.Result one = GeometricMean.of(List.of(new GeometricMean.Part("x", sx, sb, d, 1, paired)));
+            assertThat(one.performance()).isCloseTo(paired.performance(), within(1e-12));
+            assertThat(one.low()).isCloseTo(paired.performanceLow(), within(1e-12));
+            assertThat(one.high()).isCloseTo(paired.performanceHigh(), within(1e-12));
+            assertThat(one.pValue()).isCloseTo(paired.pValue(), within(1e-12));
+            assertThat(one.significant()).isEqualTo(paired.significant()).isTrue();
+            GeometricMean.Result unpaired = GeometricMean.of(List.of(new GeometricMean.Part("x", sx, sb, d, 1)));
+            assertThat(unpaired.significant()).as("the same figures taken as independent").isFalse();
+        }
+        // two such parts: their combination is narrower than the wider of them, and still significant
+        Comparison other = Comparison.paired("y", new double[] {96.1, 113.0, 77.0, 105.9, 85.0}, base, Direction.HIGHER);
+        GeometricMean.Result two = GeometricMean.of(List.of(
+                new GeometricMean.Part("x", sx, sb, Direction.HIGHER, 1, Comparison.paired("x", slower, base, Direction.HIGHER)),
+                new GeometricMean.Part("y", Summary.of("y", new double[] {96.1, 113.0, 77.0, 105.9, 85.0}), sb, Direction.HIGHER, 1, other)));
+        Comparison px = Comparison.paired("x", slower, base, Direction.HIGHER);
+        assertThat(Math.log(two.high() / two.low())).isLessThan(Math.max(Math.log(px.performanceHigh() / px.performanceLow()),
+                Math.log(other.performanceHigh() / other.performanceLow())));
+        assertThat(two.significant()).isTrue();
+        assertThat(two.performance()).isCloseTo(Math.sqrt(px.performance() * other.performance()), within(1e-12));
+    }
+
+    @Test
     void ratiosCombineOnTheLogScaleAndDirectionsAreTurned() {
         // 0.8 as throughput (higher is better) and a latency 1.25 times the baseline's are the same loss
         Summary slowerLatency = Summary.of("x", new double[] {125, 130, 121.25, 126.25, 123.75});
