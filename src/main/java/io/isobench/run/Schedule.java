@@ -33,6 +33,9 @@ import java.util.function.LongSupplier;
  */
 final class Schedule {
 
+    /** The fewest measured iterations a trial stops on in adaptive mode because its intervals are tight (below: never). */
+    static final int MIN_TO_STOP = 5;
+
     private final Plan plan;
     private final LongSupplier nanoClock;
     private final long startNanos;
@@ -120,6 +123,12 @@ final class Schedule {
         // one stops at the minimum: its figures measure the emulator, and each of its iterations costs
         // as much as many native ones
         if (rep.adaptive() && s.iterations < rep.maxIterations() && !plan.emulated(s.trial.variant())) {
+            // an interval from two or three iterations rests on a spread that is itself a guess: three
+            // lucky pairs can look exact (seen: a +-0.3% ratio at n=3 on a host whose iterations move by
+            // 10%), so no trial stops on its interval before MIN_TO_STOP iterations
+            if (s.iterations < MIN_TO_STOP) {
+                return true;
+            }
             double w = halfWidth(s, all);
             if (Double.isNaN(w) || w > rep.target()) {
                 return true;

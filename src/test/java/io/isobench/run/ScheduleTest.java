@@ -144,6 +144,8 @@ class ScheduleTest {
 
         TrialState tight = states.get(1);
         measured(tight, 100, 100.1, 99.9);
+        assertThat(schedule.needsMore(tight)).as("tight, but three iterations are too few to stop on").isTrue();
+        measured(tight, 100, 100.05);
         assertThat(schedule.needsMore(tight)).as("an interval within the target").isFalse();
         assertThat(tight.status).isEqualTo(TrialStatus.DONE);
     }
@@ -157,16 +159,16 @@ class ScheduleTest {
         TrialState base = states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).findFirst().orElseThrow();
         TrialState other = states.stream().filter(s -> s != base && Plan.block(s.trial).equals(Plan.block(base.trial)))
                 .findFirst().orElseThrow();
-        measured(base, 100, 100.1, 99.9);
-        measured(other, 10, 20, 30);
+        measured(base, 100, 100.1, 99.9, 100, 100.05);
+        measured(other, 10, 20, 30, 10, 20);
         assertThat(schedule.needsMore(base, List.of(base))).as("tight on its own").isFalse();
         TrialState base2 = new TrialState(base.trial);
-        measured(base2, 100, 100.1, 99.9);
+        measured(base2, 100, 100.1, 99.9, 100, 100.05);
         assertThat(schedule.needsMore(base2, List.of(base2, other))).as("its block's other variant is wide").isTrue();
         assertThat(schedule.round(1, List.of(base2, other))).containsExactlyInAnyOrder(base2.trial, other.trial);
-        // the other variant ran its 4th iteration and is tight now: the baseline still runs its 4th
+        // the other variant ran its 6th iteration and is tight now: the baseline still runs its 6th
         TrialState tightNow = new TrialState(other.trial);
-        measured(tightNow, 20, 20.01, 19.99, 20);
+        measured(tightNow, 20, 20.02, 19.98, 20, 20.01, 20);
         assertThat(schedule.needsMore(tightNow)).isFalse();
         assertThat(schedule.needsMore(base2, List.of(base2, tightNow))).as("one behind its partner").isTrue();
         measured(base2, 100);
@@ -174,7 +176,7 @@ class ScheduleTest {
         assertThat(base2.status).isEqualTo(TrialStatus.DONE);
         // another block's variant does not keep the baseline going
         TrialState base3 = new TrialState(base.trial);
-        measured(base3, 100, 100.1, 99.9);
+        measured(base3, 100, 100.1, 99.9, 100, 100.05);
         TrialState elsewhere = states.stream().filter(s -> !Plan.block(s.trial).equals(Plan.block(base.trial))
                 && !s.trial.variant().equals(plan.baseline())).findFirst().orElseThrow();
         measured(elsewhere, 10, 20, 30);
@@ -190,8 +192,8 @@ class ScheduleTest {
         TrialState other = partnerOf(base, states);
         // the host drifts by +-20% and both sides follow it, round by round: each side's own interval
         // is wide, the ratio (paired by round) is exactly one half
-        measured(base, 100, 120, 80);
-        measured(other, 50, 60, 40);
+        measured(base, 100, 120, 80, 110, 90);
+        measured(other, 50, 60, 40, 55, 45);
         assertThat(schedule.needsMore(other, List.of(base, other))).as("the ratio is tight").isFalse();
         assertThat(other.status).isEqualTo(TrialStatus.DONE);
         assertThat(schedule.needsMore(base, List.of(base, other))).as("the baseline goes on only for its partners").isFalse();
@@ -200,8 +202,8 @@ class ScheduleTest {
         List<TrialState> fresh = states(plan);
         TrialState base2 = baselineOfFirstBlock(plan, fresh);
         TrialState steady = partnerOf(base2, fresh);
-        measured(base2, 100, 130, 70);
-        measured(steady, 100, 100.1, 99.9);
+        measured(base2, 100, 130, 70, 115, 85);
+        measured(steady, 100, 100.1, 99.9, 100, 100.05);
         assertThat(schedule.needsMore(steady)).as("tight on its own").isFalse();
         steady.status = TrialStatus.PENDING;
         assertThat(schedule.needsMore(steady, List.of(base2, steady))).as("its ratio is not").isTrue();
