@@ -44,6 +44,7 @@ def widest(rows, pick):
             best = (w, f'{r["workload"]} {r["metric"]} {r["labels"] or ""} @ {r["variant"]}'.replace("  ", " "))
     return best
 summary = []
+per_run = []
 print(f'{"run":>3} {"wall s":>7} {"measuring":>9} {"starting":>8} {"other":>7} {"trials":>6} {"failed":>6} {"exit":>4}  '
       f'{"widest CI (all)":>16}  {"widest CI (docker, CPU/memory)":>31}')
 for i in range(1, reps + 1):
@@ -62,7 +63,25 @@ for i in range(1, reps + 1):
     print(f"      widest: {wa[1]}; docker CPU/memory: {wd[1]}")
     for x in failed:
         print("      failed:", x["id"], x["workload"], x["variant"], (x.get("failure") or "").splitlines()[0][:120])
-    lost = [x for x in trials if (x.get("lostIterations") or x.get("lost_iterations"))]
+    lost = [x for x in trials if x.get("lost")]
     for x in lost:
-        print("      lost iterations:", x["id"], x["workload"], x["variant"], x.get("lostIterations") or x.get("lost_iterations"))
+        print("      lost iterations:", x["id"], x["workload"], x["variant"], len(x["lost"]), x["lost"][0].get("reason", "")[:100])
+    stopped = t.get("stopped_by_budget") or []
+    if stopped:
+        print(f"      the time budget ({t.get('budget_s', 0):.0f} s) stopped {len(stopped)} trial(s) short of the target")
+    per_run.append(rows)
+
+# per CPU/memory workload and docker variant: the widest 95% CI of a ratio to native (+-%), n = pairs
+print()
+print("docker CPU/memory ratios, widest 95% CI per workload and variant (+-%, n = the variant's iterations):")
+keys = sorted({(r["workload"], r["variant"]) for rows in per_run for r in rows
+               if r["environment"] == "docker" and r["workload"] in CPU_MEM})
+print(f'{"workload":13} {"variant":22} ' + " ".join(f'{"run " + str(i):>12}' for i in range(1, reps + 1)))
+for wl, var in keys:
+    cells = []
+    for rows in per_run:
+        w, n = widest(rows, lambda r: r["workload"] == wl and r["variant"] == var)[0], None
+        ns = [r["n"] for r in rows if r["workload"] == wl and r["variant"] == var]
+        cells.append(f'{"+-%.1f%% n=%s" % (100 * w, max(ns) if ns else "?"):>12}')
+    print(f"{wl:13} {var:22} " + " ".join(cells))
 PY
