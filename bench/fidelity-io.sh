@@ -364,7 +364,8 @@ EOF3
       quiet; nfig=$((nfig + 1)); iso_figure "$1" "$2" "$3"; quiet; nfig=$((nfig + 1)); fio_figure "$1" "$2" "$3"
     fi
   }
-  local r started=$(date +%s) last=0
+  local r last=0
+  rounds_done=0
   for r in $(seq "$REPS"); do
     # UNTIL=HH:MM (UTC): no round starts that would end after it at the last round's pace
     if [ -n "${UNTIL:-}" ] && [ $(( $(date +%s) + last )) -gt "$(date -u -d "$UNTIL" +%s)" ]; then
@@ -385,6 +386,7 @@ EOF3
       pair "$r" "$mode" "$one" "$first"; pair "$r" "$mode" native "$first"; pair "$r" "$mode" "$other" "$first"
     done
     last=$(( $(date +%s) - t_round ))
+    rounds_done=$r
   done
   [ -n "${RAW_OUT:-}" ] && cp "$work/raw.tsv" "$RAW_OUT"
   # shellcheck disable=SC2086
@@ -503,5 +505,5 @@ if [ -f "$work/blockio-table.txt" ]; then
   echo
   cat "$work/blockio-table.txt"
   cat "$work/blockio-devices.txt"
-  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, BATCH=$BATCH, ISO_BUFFERS=$ISO_BUFFERS, FIO_MEM=$FIO_MEM, $REPS rounds${PRIOR_RAW:+ plus earlier rows of $PRIOR_RAW}; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
+  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, BATCH=$BATCH, ISO_BUFFERS=$ISO_BUFFERS, FIO_MEM=$FIO_MEM, ${rounds_done:-$REPS} of $REPS rounds${PRIOR_RAW:+ plus earlier rows of $PRIOR_RAW}; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
 fi
