@@ -21,7 +21,8 @@
 #
 # Usage: bench/fidelity-io.sh            (env: DURATION=5 STREAMS=1 REPS=3 FILE_SIZE=1G DIR=/var/tmp
 #                                          SECTIONS="net blockio" BLOCKIO_MODES="seq_read ... rand_rw"
-#                                          IODEPTH=16 BATCH=1 ENGINE=libaio IMAGE=small RAW_OUT= PRIOR_RAW=)
+#                                          IODEPTH=16 BATCH=1 ENGINE=libaio IMAGE=small RAW_OUT= PRIOR_RAW=
+#                                          ISO_BUFFERS=thp FIO_MEM=mmaphuge HUGEPAGES=iodepth/2+4)
 #        SECTIONS=blockio DURATION=3 REPS=6 bench/fidelity-io.sh   (the storage table of issue 14 alone, ~18 min)
 # Needs: iperf3 sockperf fio python3 (scripts/setup-host.sh installs them). Never run by tests.
 set -euo pipefail
@@ -38,6 +39,9 @@ BLOCKIO_MODES=${BLOCKIO_MODES:-seq_read seq_write rand_read rand_write rand_rw}
 IODEPTH=${IODEPTH:-16}
 BATCH=${BATCH:-1}
 ENGINE=${ENGINE:-libaio}
+ISO_BUFFERS=${ISO_BUFFERS:-thp}
+FIO_MEM=${FIO_MEM:-mmaphuge}
+HUGEPAGES=${HUGEPAGES:-$(( (IODEPTH + 1) / 2 + 4 ))}
 IMAGE=${IMAGE:-small}
 has_section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
@@ -54,7 +58,10 @@ pids=()
 fio_container=""
 fio_volume=""
 fio_dirs=()
+hugepages_before=""
 cleanup() {
+  # the hugetlb pages reserved for fio's --mem=mmaphuge go back: the setting as it was
+  [ -n "$hugepages_before" ] && echo "$hugepages_before" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   for d in "${fio_dirs[@]}"; do rm -f "$d/$fio_file"; done
   [ -n "$fio_container" ] && docker rm -f "$fio_container" >/dev/null 2>&1 || true
@@ -197,21 +204,42 @@ fi # net
 #               request (fio rwmixread=70). Random offsets uniform over the file with replacement on
 #               both: fio with norandommap (its default map would visit each block once per pass).
 #   time        DURATION seconds measured per figure (fio time_based runtime, blockio duration).
-# Order (noise): REPS rounds; a round takes every mode (start rotated by round) and within it every
-# path (order rotated), and for each mode and path one fio figure and one isobench figure back to
-# back, fio first or isobench first alternating (ABBA...), so a slow minute of this shared host
-# falls on both tools of a pair. isobench: one `isobench run` per figure (native, or docker with
+# Order (noise): REPS rounds (UNTIL=HH:MM UTC stops before a round that would end later); a round
+# takes every mode (start rotated by round), and for each mode six figures back to back: one path,
+# native, the other path, each a fio figure and an isobench figure in the same tool order (fio first
+# or isobench first, alternating by mode and round; the first path too), so a slow minute of this
+# shared host falls on both tools of a pair, and a drift linear in time cancels in each ratio of
+# ratios. Before every figure the script waits (at most 5 s) for the CPUs to be quiet. isobench: one `isobench run` per figure (native, or docker with
 # storage=overlay or volume), -n 1 --warmup 0.
 # Per round: the ratio of ratios of a mode and path is (iso_path/fio_path)/(iso_native/fio_native),
 # the same as (iso_path/iso_native)/(fio_path/fio_native), each pair taken back to back; the table
 # gives its median over rounds, the range, the rounds it took for the running median to settle
 # within +-0.05 of the final one, and every round's value (noise vs a systematic difference).
-# O_DIRECT check: /proc/diskstats of the device under the paths, read around every figure; the
-# device's bytes over the tool's (isobench: minus its fill) are ~1 when every request went to the
-# device, and far below 1 for reads served by a page cache.
+# O_DIRECT check: /proc/diskstats of the device under the paths, read around every fio figure, and
+# blockio's own reading of it around its measured part (facts disk_requests, disk_bytes; a container
+# sees the host's /proc/diskstats); bytes over the tool's are ~1 when every request went to the
+# device, and far below 1 for reads served by a page cache. Requests per tool request: above 1
+# when the block layer split requests (1M buffers of scattered 4K pages: the disk takes at most
+# max_segments segments per request), so both tools use huge-page buffers (fio --mem=mmaphuge,
+# blockio buffers=thp; see blockio_section).
 # RAW_OUT=file keeps the per-figure rows; PRIOR_RAW="file ..." adds earlier rows of the same setup
 # to the table (rounds numbered on).
 blockio_section() {
+  # fio's I/O buffers in huge pages (--mem=mmaphuge: anonymous MAP_HUGETLB, from the reserved pool;
+  # fio has no transparent-huge-page option), as blockio's (buffers=thp: MADV_HUGEPAGE, no
+  # reservation needed): a 1M request then lies in one physically contiguous 2M page for both tools
+  # on every path, instead of 256 4K pages that the disk (max_segments) may take as two requests
+  # depending on how they happen to lie. The pool is raised by HUGEPAGES for the section and set
+  # back on exit.
+  if [[ "$FIO_MEM" == *huge* ]]; then
+    hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+    echo $(( hugepages_before + HUGEPAGES )) >/proc/sys/vm/nr_hugepages \
+      || { say "could not reserve $HUGEPAGES huge pages (vm.nr_hugepages) for fio --mem=$FIO_MEM"; exit 1; }
+    local free need=$(( (IODEPTH + 1) / 2 + 1 )) # iodepth x 1M in 2M pages, and one for fio's alignment
+    free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+    [ "$free" -ge "$need" ] || { say "only $free huge pages free after reserving, fio needs $need: memory too fragmented?"; exit 1; }
+    say "reserved $HUGEPAGES huge pages for fio (vm.nr_hugepages $hugepages_before -> $(cat /proc/sys/vm/nr_hugepages), $free free)"
+  fi
   local image
   image=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -m1 -E '^isobench-(guest|base):' || true)
   if [ -z "$image" ]; then
@@ -246,8 +274,7 @@ blockio_section() {
   }
   : >"$work/raw.tsv"
   local modes=($BLOCKIO_MODES)
-  local paths=(native overlay volume)
-  local n_paths=3 nfig=0
+  local nfig=0
   fio_figure() { # round, mode, path
     local r=$1 mode=$2 path=$3 rw bs extra=()
     case $mode in
@@ -262,7 +289,7 @@ blockio_section() {
     t0=$(date +%s.%N); b0=$(dev_bytes)
     fio --name=isobench-ref --directory="${where[$path]}" --filename="$fio_file" --size="$FILE_SIZE" --rw="$rw" --bs="$bs" \
         "${extra[@]}" --norandommap --iodepth="$IODEPTH" --iodepth_batch_submit="$BATCH" --iodepth_batch_complete_max="$BATCH" \
-        --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 \
+        --ioengine=libaio --direct=1 --runtime="$DURATION" --time_based --numjobs=1 --mem="$FIO_MEM" --hugepage-size=2m \
         --output-format=json >"$work/fio.json" 2>"$work/fio.err" || { say "fio failed on $path:"; cat "$work/fio.err" >&2; exit 1; }
     b1=$(dev_bytes)
     python3 - "$work/fio.json" "$r" "$nfig" "$mode" "$path" "$t0" $b0 $b1 >>"$work/raw.tsv" <<'EOF2'
@@ -275,7 +302,7 @@ iops = j["read"]["iops"] + j["write"]["iops"]
 mbs = (j["read"]["bw_bytes"] + j["write"]["bw_bytes"]) / 1e6
 tool = j["read"]["io_bytes"] + j["write"]["io_bytes"]
 ios = j["read"]["total_ios"] + j["write"]["total_ios"]
-print(r, seq, mode, path, "fio", iops, mbs, tool, d[0] + d[1], t0, "-", d[2] + d[3], d[4] + d[5], ios, sep="\t")
+print(r, seq, mode, path, "fio", iops, mbs, tool, d[0] + d[1], t0, "-", d[2] + d[3], d[4] + d[5], ios, "-", sep="\t")
 EOF2
     rm -f "${where[$path]}/$fio_file"
   }
@@ -285,7 +312,7 @@ EOF2
     local out="$work/iso-$r-$mode-$path" b0 b1 t0
     t0=$(date +%s.%N); b0=$(dev_bytes)
     ./isobench run "${env[@]}" -w blockio -p "blockio.mode=$mode" -p "blockio.iodepth=$IODEPTH" -p "blockio.engine=$ENGINE" \
-      -p "blockio.batch=$BATCH" -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s" -n 1 --warmup 0 --seed "$r" \
+      -p "blockio.batch=$BATCH" -p "blockio.buffers=$ISO_BUFFERS" -p "blockio.file_size=$FILE_SIZE" -p "blockio.duration=${DURATION}s" -n 1 --warmup 0 --seed "$r" \
       -o "$out" >"$out.log" 2>&1 || { say "isobench run ($mode on $path, round $r) failed:"; tail -20 "$out.log" >&2; exit 1; }
     b1=$(dev_bytes)
     python3 - "$out" "$r" "$nfig" "$mode" "$path" "$t0" $b0 $b1 >>"$work/raw.tsv" <<'EOF2'
@@ -306,34 +333,65 @@ a, b = list(map(int, sys.argv[7:13])), list(map(int, sys.argv[13:19]))
 d = [y - x for x, y in zip(a, b)]  # bytes read, written, reads, writes, reads merged, writes merged
 ops = md["reads"] + md["writes"]
 tool = ops * md["block_size"]
-policy = f'{md.get("engine")},batch={md.get("batch")},submits/ops={md.get("io_submit_calls", 0) / ops:.3f},reaps/ops={md.get("io_getevents_calls", 0) / ops:.3f},fs={md.get("filesystem")}'
-# the device also saw the fill (file_size written once)
-# the device also saw the fill: file_size written once, counted as file_size/1M requests (1M synchronous writes, one at a time)
-print(r, seq, mode, path, "isobench", fig["iops"], fig["throughput"], tool, d[0] + d[1] - md["file_size"], t0, policy,
-      d[2] + d[3] - md["file_size"] // (1 << 20), d[4] + d[5], ops, sep="\t")
+policy = f'{md.get("engine")},batch={md.get("batch")},buffers={md.get("buffers")},submits/ops={md.get("io_submit_calls", 0) / ops:.3f},reaps/ops={md.get("io_getevents_calls", 0) / ops:.3f},fs={md.get("filesystem")}'
+huge = md.get("buffer_huge_bytes", -1) / md["buffer_bytes"] if md.get("buffer_bytes") and md.get("buffer_huge_bytes", -1) >= 0 else "-"
+if "disk_requests" in md:
+    # blockio's own /proc/diskstats reading over its measured part: no fill, no JVM or container start in it
+    dev_bytes, dev_req, dev_merged = md["disk_bytes"], md["disk_requests"], md["disk_merges"]
+else:
+    # the window around the whole run: minus the fill, file_size written once, counted as file_size/1M requests
+    dev_bytes, dev_req, dev_merged = d[0] + d[1] - md["file_size"], d[2] + d[3] - md["file_size"] // (1 << 20), d[4] + d[5]
+print(r, seq, mode, path, "isobench", fig["iops"], fig["throughput"], tool, dev_bytes, t0, policy, dev_req, dev_merged, ops, huge, sep="\t")
 EOF2
   }
-  local r k=0
+  quiet() { # waits (at most 5 s) until the CPUs were at most 20% busy for half a second: no figure starts under another's tail
+    python3 - <<'EOF3'
+import time
+def s():
+    v = list(map(int, open("/proc/stat").readline().split()[1:]))
+    return sum(v), v[3] + v[4]
+end = time.time() + 5
+while time.time() < end:
+    a = s(); time.sleep(0.5); b = s()
+    if 1 - (b[1] - a[1]) / max(1, b[0] - a[0]) <= 0.20:
+        break
+EOF3
+  }
+  pair() { # round, mode, path, fio first (1) or isobench first (0)
+    if [ "$4" = 1 ]; then
+      quiet; nfig=$((nfig + 1)); fio_figure "$1" "$2" "$3"; quiet; nfig=$((nfig + 1)); iso_figure "$1" "$2" "$3"
+    else
+      quiet; nfig=$((nfig + 1)); iso_figure "$1" "$2" "$3"; quiet; nfig=$((nfig + 1)); fio_figure "$1" "$2" "$3"
+    fi
+  }
+  local r last=0
+  rounds_done=0
   for r in $(seq "$REPS"); do
-    say "blockio round $r of $REPS"
-    local mi pi
+    # UNTIL=HH:MM (UTC): no round starts that would end after it at the last round's pace
+    if [ -n "${UNTIL:-}" ] && [ $(( $(date +%s) + last )) -gt "$(date -u -d "$UNTIL" +%s)" ]; then
+      say "stopping before round $r: at ${last}s a round, it would end after $UNTIL UTC"; break
+    fi
+    local t_round
+    t_round=$(date +%s)
+    say "blockio round $r of $REPS ($(date -u +%H:%M:%S))"
+    local mi
     for mi in $(seq 0 $(( ${#modes[@]} - 1 ))); do
       local mode=${modes[$(( (mi + r) % ${#modes[@]} ))]}
-      for pi in 0 1 2; do
-        local path=${paths[$(( (pi + mi + r) % n_paths ))]}
-        if [ $(( k % 2 )) -eq 0 ]; then
-          nfig=$((nfig + 1)); fio_figure "$r" "$mode" "$path"; nfig=$((nfig + 1)); iso_figure "$r" "$mode" "$path"
-        else
-          nfig=$((nfig + 1)); iso_figure "$r" "$mode" "$path"; nfig=$((nfig + 1)); fio_figure "$r" "$mode" "$path"
-        fi
-        k=$((k + 1))
-      done
+      # one mode's six figures back to back: a path, native, the other path, each a fio/isobench pair in the
+      # same tool order. With both pairs of a ratio of ratios in the same order, a drift linear in time
+      # cancels in (iso_path/fio_path)/(iso_native/fio_native); native in the middle is next to both.
+      # The tool order and which path comes first alternate between modes and rounds.
+      local first=$(( (mi + r) % 2 )) one=overlay other=volume
+      [ $(( (mi + r / 2) % 2 )) = 1 ] && one=volume other=overlay
+      pair "$r" "$mode" "$one" "$first"; pair "$r" "$mode" native "$first"; pair "$r" "$mode" "$other" "$first"
     done
+    last=$(( $(date +%s) - t_round ))
+    rounds_done=$r
   done
   [ -n "${RAW_OUT:-}" ] && cp "$work/raw.tsv" "$RAW_OUT"
   # shellcheck disable=SC2086
-  python3 - "$work/raw.tsv" ${PRIOR_RAW:-} >"$work/blockio-table.txt" <<'EOF2'
-import pathlib, statistics, sys
+  FIO_MEM="$FIO_MEM" python3 - "$work/raw.tsv" ${PRIOR_RAW:-} >"$work/blockio-table.txt" <<'EOF2'
+import os, pathlib, statistics, sys
 files = [sys.argv[1]] + sys.argv[2:]
 # rows of earlier files first, their rounds numbered on, so round 1 is the oldest
 data, policies, offset = {}, set(), 0
@@ -344,9 +402,10 @@ for name in reversed(files):
         r, seq, mode, path, tool, iops, mbs, tb, db, t0, policy = cols[:11]
         # device requests and merges, and the tool's requests (rows of before they were kept: nan)
         dio, dmerged, tio = (float(x) for x in cols[11:14]) if len(cols) >= 14 else (float("nan"),) * 3
+        huge = float(cols[14]) if len(cols) >= 15 and cols[14] != "-" else float("nan")
         rr = int(r) + offset
         top = max(top, rr)
-        data[(rr, mode, path, tool)] = (float(iops), float(mbs), float(tb), float(db), dio, tio, dmerged)
+        data[(rr, mode, path, tool)] = (float(iops), float(mbs), float(tb), float(db), dio, tio, dmerged, huge)
         if policy != "-":
             policies.add(policy.rsplit(",fs=", 1)[0])
     offset = top
@@ -354,7 +413,7 @@ rounds = sorted({k[0] for k in data})
 med = lambda v: statistics.median(v) if v else float("nan")
 f = lambda v: "-" if v != v else (f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}")
 modes = [m for m in ["seq_read", "seq_write", "rand_read", "rand_write", "rand_rw"] if any(k[1] == m for k in data)]
-head = ["mode", "path", "fio IOPS", "fio MB/s", "iso IOPS", "iso MB/s", "iso/fio", "dev/tool fio", "dev/tool iso", "req fio", "req iso", "fio vs nat",
+head = ["mode", "path", "fio IOPS", "fio MB/s", "iso IOPS", "iso MB/s", "iso/fio", "dev/tool fio", "dev/tool iso", "req fio", "req iso", "iso huge", "fio vs nat",
         "iso vs nat", "ratio of ratios", "range", "rounds", "settled", "0.85-1.15"]
 rows, misses, per_round = [], 0, []
 g = lambda r, m, p, t: data.get((r, m, p, t))
@@ -368,8 +427,10 @@ for m in modes:
         dvi = med([g(r, m, p, "isobench")[3] / g(r, m, p, "isobench")[2] for r in rs])
         rq = lambda t: med([g(r, m, p, t)[4] / g(r, m, p, t)[5] for r in rs if g(r, m, p, t)[4] == g(r, m, p, t)[4]])
         rqf, rqi = f"{rq('fio'):.2f}".replace("nan", "-"), f"{rq('isobench'):.2f}".replace("nan", "-")
+        hg = [g(r, m, p, "isobench")[7] for r in rs if g(r, m, p, "isobench")[7] == g(r, m, p, "isobench")[7]]
+        hgs = f"{min(hg):.2f}" if hg else "-"  # the smallest share of blockio's buffers in huge pages
         if p == "native":
-            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, "1", "1", "-", "-", str(len(rs)), "-", "-"])
+            rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, hgs, "1", "1", "-", "-", str(len(rs)), "-", "-"])
             continue
         rel_f, rel_i, ror = [], [], []
         for r in rs:
@@ -384,19 +445,22 @@ for m in modes:
         run = [statistics.median(ror[:k]) for k in range(1, len(ror) + 1)]
         settled = next((k + 1 for k in range(len(run)) if all(abs(v - x) <= 0.05 for v in run[k:])), None)
         rng = f"{min(ror):.2f}-{max(ror):.2f}" if ror else "-"
-        rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, f"{med(rel_f):.2f}",
+        rows.append([m, p, f(fi), f(fm), f(ii), f(im), f"{pair:.2f}", f"{dvf:.2f}", f"{dvi:.2f}", rqf, rqi, hgs, f"{med(rel_f):.2f}",
                      f"{med(rel_i):.2f}", f"{x:.2f}", rng, str(len(ror)), str(settled) if settled else "-", ok])
         out = sum(1 for v in ror if not 0.85 <= v <= 1.15)
         per_round.append(f"{m:<10}  {p:<7}  " + " ".join(f"{v:.2f}" for v in ror) + f"   ({out} of {len(ror)} rounds outside 0.85-1.15)")
 w = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-print(f"blockio vs fio: libaio, direct=1, iodepth 16, 1 job, both preconditioned, same size/blocks/mix; submission: {sorted(policies)}")
+print(f"blockio vs fio: libaio, direct=1, iodepth 16, 1 job, both preconditioned, same size/blocks/mix; submission: {sorted(policies)};"
+      f" fio --mem={os.environ.get('FIO_MEM', 'malloc')}")
 for r in [head, ["-" * x for x in w]] + rows:
     print("  ".join(str(c).ljust(w[i]) if i < 2 else str(c).rjust(w[i]) for i, c in enumerate(r)))
 print()
 print("IOPS and MB/s: median over rounds. iso/fio: isobench's IOPS over fio's on the same path, back to back, median over rounds.")
-print("dev/tool: bytes the device under the path moved during the figure over the bytes the tool moved (isobench: minus its fill), median.")
-print("req: requests the device completed per request the tool made (median; below 1: the block layer merged adjacent requests,")
-print("above 1: it split them; isobench's writes minus its fill counted as file_size/1M requests).")
+print("dev/tool: bytes the disk moved over the bytes the tool moved, median; fio: /proc/diskstats around its run; isobench: blockio's")
+print("own reading around its measured part (facts disk_bytes, disk_requests), so neither fill nor JVM/container start is in it.")
+print("req: requests the disk completed per request the tool made (median; below 1: the block layer merged adjacent requests,")
+print("above 1: it split them).")
+print("iso huge: the smallest share over rounds of blockio's I/O buffers the kernel backed with huge pages (its facts, from smaps).")
 print("vs nat: the path's IOPS over native's in the same round and tool (median). ratio of ratios: isobench's 'vs nat' over fio's,")
 print("per round, median and range; settled: the round from which the running median stays within +-0.05 of the final one.")
 print(f"{misses} of {sum(1 for r in rows if r[1] != 'native')} ratios of ratios outside 0.85-1.15")
@@ -441,5 +505,5 @@ if [ -f "$work/blockio-table.txt" ]; then
   echo
   cat "$work/blockio-table.txt"
   cat "$work/blockio-devices.txt"
-  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, BATCH=$BATCH, $REPS rounds${PRIOR_RAW:+ plus earlier rows of $PRIOR_RAW}; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
+  echo "${DURATION}s per figure, FILE_SIZE=$FILE_SIZE, BATCH=$BATCH, ISO_BUFFERS=$ISO_BUFFERS, FIO_MEM=$FIO_MEM, ${rounds_done:-$REPS} of $REPS rounds${PRIOR_RAW:+ plus earlier rows of $PRIOR_RAW}; $(nproc) CPUs, $(uname -r); docker storage driver $(docker info -f '{{.Driver}}' 2>/dev/null)."
 fi

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,7 +62,12 @@ final class BlockIoRun {
      * and io_getevents calls that moved requests (0 for psync).
      */
     record Outcome(Histogram latencies, long reads, long writes, long bytes, long verifiedReads, double seconds, long submitCalls,
-                   long reapCalls) {
+                   long reapCalls, long bufferBytes, long bufferHugeBytes, boolean buffersAdvised) {
+        Outcome(Histogram latencies, long reads, long writes, long bytes, long verifiedReads, double seconds, long submitCalls,
+                long reapCalls) {
+            this(latencies, reads, writes, bytes, verifiedReads, seconds, submitCalls, reapCalls, 0, -1, true);
+        }
+
         long ops() {
             return reads + writes;
         }
@@ -80,6 +86,9 @@ final class BlockIoRun {
     private final int alignment;
     private final Engine engine;
     private final int batch;
+    private final LinuxAio.Buffers buffers;
+    /** The disks' counters over the measured part of the last {@link #run}: from its start to the last completion. */
+    private volatile Map<String, DiskStats.Counters> disks = Map.of();
 
     BlockIoRun(String workload, Path file, long fileSize, Mode mode, int blockSize, int iodepth, int jobs, int readPercent,
                boolean verify, long token, int alignment, Engine engine) {
@@ -89,6 +98,14 @@ final class BlockIoRun {
     /** {@code batch}: libaio's most completions per io_getevents and requests per io_submit, 1 to iodepth. */
     BlockIoRun(String workload, Path file, long fileSize, Mode mode, int blockSize, int iodepth, int jobs, int readPercent,
                boolean verify, long token, int alignment, Engine engine, int batch) {
+        this(workload, file, fileSize, mode, blockSize, iodepth, jobs, readPercent, verify, token, alignment, engine, batch,
+                LinuxAio.Buffers.THP);
+    }
+
+    /** {@code buffers}: what libaio's I/O buffers are made of (see {@link LinuxAio.Buffers}); psync uses direct ByteBuffers. */
+    BlockIoRun(String workload, Path file, long fileSize, Mode mode, int blockSize, int iodepth, int jobs, int readPercent,
+               boolean verify, long token, int alignment, Engine engine, int batch, LinuxAio.Buffers buffers) {
+        this.buffers = buffers;
         if (batch < 1 || batch > iodepth) {
             throw new IllegalArgumentException("batch " + batch + " is outside 1.." + iodepth);
         }
@@ -144,6 +161,11 @@ final class BlockIoRun {
 
     Outcome run(long durationMillis) throws Exception {
         return engine == Engine.LIBAIO ? runLibaio(durationMillis) : runPsync(durationMillis);
+    }
+
+    /** What the disks did during the measured part of the last run (see {@link DiskStats}); empty where unknown. */
+    Map<String, DiskStats.Counters> disks() {
+        return disks;
     }
 
     /** iodepth threads per job, each with one synchronous request in flight. */
@@ -233,11 +255,13 @@ final class BlockIoRun {
                     }
                 }));
             }
+            Map<String, DiskStats.Counters> before = DiskStats.read();
             start[0] = System.nanoTime();
             go.countDown();
             for (Thread th : ts) {
                 th.join();
             }
+            disks = DiskStats.delta(before, DiskStats.read());
         } finally {
             go.countDown(); // threads already started must not wait forever if opening a later channel failed
             for (Thread th : ts) {
@@ -272,6 +296,9 @@ final class BlockIoRun {
         long verified = 0;
         long submits = 0;
         long reaps = 0;
+        long bufBytes = 0;
+        long hugeBytes = 0;
+        boolean advised = true;
         long end = start;
         for (int i = 0; i < hist.length; i++) {
             all.add(hist[i]);
@@ -281,10 +308,17 @@ final class BlockIoRun {
             if (counts[i].length > 4) {
                 submits += counts[i][3];
                 reaps += counts[i][4];
+                bufBytes += counts[i][5];
+                hugeBytes = hugeBytes < 0 || counts[i][6] < 0 ? -1 : hugeBytes + counts[i][6];
+                advised &= counts[i][7] != 0;
             }
             end = Math.max(end, ends[i]);
         }
-        return new Outcome(all, reads, writes, (reads + writes) * blockSize, verified, (end - start) / 1e9, submits, reaps);
+        if (bufBytes == 0) { // psync: direct ByteBuffers, nothing mapped
+            return new Outcome(all, reads, writes, (reads + writes) * blockSize, verified, (end - start) / 1e9, submits, reaps);
+        }
+        return new Outcome(all, reads, writes, (reads + writes) * blockSize, verified, (end - start) / 1e9, submits, reaps, bufBytes,
+                hugeBytes, advised);
     }
 
     /**
@@ -299,7 +333,8 @@ final class BlockIoRun {
         long blocks = fileSize / blockSize;
         long regionBlocks = blocks / jobs;
         Histogram[] hist = new Histogram[jobs];
-        long[][] counts = new long[jobs][5]; // reads, writes, verified reads, io_submit calls, io_getevents calls
+        // reads, writes, verified reads, io_submit calls, io_getevents calls, buffer bytes, of them in huge pages, madvise accepted
+        long[][] counts = new long[jobs][8];
         long[] ends = new long[jobs];
         Throwable[] errors = new Throwable[jobs];
         long[] start = new long[1];
@@ -341,8 +376,13 @@ final class BlockIoRun {
                 }));
             }
             ready.await(); // contexts, files and buffers set up outside the measured time
+            Map<String, DiskStats.Counters> before = DiskStats.read();
             start[0] = System.nanoTime();
             go.countDown();
+            for (Thread th : ts) {
+                th.join();
+            }
+            disks = DiskStats.delta(before, DiskStats.read());
         } finally {
             go.countDown();
             for (Thread th : ts) {
@@ -355,7 +395,7 @@ final class BlockIoRun {
     /** Runs one job until its deadline and drains it; returns when its last request completed. */
     private long jobLoop(LinuxAio.Context c, long fd, int job, long regionStart, long regionBlocks, long blocks, Histogram h, long[] count,
                          long deadline) throws IOException {
-        LinuxAio.Block data = c.allocate((long) blockSize * iodepth, alignment);
+        LinuxAio.Mapped data = c.map((long) blockSize * iodepth, buffers);
         ByteBuffer[] bufs = new ByteBuffer[iodepth];
         long[] addr = new long[iodepth];
         long[] offs = new long[iodepth];
@@ -367,6 +407,10 @@ final class BlockIoRun {
             randomize(bufs[i], token ^ (31L * job + i));
             addr[i] = data.address() + (long) i * blockSize;
         }
+        // after the writes above faulted every page in (with THP: 2 MiB at a time), what the kernel gave
+        count[5] = (long) blockSize * iodepth;
+        count[6] = LinuxAio.hugeBytes(data.address(), count[5]);
+        count[7] = data.advised() ? 1 : 0;
         SplittableRandom rng = new SplittableRandom(token + 31L * job);
         long[] cursor = new long[1];
         for (int i = 0; i < iodepth; i++) {

@@ -83,6 +83,13 @@ public final class BlockIoWorkload implements Workload {
                     + " requests per io_submit; 1 = fio's libaio defaults (iodepth_batch_submit=1, iodepth_batch_complete_max=1: reap one,"
                     + " submit one), the study's; N = fio with both options at N; at most iodepth")
             .defaultValue(1).range(1, 256).build();
+    static final ParamKey<String> BUFFERS = ParamKey.choice("buffers", "engine=libaio: the memory of the I/O buffers. thp ="
+                    + " anonymous mmap with madvise(MADV_HUGEPAGE), 2 MiB aligned: transparent huge pages where the kernel has them, no"
+                    + " reservation needed; hugetlb = MAP_HUGETLB from the reserved pool (vm.nr_hugepages; fio --mem=mmaphuge); 4k ="
+                    + " 4 KiB pages (MADV_NOHUGEPAGE). A large request in a buffer of scattered 4 KiB pages can reach the disk as"
+                    + " several requests (max_segments), so the kind is a fact, with the bytes huge pages backed",
+                    "thp", "hugetlb", "4k")
+            .defaultValue("thp").build();
     static final ParamKey<Integer> JOBS = ParamKey.integer("jobs",
             "parallel jobs (fio's numjobs), sharing one file").defaultValue(1).range(1, 64).build();
     static final ParamKey<Long> FILE_SIZE = ParamKey.size("file_size", "size of the test file, filled once per iteration before measuring")
@@ -93,7 +100,7 @@ public final class BlockIoWorkload implements Workload {
 
     @Override
     public List<ParamSpec> params() {
-        return ParamKey.specs(MODE, BLOCK_SIZE, ENGINE, IODEPTH, BATCH, JOBS, FILE_SIZE, DURATION, VERIFY);
+        return ParamKey.specs(MODE, BLOCK_SIZE, ENGINE, IODEPTH, BATCH, BUFFERS, JOBS, FILE_SIZE, DURATION, VERIFY);
     }
 
     /**
@@ -104,7 +111,8 @@ public final class BlockIoWorkload implements Workload {
     public OffHeap offHeap(Params p, long memory) {
         long inFlight = (long) p.get(JOBS) * p.get(IODEPTH);
         long bs = blockSize(p);
-        return new OffHeap(inFlight * (bs + 4096) + (16L << 20), "O_DIRECT buffers for jobs=" + p.get(JOBS) + " x iodepth="
+        // libaio maps each job's buffers rounded up to 2 MiB, plus 2 MiB to align them
+        return new OffHeap(inFlight * (bs + 4096) + p.get(JOBS) * (4L << 20) + (16L << 20), "O_DIRECT buffers for jobs=" + p.get(JOBS) + " x iodepth="
                 + p.get(IODEPTH) + " of block_size=" + bs);
     }
 
@@ -137,6 +145,10 @@ public final class BlockIoWorkload implements Workload {
         if (batch != 1 && p.get(ENGINE).equals("psync")) {
             throw new BadInputException(name() + " parameter 'batch' is " + batch + " with engine=psync, whose threads each make"
                     + " one synchronous call per request: batch applies to engine=libaio; drop batch or use engine=libaio");
+        }
+        if (!p.get(BUFFERS).equals("thp") && p.get(ENGINE).equals("psync")) {
+            throw new BadInputException(name() + " parameter 'buffers' is " + p.get(BUFFERS) + " with engine=psync, whose threads use"
+                    + " direct ByteBuffers: buffers applies to engine=libaio; drop buffers or use engine=libaio");
         }
         int jobs = p.get(JOBS);
         if (fileSize / bs < jobs) {
@@ -187,10 +199,14 @@ public final class BlockIoWorkload implements Workload {
             BlockIoRun.fill(name(), file, fileSize, token, alignment);
             double fillSeconds = (System.nanoTime() - f0) / 1e9;
             int batch = engine == BlockIoRun.Engine.LIBAIO ? p.get(BATCH) : 1;
+            LinuxAio.Buffers buffers = LinuxAio.Buffers.parse(p.get(BUFFERS));
             BlockIoRun run = new BlockIoRun(name(), file, fileSize, mode, bs, iodepth, jobs, 70, p.get(VERIFY), token, alignment,
-                    engine, batch);
+                    engine, batch, buffers);
             BlockIoRun.Outcome o = run.run(p.get(DURATION).toMillis());
-            return report(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.get(ENGINE), batch);
+            WorkloadResult.Builder b = builder(o, mode, bs, iodepth, jobs, fileSize, dir, fillSeconds, engine, p.get(ENGINE), batch,
+                    buffers);
+            disks(b, run.disks(), o);
+            return b.build();
         } finally {
             Files.deleteIfExists(file);
         }
@@ -229,8 +245,43 @@ public final class BlockIoWorkload implements Workload {
                         + batch + ", iodepth_batch_complete_max=" + batch + ")";
     }
 
-    static WorkloadResult report(BlockIoRun.Outcome o, BlockIoRun.Mode mode, int bs, int iodepth, int jobs, long fileSize, Path dir,
-                                 double fillSeconds, BlockIoRun.Engine engine, String asked, int batch) throws java.io.IOException {
+    /**
+     * What the disks did while the run measured (see {@link DiskStats}): the requests and bytes
+     * they completed, per request and per byte of the workload's. Requests per request above 1:
+     * the block layer split requests (a buffer's pages scattered beyond the disk's max_segments);
+     * below 1: it merged them. Other processes' I/O in those seconds is counted too.
+     */
+    static void disks(WorkloadResult.Builder b, java.util.Map<String, DiskStats.Counters> disks, BlockIoRun.Outcome o) {
+        if (disks.isEmpty() || o.ops() == 0) {
+            return;
+        }
+        long requests = disks.values().stream().mapToLong(DiskStats.Counters::requests).sum();
+        long merged = disks.values().stream().mapToLong(DiskStats.Counters::merged).sum();
+        long bytes = disks.values().stream().mapToLong(DiskStats.Counters::bytes).sum();
+        b.fact("disks", String.join(",", disks.keySet()))
+                .fact("disk_requests", requests).fact("disk_merges", merged).fact("disk_bytes", bytes)
+                .fact("disk_requests_per_request", (double) requests / o.ops())
+                .fact("disk_bytes_per_byte", (double) bytes / Math.max(1, o.bytes()));
+    }
+
+    /** What the I/O buffers were made of, as the facts say it. */
+    static String bufferKind(BlockIoRun.Outcome o, BlockIoRun.Engine engine, LinuxAio.Buffers buffers) {
+        if (engine == BlockIoRun.Engine.PSYNC) {
+            return "direct ByteBuffer per thread (malloc'd, 4 KiB pages)";
+        }
+        String huge = o.bufferHugeBytes() < 0 ? "huge-page backing unknown (no /proc/self/smaps)"
+                : String.format(Locale.ROOT, "%.0f%% in huge pages", 100.0 * o.bufferHugeBytes() / Math.max(1, o.bufferBytes()));
+        return switch (buffers) {
+            case THP -> "anonymous mmap, 2 MiB aligned, madvise(MADV_HUGEPAGE)" + (o.buffersAdvised() ? "" : " refused (no THP)") + ": "
+                    + huge;
+            case HUGETLB -> "anonymous mmap, MAP_HUGETLB (fio --mem=mmaphuge): " + huge;
+            case SMALL -> "anonymous mmap, madvise(MADV_NOHUGEPAGE): " + huge;
+        };
+    }
+
+    static WorkloadResult.Builder builder(BlockIoRun.Outcome o, BlockIoRun.Mode mode, int bs, int iodepth, int jobs, long fileSize, Path dir,
+                                          double fillSeconds, BlockIoRun.Engine engine, String asked, int batch, LinuxAio.Buffers buffers)
+            throws java.io.IOException {
         Histogram h = o.latencies();
         WorkloadResult.Builder b = WorkloadResult.builder();
         b.higher("throughput", o.bytes() / o.seconds() / 1e6, "MB/s");
@@ -258,9 +309,12 @@ public final class BlockIoWorkload implements Workload {
                 .fact("batch", batch)
                 .fact("submission", submission(engine, batch))
                 .fact("latency_max_us", h.getMaxValue() / 1000.0);
+        b.fact("buffers", engine == BlockIoRun.Engine.LIBAIO ? buffers.label() : "malloc")
+                .fact("buffer_memory", bufferKind(o, engine, buffers));
         if (engine == BlockIoRun.Engine.LIBAIO) {
-            b.fact("io_submit_calls", o.submitCalls()).fact("io_getevents_calls", o.reapCalls());
+            b.fact("io_submit_calls", o.submitCalls()).fact("io_getevents_calls", o.reapCalls())
+                    .fact("buffer_bytes", o.bufferBytes()).fact("buffer_huge_bytes", o.bufferHugeBytes());
         }
-        return b.build();
+        return b;
     }
 }

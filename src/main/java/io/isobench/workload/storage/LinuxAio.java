@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -44,19 +45,29 @@ final class LinuxAio {
     private static final long O_RDWR = 2;
     private static final long O_CLOEXEC = 0x80000;
 
+    /** mmap/madvise flags: the same numbers on x86_64 and aarch64. */
+    private static final long PROT_READ_WRITE = 0x1 | 0x2;
+    private static final long MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+    private static final long MAP_HUGETLB = 0x40000;
+    private static final long MADV_HUGEPAGE = 14;
+    private static final long MADV_NOHUGEPAGE = 15;
+    /** The PMD huge page size of x86_64 and of aarch64 with 4 KiB pages. */
+    static final long HUGE_PAGE = 2L << 20;
+
     /** System call numbers and O_DIRECT of one architecture. */
-    private record Abi(long openat, long close, long ioSetup, long ioDestroy, long ioGetevents, long ioSubmit, long oDirect) {
+    private record Abi(long openat, long close, long ioSetup, long ioDestroy, long ioGetevents, long ioSubmit, long oDirect,
+                       long mmap, long munmap, long madvise) {
         static Optional<Abi> of(String arch) {
             return switch (arch) {
-                case "amd64", "x86_64" -> Optional.of(new Abi(257, 3, 206, 207, 208, 209, 0x4000));
-                case "aarch64", "arm64" -> Optional.of(new Abi(56, 57, 0, 1, 4, 2, 0x10000));
+                case "amd64", "x86_64" -> Optional.of(new Abi(257, 3, 206, 207, 208, 209, 0x4000, 9, 11, 28));
+                case "aarch64", "arm64" -> Optional.of(new Abi(56, 57, 0, 1, 4, 2, 0x10000, 222, 215, 233));
                 default -> Optional.empty();
             };
         }
     }
 
     private final Abi abi;
-    /** {@code long syscall(long number, ...)} with errno captured: (Object captureState, long nr, long a1..a5) long. */
+    /** {@code long syscall(long number, ...)} with errno captured: (Object captureState, long nr, long a1..a6) long. */
     private final MethodHandle syscall;
     private final long errnoOffset;
     private final long captureSize;
@@ -65,8 +76,13 @@ final class LinuxAio {
     private final Method address;
     private final Method asByteBuffer;
 
+    private final Method ofAddress;
+    private final Method reinterpret;
+
     private LinuxAio(Abi abi, MethodHandle syscall, long errnoOffset, long captureSize, Method arenaOfShared, Method allocate,
-                     Method address, Method asByteBuffer) {
+                     Method address, Method asByteBuffer, Method ofAddress, Method reinterpret) {
+        this.ofAddress = ofAddress;
+        this.reinterpret = reinterpret;
         this.abi = abi;
         this.syscall = syscall;
         this.errnoOffset = errnoOffset;
@@ -139,8 +155,8 @@ final class LinuxAio {
             throw new NoSuchMethodException("the C library has no syscall function");
         }
         Object jlong = valueLayoutC.getField("JAVA_LONG").get(null);
-        Object args = Array.newInstance(layoutC, 6);
-        for (int i = 0; i < 6; i++) {
+        Object args = Array.newInstance(layoutC, 7);
+        for (int i = 0; i < 7; i++) {
             Array.set(args, i, jlong);
         }
         Object descriptor = descC.getMethod("of", layoutC, args.getClass()).invoke(null, jlong, args);
@@ -150,7 +166,7 @@ final class LinuxAio {
         MethodHandle raw = (MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass())
                 .invoke(linker, symbol.get(), descriptor, options);
         MethodHandle syscall = raw.asType(MethodType.methodType(long.class, Object.class, long.class, long.class, long.class, long.class,
-                long.class, long.class));
+                long.class, long.class, long.class));
 
         Object stateLayout = optionC.getMethod("captureStateLayout").invoke(null);
         Object path = Array.newInstance(pathC, 1);
@@ -159,7 +175,8 @@ final class LinuxAio {
         long captureSize = (Long) layoutC.getMethod("byteSize").invoke(stateLayout);
 
         return new LinuxAio(abi, syscall, errnoOffset, captureSize, arenaC.getMethod("ofShared"),
-                arenaC.getMethod("allocate", long.class, long.class), segmentC.getMethod("address"), segmentC.getMethod("asByteBuffer"));
+                arenaC.getMethod("allocate", long.class, long.class), segmentC.getMethod("address"), segmentC.getMethod("asByteBuffer"),
+                segmentC.getMethod("ofAddress", long.class), segmentC.getMethod("reinterpret", long.class));
     }
 
     /**
@@ -204,13 +221,91 @@ final class LinuxAio {
     }
 
     /**
+     * The kind of memory the I/O buffers are made of. It matters for large requests: the block
+     * layer needs one segment per physically contiguous piece of a buffer, and a disk takes a
+     * bounded number per request (virtio-blk: max_segments, 254 here), so a 1 MiB buffer of 256
+     * scattered 4 KiB pages is split into two device requests, one inside a huge page is not.
+     * How contiguous ordinary (malloc'd) pages happen to be differs between processes and
+     * environments; huge pages make it the same for every tool and environment.
+     */
+    enum Buffers {
+        /** Anonymous mmap, 2 MiB aligned, madvise(MADV_HUGEPAGE): transparent huge pages (THP "madvise" or "always"). */
+        THP,
+        /** Anonymous mmap with MAP_HUGETLB: pages from the kernel's reserved pool (vm.nr_hugepages), fio's --mem=mmaphuge. */
+        HUGETLB,
+        /** Anonymous mmap, madvise(MADV_NOHUGEPAGE): 4 KiB pages, physically as contiguous as the allocator makes them. */
+        SMALL;
+
+        String label() {
+            return this == SMALL ? "4k" : name().toLowerCase(Locale.ROOT);
+        }
+
+        static Buffers parse(String s) {
+            return s.equals("4k") ? SMALL : valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * Mapped I/O buffer memory: {@code address} (2 MiB aligned for thp and hugetlb) and a view of
+     * {@code length} bytes there; {@code advised}: whether the kernel accepted the madvise (a
+     * kernel without THP refuses it). Unmapped when its context closes.
+     */
+    record Mapped(long address, long length, ByteBuffer buffer, boolean advised) {
+    }
+
+    /**
+     * Bytes of {@code [address, address + length)} backed by huge pages, from the kernel's
+     * /proc/self/smaps (AnonHugePages for THP, Private_Hugetlb and Shared_Hugetlb for hugetlb, of
+     * the mappings inside the range); -1 where smaps cannot be read (a sandbox without it).
+     */
+    static long hugeBytes(long address, long length) {
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return hugeBytes(lines, address, length);
+    }
+
+    /** {@link #hugeBytes(long, long)} over the given smaps text. */
+    static long hugeBytes(List<String> smaps, long address, long length) {
+        long end = address + length;
+        long total = 0;
+        long from = 0;
+        long to = 0;
+        for (String line : smaps) {
+            int dash = line.indexOf('-');
+            int space = line.indexOf(' ');
+            if (dash > 0 && space > dash && line.substring(0, dash).chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+                from = Long.parseUnsignedLong(line.substring(0, dash), 16);
+                to = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+                continue;
+            }
+            if (from >= end || to <= address) {
+                continue;
+            }
+            if (line.startsWith("AnonHugePages:") || line.startsWith("Private_Hugetlb:") || line.startsWith("Shared_Hugetlb:")) {
+                String[] f = line.trim().split("\\s+");
+                long kb = Long.parseLong(f[1]);
+                total += Math.min(kb * 1024, Math.min(to, end) - Math.max(from, address));
+            }
+        }
+        return total;
+    }
+
+    /**
      * One system call; a negative errno on failure (the kernel's convention), so callers need no
      * thread-local state. {@code errno} is this thread's capture block.
      */
     private long call(Object errno, ByteBuffer errnoView, long nr, long a, long b, long c, long d, long e) {
+        return call(errno, errnoView, nr, a, b, c, d, e, 0);
+    }
+
+    private long call(Object errno, ByteBuffer errnoView, long nr, long a, long b, long c, long d, long e, long f) {
         long r;
         try {
-            r = (long) syscall.invokeExact(errno, nr, a, b, c, d, e);
+            r = (long) syscall.invokeExact(errno, nr, a, b, c, d, e, f);
         } catch (RuntimeException | Error x) {
             throw x;
         } catch (Throwable x) {
@@ -267,6 +362,8 @@ final class LinuxAio {
         private final ByteBuffer eventView;
         private final long timeout;
         private boolean destroyed;
+        /** Regions {@link #map} made: address and length, unmapped on close. */
+        private final java.util.List<long[]> unmaps = new java.util.ArrayList<>();
         /** io_submit calls that took requests, io_getevents calls that returned events: the submission policy as it ran. */
         long submitCalls;
         long reapCalls;
@@ -309,6 +406,39 @@ final class LinuxAio {
         /** Native memory that lives as long as this context. */
         Block allocate(long size, long alignment) {
             return memory.allocate(size, alignment);
+        }
+
+        /**
+         * {@code size} bytes of I/O buffer memory of the given kind, untouched (the caller's first
+         * write faults it in: with THP, one 2 MiB page per fault), unmapped when this context
+         * closes, after io_destroy. An IOException says why the kernel refused (hugetlb: no
+         * reserved huge pages free).
+         */
+        Mapped map(long size, Buffers kind) throws java.io.IOException {
+            long length = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+            long span = kind == Buffers.THP ? length + HUGE_PAGE : length; // room to align a THP region to 2 MiB
+            long flags = MAP_PRIVATE_ANONYMOUS | (kind == Buffers.HUGETLB ? MAP_HUGETLB : 0);
+            long raw = call(capture, captureView, abi.mmap(), 0, span, PROT_READ_WRITE, flags, -1, 0);
+            if (raw < 0 && raw > -4096) {
+                throw new java.io.IOException("mmap of " + span + " bytes of " + kind.label() + " buffer memory failed: " + errnoName(raw)
+                        + (kind == Buffers.HUGETLB ? " (buffers=hugetlb needs free huge pages reserved: vm.nr_hugepages, see"
+                                + " /proc/meminfo HugePages_Free; or use buffers=thp)" : ""));
+            }
+            unmaps.add(new long[] {raw, span});
+            long address = kind == Buffers.THP ? (raw + HUGE_PAGE - 1) & -HUGE_PAGE : raw;
+            boolean advised = true;
+            if (kind != Buffers.HUGETLB) {
+                advised = call(capture, captureView, abi.madvise(), address, length, kind == Buffers.THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE,
+                        0, 0) == 0;
+            }
+            try {
+                Object segment = reinterpret.invoke(ofAddress.invoke(null, address), length);
+                return new Mapped(address, length, (ByteBuffer) asByteBuffer.invoke(segment), advised);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** Opens {@code file} read-write with O_DIRECT; returns the fd or a negative errno. */
@@ -404,6 +534,10 @@ final class LinuxAio {
                     call(capture, captureView, abi.ioDestroy(), ctx, 0, 0, 0, 0);
                 }
             } finally {
+                for (long[] m : unmaps) {
+                    call(capture, captureView, abi.munmap(), m[0], m[1], 0, 0, 0);
+                }
+                unmaps.clear();
                 memory.close();
             }
         }

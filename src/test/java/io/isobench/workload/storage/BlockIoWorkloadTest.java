@@ -234,6 +234,101 @@ class BlockIoWorkloadTest {
         w.validate(params(Map.of("engine", "psync")), HostFacts.read()); // psync with the default batch: fine
     }
 
+    /**
+     * The buffers are what was asked for and the facts say what the kernel gave: thp (the
+     * default) and 4k are mapped here, and smaps shows 4k without a huge page; hugetlb either runs
+     * from the reserved pool, fully in huge pages, or says how to reserve them.
+     */
+    @Test
+    void theBufferMemoryIsTheKindAskedForAndTheFactsSayWhatBackedIt() throws Exception {
+        assumeLibaio("libaio");
+        WorkloadResult thp = run(Map.of("mode", "seq_read", "engine", "libaio"));
+        assertThat(thp.metadata()).containsEntry("buffers", "thp");
+        assertThat(fact(thp, "buffer_bytes")).isEqualTo(4L << 20); // iodepth 4 x 1M
+        assertThat(String.valueOf(thp.metadata().get("buffer_memory"))).contains("MADV_HUGEPAGE").contains("huge pages");
+        assertThat(fact(thp, "buffer_huge_bytes")).isBetween(-1L, 4L << 20);
+
+        WorkloadResult small = run(Map.of("mode", "seq_read", "engine", "libaio", "buffers", "4k"));
+        assertThat(small.metadata()).containsEntry("buffers", "4k");
+        assertThat(fact(small, "buffer_huge_bytes")).isIn(-1L, 0L);
+        assertThat(fact(small, "verified_reads")).isEqualTo(fact(small, "reads"));
+
+        try {
+            WorkloadResult huge = run(Map.of("mode", "seq_write", "engine", "libaio", "buffers", "hugetlb"));
+            assertThat(huge.metadata()).containsEntry("buffers", "hugetlb");
+            assertThat(fact(huge, "buffer_huge_bytes")).isIn(-1L, 4L << 20);
+        } catch (java.io.IOException e) {
+            assertThat(e).hasMessageContaining("hugetlb").hasMessageContaining("nr_hugepages");
+        }
+        assertThat(filesLeft()).isZero();
+    }
+
+    @Test
+    void psyncNamesItsBuffersAndRefusesAnotherKind() throws Exception {
+        WorkloadResult r = run(Map.of("mode", "rand_read", "engine", "psync"));
+        assertThat(r.metadata()).containsEntry("buffers", "malloc").doesNotContainKeys("buffer_bytes");
+        assertThatThrownBy(() -> w.validate(params(Map.of("buffers", "hugetlb", "engine", "psync")), HostFacts.read()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("'buffers'").hasMessageContaining("engine=libaio");
+        assertThatThrownBy(() -> params(Map.of("buffers", "huge"))).isInstanceOf(BadInputException.class).hasMessageContaining("buffers");
+    }
+
+    /** The smaps reading counts huge-page bytes of the mappings inside the range only, at most their overlap. */
+    @Test
+    void hugeBytesCountsOnlyTheMappingsOfTheRange() {
+        java.util.List<String> smaps = java.util.List.of(
+                "7f0000000000-7f0000200000 rw-p 00000000 00:00 0",
+                "AnonHugePages:      2048 kB",
+                "7f0000200000-7f0000600000 rw-p 00000000 00:00 0",
+                "Size:               4096 kB",
+                "AnonHugePages:      4096 kB",
+                "Private_Hugetlb:       0 kB",
+                "7f0000600000-7f0000800000 rw-p 00000000 00:00 0 ",
+                "Shared_Hugetlb:        0 kB",
+                "Private_Hugetlb:    2048 kB",
+                "7f0000800000-7f0000a00000 rw-p 00000000 00:00 0",
+                "AnonHugePages:      2048 kB");
+        long base = 0x7f0000200000L;
+        assertThat(LinuxAio.hugeBytes(smaps, base, 4L << 20)).isEqualTo(4L << 20);
+        assertThat(LinuxAio.hugeBytes(smaps, base, 6L << 20)).isEqualTo(6L << 20);
+        assertThat(LinuxAio.hugeBytes(smaps, base, 1L << 20)).isEqualTo(1L << 20); // at most the overlap
+        assertThat(LinuxAio.hugeBytes(smaps, 0x7f0000c00000L, 2L << 20)).isZero();
+    }
+
+    /** The disks' counters cover whole disks, not their partitions or loop devices, and only those that did something. */
+    @Test
+    void diskStatsCountWholeDisksThatWorked() {
+        java.util.List<String> before = java.util.List.of(
+                " 253       0 vda 100 5 800 0 200 7 1600 0 0 0 0 0 0 0 0 0 0",
+                " 253       1 vda1 90 5 700 0 190 7 1500 0 0 0 0 0 0 0 0 0 0",
+                "   7       0 loop0 10 0 80 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+                " 253      16 vdb 1 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0");
+        java.util.List<String> after = java.util.List.of(
+                " 253       0 vda 150 5 1200 0 230 9 2000 0 0 0 0 0 0 0 0 0 0",
+                " 253       1 vda1 140 5 1100 0 220 9 1900 0 0 0 0 0 0 0 0 0 0",
+                "   7       0 loop0 20 0 160 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+                " 253      16 vdb 1 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0");
+        java.util.function.Predicate<String> part = n -> n.equals("vda1");
+        var d = DiskStats.delta(DiskStats.parse(before, part), DiskStats.parse(after, part));
+        assertThat(d).containsOnlyKeys("vda");
+        assertThat(d.get("vda").requests()).isEqualTo(80);
+        assertThat(d.get("vda").merged()).isEqualTo(2);
+        assertThat(d.get("vda").bytes()).isEqualTo((400 + 400) * 512L);
+    }
+
+    /** A run on a disk-backed folder records what the disk did while it measured, beside its own requests. */
+    @ParameterizedTest
+    @ValueSource(strings = {"libaio", "psync"})
+    void theFactsSayWhatTheDiskDidWhileTheRunMeasured(String engine) throws Exception {
+        assumeLibaio(engine);
+        assumeTrue(!DiskStats.read().isEmpty(), "no /proc/diskstats here");
+        WorkloadResult r = run(Map.of("mode", "rand_read", "engine", engine));
+        long ops = fact(r, "reads") + fact(r, "writes");
+        assertThat(fact(r, "disk_requests")).isPositive();
+        assertThat(String.valueOf(r.metadata().get("disks"))).isNotBlank();
+        assertThat(((Number) r.metadata().get("disk_requests_per_request")).doubleValue())
+                .isCloseTo((double) fact(r, "disk_requests") / ops, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     @Test
     void theRunRefusesABatchOutsideOneToIodepth() {
         assertThatThrownBy(() -> new BlockIoRun("blockio", dir.resolve("x.dat"), 1 << 20, BlockIoRun.Mode.RAND_READ, 4096, 4, 1, 70, true,
