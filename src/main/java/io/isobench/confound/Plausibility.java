@@ -19,6 +19,12 @@ import java.util.Map;
  * one worth checking). Such a
  * result is not hidden and not explained away: the note points at the facts to check (the
  * confounds found for that variant, or, when none, the host's noise and the order of the run).
+ *
+ * <p>Block I/O has one cause the facts establish: an environment that does not carry O_DIRECT to
+ * the host's storage ({@link DirectIoPath}: gVisor, whose gofer opens host files without it; a VM
+ * disk QEMU opens without it). A block I/O figure of such a variant, or beside such a baseline,
+ * that is faster than the baseline is questioned as no speed-up whatever the margin and also
+ * beside a baseline of the same environment (runsc beside runc), naming the path each side took.
  */
 public final class Plausibility {
 
