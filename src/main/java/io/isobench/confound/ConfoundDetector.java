@@ -1,10 +1,12 @@
 package io.isobench.confound;
 
+import io.isobench.env.DirectIoPath;
 import io.isobench.env.Environment;
 import io.isobench.env.Environments;
 import io.isobench.result.Sample;
 import io.isobench.core.IdentityFact;
 import io.isobench.workload.Workload;
+import io.isobench.workload.WorkloadFamily;
 import io.isobench.workload.Workloads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +30,14 @@ import java.util.TreeSet;
  * recorded can be judged.
  */
 public final class ConfoundDetector {
+
+    /**
+     * What block I/O workloads add: whether the environment carries O_DIRECT to the host's storage
+     * ({@link DirectIoPath}). Where one side does and the other does not, one figure measures the
+     * storage and the other a cache; an environment that cannot (gVisor) explains it, and
+     * {@link Plausibility} says what it means for a figure that looks faster.
+     */
+    static final IdentityFact DIRECT_IO = IdentityFact.platform(DirectIoPath.PATH, "direct I/O to the host's storage");
 
     /** Marks a path whose last part is every key of a map: {@code inside.agent_env.*}. */
     private static final String EVERY_KEY = ".*";
@@ -107,6 +117,9 @@ public final class ConfoundDetector {
     static List<IdentityFact> factsOf(String workload, List<Sample> samples) {
         List<IdentityFact> declared = new ArrayList<>(IdentityFact.EVERY_WORKLOAD);
         Workloads.find(workload).ifPresent(w -> w.identityFacts().stream().filter(f -> !declared.contains(f)).forEach(declared::add));
+        if (Workloads.find(workload).map(w -> w.family() == WorkloadFamily.BLOCK_IO).orElse(false)) {
+            declared.add(DIRECT_IO);
+        }
         Set<String> variables = new TreeSet<>();
         for (Sample s : samples) {
             if (value(s.metadata(), AGENT_ENV) instanceof Map<?, ?> m) {

@@ -87,6 +87,8 @@ public final class DockerEnvironment implements Environment {
             // the Sentry writes its own /proc/cpuinfo, whose model name is "unknown"; the CPU and its
             // features (inside.cpu_isa, still compared) are the host's
             m.put(io.isobench.core.IdentityFact.CPU_MODEL, "gVisor's /proc/cpuinfo does not name the CPU model (the CPU is the host's; its features are compared)");
+            m.put(io.isobench.env.DirectIoPath.PATH, "gVisor's gofer opens host files without O_DIRECT (google/gvisor#3626): the"
+                    + " sandbox's O_DIRECT writes land in the host's page cache, on any storage (" + io.isobench.env.DirectIoPath.EVIDENCE + ")");
         }
         return m;
     }

@@ -305,6 +305,8 @@ final class DockerInstance implements EnvironmentInstance {
         f.put("storage", s.storage().lower());
         f.put("storage_source", storageSource);
         f.put("data_dir", dataDir);
+        f.putAll(io.isobench.env.DirectIoPath.facts(s.directIo(), s.directIoPath(info.storageDriver(),
+                info.runtimeArgs().getOrDefault(s.engineRuntime(), List.of()))));
         if (s.gvisor()) {
             f.put("gvisor_network", s.gvisorNetworkFact());
             f.put("engine_runtime", s.engineRuntime());

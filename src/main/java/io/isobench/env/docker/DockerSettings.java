@@ -200,6 +200,55 @@ public record DockerSettings(Network network, Storage storage, String runtime, G
                 : "sandbox: gVisor's own TCP/IP stack (netstack, --network=sandbox) inside the Sentry";
     }
 
+    /**
+     * Whether the container's O_DIRECT requests reach the host's file as O_DIRECT requests (see
+     * {@link io.isobench.env.DirectIoPath}): under runc the program's own system calls reach the
+     * host's file system (overlayfs passes O_DIRECT to the upper layer; a volume or bind is a host
+     * folder); under gVisor they never do, whatever the storage (measured in
+     * {@value io.isobench.env.DirectIoPath#EVIDENCE}).
+     */
+    public boolean directIo() {
+        return !gvisor();
+    }
+
+    /** The runtime arguments that keep a gVisor sandbox's root file system (or every mount) in memory, null when none does. */
+    static String memoryOverlayArg(List<String> runtimeArgs) {
+        for (String a : runtimeArgs) {
+            // --overlay (deprecated: all mounts in memory), --overlay2=root:memory or all:memory
+            if (a.equals("--overlay") || a.equals("--overlay=true") || a.matches("--overlay2=(root|all):memory")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * How the data folder's writes reach the host's storage, in words, for the record.
+     *
+     * @param storageDriver the engine's storage driver (overlay2)
+     * @param runtimeArgs   the arguments the engine's runtime of this variant is registered with
+     */
+    public String directIoPath(String storageDriver, List<String> runtimeArgs) {
+        String where = switch (storage) {
+            case OVERLAY -> "the container's root file system (" + storageDriver + ")";
+            case VOLUME -> "a docker volume (a folder of the host's file system)";
+            case BIND -> "a bind-mounted host folder";
+        };
+        if (!gvisor()) {
+            return "O_DIRECT requests go from the program to " + where + " and on to the host's file as O_DIRECT requests"
+                    + (storage == Storage.OVERLAY ? " (overlayfs passes O_DIRECT to its upper layer)" : "");
+        }
+        String memory = memoryOverlayArg(runtimeArgs);
+        boolean inMemory = memory != null && (storage == Storage.OVERLAY || !memory.startsWith("--overlay2=root"));
+        return "gVisor serves " + where + " through its gofer, which opens the host file without O_DIRECT (it passes no open flag but"
+                + " O_TRUNC on: google/gvisor#3626): the sandbox's O_DIRECT writes land in the host's page cache and reach the device"
+                + " at writeback, on the root file system, volumes and binds alike (" + io.isobench.env.DirectIoPath.EVIDENCE + ")"
+                + (inMemory ? "; and the runtime is registered with " + memory + ": the sandbox keeps these files' upper layer in its"
+                + " own memory, so they do not reach a host file at all"
+                : storage == Storage.OVERLAY ? "; runsc releases from 2023 on keep the root file system's upper layer in memory by"
+                + " default (--overlay2=root:memory, later root:self), where a volume or bind still reaches a host file" : "");
+    }
+
     /** Combinations that cannot run anywhere, refused with the fix. */
     private void checkCombination() {
         boolean modeGiven = gvisorNetwork != GvisorNetwork.SANDBOX;

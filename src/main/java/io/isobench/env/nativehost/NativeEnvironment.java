@@ -138,6 +138,8 @@ public final class NativeEnvironment implements Environment {
             facts.put("command", String.join(" ", cmd));
             facts.put("pinned_cpus", pin);
             facts.put("data_dir", dataDir.toString());
+            facts.putAll(io.isobench.env.DirectIoPath.facts(true, "the program's O_DIRECT requests go to the host's own file system"
+                    + " of the data folder"));
             return new Instance(variant, p, agent, inside, facts, Ports.freeTcpAndUdp(2, null, List.of()), procCleanup, dataCleanup);
         } catch (Exception e) {
             agent.close();

@@ -112,6 +112,11 @@ public final class VmEnvironment implements Environment {
         String kernel = "the guest kernel manages the guest's memory";
         m.put("inside.page_size", kernel);
         m.put("inside.thp", kernel);
+        VmSettings.Cache cache = VmSettings.CACHE.from(settings, "vm setting");
+        if (!cache.direct()) {
+            m.put(io.isobench.env.DirectIoPath.PATH, "QEMU's cache=" + cache.lower() + " opens the VM's disk images without O_DIRECT: the"
+                    + " host's page cache sits below the guest's disk");
+        }
         return m;
     }
 
@@ -381,6 +386,7 @@ public final class VmEnvironment implements Environment {
                     : hugepages ? "memfd hugetlb 2 MiB pages" : "no hugepages (the host has " + hugeFree + " free 2 MiB pages)");
             facts.put("block", VmInstance.blockDevices(qmp.execute("query-block", Map.of(), Duration.ofSeconds(10))));
             facts.put("aio", s.aio().lower());
+            facts.putAll(io.isobench.env.DirectIoPath.facts(s.directIo(), s.directIoPath()));
             if (tap != null) {
                 facts.put("network", VmSettings.Network.TAP.lower());
                 facts.put("tap", tap.tap());

@@ -199,6 +199,29 @@ record VmSettings(Accel accel, Disk disk, Cache cache, Aio aio, Network network,
         }
     }
 
+    /**
+     * Whether the guest's O_DIRECT requests reach the host's file as O_DIRECT requests (see
+     * {@link io.isobench.env.DirectIoPath}): QEMU opens the disk images with O_DIRECT under
+     * cache=none and directsync; under writeback, writethrough and unsafe the host's page cache
+     * sits below the guest's disk and answers what the guest meant to send to the device.
+     */
+    boolean directIo() {
+        return cache.direct();
+    }
+
+    /** How the guest's data disk reaches the host's storage, in words, for the record. */
+    String directIoPath() {
+        String disk = "the data disk (" + this.disk.lower() + " image, virtio-blk, cache=" + cache.lower() + ", aio=" + aio.lower() + ")";
+        if (directIo()) {
+            return "the guest's O_DIRECT requests go through " + disk + " to the host's file as O_DIRECT requests: QEMU opens the image"
+                    + " with O_DIRECT, so no host page cache is in between";
+        }
+        return "QEMU opens " + disk + " without O_DIRECT: the guest's O_DIRECT requests land in the host's page cache below the guest"
+                + (cache == Cache.UNSAFE ? ", and the guest's flushes are ignored" : cache == Cache.WRITETHROUGH
+                ? " (writes reach the device before they complete, reads are answered from the cache)" : "")
+                + "; write cache=none to measure the storage";
+    }
+
     /** Whether the machine has no PCI bus: its virtio devices sit on virtio-mmio. */
     boolean microvm() {
         return machine == Machine.MICROVM;

@@ -164,4 +164,40 @@ class DockerSettingsTest {
                 .endsWith("cannot run with network enabled in root network namespace");
         assertThat(GvisorProbe.runscWords("something else")).isEqualTo("something else");
     }
+
+    @Test
+    void runcCarriesDirectIoToTheHostGvisorNeverDoesWhateverTheStorage() {
+        for (String storage : List.of("overlay", "volume", "bind")) {
+            DockerSettings runc = DockerSettings.of(variant("storage", storage));
+            assertThat(runc.directIo()).as(storage).isTrue();
+            assertThat(runc.directIoPath("overlay2", List.of())).as(storage).contains("as O_DIRECT requests");
+            DockerSettings runsc = DockerSettings.of(variant("runtime", "runsc", "storage", storage));
+            assertThat(runsc.directIo()).as(storage).isFalse();
+            assertThat(runsc.directIoPath("overlay2", List.of("--network=sandbox"))).as(storage)
+                    .contains("without O_DIRECT").contains("page cache").contains("google/gvisor#3626")
+                    .contains(io.isobench.env.DirectIoPath.EVIDENCE);
+        }
+        assertThat(DockerSettings.of(variant("storage", "overlay")).directIoPath("overlay2", List.of())).contains("overlay2")
+                .contains("overlayfs passes O_DIRECT");
+    }
+
+    @Test
+    void aGvisorRootOverlayInMemoryIsNamedWhereItHoldsTheDataFolder() {
+        assertThat(DockerSettings.memoryOverlayArg(List.of("--network=host"))).isNull();
+        assertThat(DockerSettings.memoryOverlayArg(List.of("--network=host", "--overlay2=root:memory"))).isEqualTo("--overlay2=root:memory");
+        assertThat(DockerSettings.memoryOverlayArg(List.of("--overlay"))).isEqualTo("--overlay");
+        assertThat(DockerSettings.memoryOverlayArg(List.of("--overlay2=none"))).isNull();
+        assertThat(DockerSettings.memoryOverlayArg(List.of("--overlay2=root:/var/tmp/filestore"))).isNull();
+
+        DockerSettings rootfs = DockerSettings.of(variant("runtime", "runsc"));
+        DockerSettings volume = DockerSettings.of(variant("runtime", "runsc", "storage", "volume"));
+        List<String> rootInMemory = List.of("--network=sandbox", "--overlay2=root:memory");
+        assertThat(rootfs.directIoPath("overlay2", rootInMemory)).contains("--overlay2=root:memory").contains("do not reach a host file");
+        // only the root is overlaid: a volume still reaches a host file (through the page cache)
+        assertThat(volume.directIoPath("overlay2", rootInMemory)).doesNotContain("do not reach a host file").contains("page cache");
+        // every mount overlaid: the volume too
+        assertThat(volume.directIoPath("overlay2", List.of("--overlay2=all:memory"))).contains("do not reach a host file");
+        // without a flag the root file system's text warns of newer releases' default
+        assertThat(rootfs.directIoPath("overlay2", List.of())).contains("--overlay2=root:memory, later root:self");
+    }
 }

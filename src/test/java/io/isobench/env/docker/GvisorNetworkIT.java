@@ -90,6 +90,11 @@ class GvisorNetworkIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> inside = (Map<String, Object>) env.get("inside");
         assertThat(inside.get("kernel")).as("gVisor's Sentry answers uname, not the host's kernel").isEqualTo("4.4.0");
+        // gVisor does no direct I/O to the host's storage (bench/sandbox-blockio.md); runc does
+        assertThat(env.get(io.isobench.env.DirectIoPath.FACT)).isEqualTo(io.isobench.env.DirectIoPath.NOT_HONOURED);
+        assertThat(String.valueOf(env.get(io.isobench.env.DirectIoPath.HOW_FACT))).contains("gofer").contains("without O_DIRECT");
+        assertThat(record.environments().get("docker[image=small]").get(io.isobench.env.DirectIoPath.FACT))
+                .isEqualTo(io.isobench.env.DirectIoPath.HONOURED);
 
         // gVisor's own stack: measured where runsc accepts it, else left out with runsc's words, said before the run
         boolean netstackRan = samples.stream().anyMatch(s -> s.variant().equals(NETSTACK));

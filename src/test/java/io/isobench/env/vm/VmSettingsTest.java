@@ -97,4 +97,20 @@ class VmSettingsTest {
         assertThat(VmSettings.SPECS.stream().filter(s -> s.name().equals("machine")).findFirst().orElseThrow().choices())
                 .containsExactly("pc", "q35", "microvm");
     }
+
+    @Test
+    void onlyCacheModesThatOpenTheImagesWithODirectCarryTheGuestsDirectIo() {
+        for (VmSettings.Cache c : VmSettings.Cache.values()) {
+            VmSettings s = VmSettings.of(Variant.resolve(ENV, Map.of("cache", c.lower(), "aio", c.direct() ? "native" : "threads"), "test"));
+            boolean direct = c == VmSettings.Cache.NONE || c == VmSettings.Cache.DIRECTSYNC;
+            assertThat(s.directIo()).as(c.lower()).isEqualTo(direct);
+            assertThat(s.directIoPath()).as(c.lower()).contains("cache=" + c.lower())
+                    .contains(direct ? "no host page cache is in between" : "land in the host's page cache");
+        }
+        assertThat(VmSettings.of(Variant.resolve(ENV, Map.of("cache", "unsafe", "aio", "threads"), "test")).directIoPath())
+                .contains("flushes are ignored").contains("write cache=none");
+        // the environment explains a difference in the fact where its cache mode makes one, and only there
+        assertThat(ENV.shapedFacts(Map.of("cache", "writeback"))).containsKey(io.isobench.env.DirectIoPath.PATH);
+        assertThat(ENV.shapedFacts(Map.of())).doesNotContainKey(io.isobench.env.DirectIoPath.PATH);
+    }
 }
