@@ -25,11 +25,17 @@ import java.util.function.LongSupplier;
  * same round to be paired with. Each trial follows its own repetition policy
  * ({@link Plan#repetition}).
  *
- * <p>With a time budget, extensions past the minimum are granted round by round only as far as
- * the next round, estimated from each trial's own iterations so far, ends within the budget; when
- * it cannot pay for all of them those whose intervals are widest (relative to their target) go on,
- * as many as fit, and the others stop where they are, with their baseline partners. Knows nothing
- * of environments.
+ * <p>With a time budget, extensions past the minimum are granted round by round, and only as far
+ * as the budget can pay for them, estimated from each trial's own iterations so far. Each round the
+ * budget first reserves, for every trial whose interval can still reach its target within its
+ * maximum, the seconds it is projected to need for that (from its spread so far: a half-width
+ * shrinks as {@code t(n-1)/sqrt(n)}), cheapest first, as far as the reservations fit: those are
+ * the figures the budget can turn from inconclusive into conclusive. What the reservations leave
+ * pays for one more iteration of the others (a target out of reach, or not affordable), widest
+ * interval relative to its target first. The rest stop where they are, with their baseline
+ * partners. Spending the budget widest-first from the start instead let figures that could never
+ * reach their target (a latency tail from five iterations) use what the compute kernels needed to
+ * reach theirs. Knows nothing of environments.
  */
 final class Schedule {
 
@@ -179,43 +185,56 @@ final class Schedule {
 
     /**
      * The part of {@code active} that the budget pays for: every trial below its minimum and every
-     * baseline trial catching up with a partner, then extensions widest interval first (with the
-     * iteration of their baseline partner) as far as the round still ends within the budget.
-     * Extensions left out are done.
+     * baseline trial catching up with a partner; then the extensions (with the iteration of their
+     * baseline partner) that can reach their target within the budget, the cheapest to get there
+     * first, as far as their projected costs fit together; then, with what those leave, one more
+     * iteration of the others, widest interval (relative to its target) first. Extensions left out
+     * are done.
      */
     private List<TrialState> withinBudget(List<TrialState> active, Collection<TrialState> all) {
         Duration budget = plan.suite().repetition().budget();
         double left = budget.toNanos() / 1e9 - (nanoClock.getAsLong() - startNanos) / 1e9;
         List<TrialState> out = new ArrayList<>();
-        List<TrialState> extensions = new ArrayList<>();
+        List<Extension> extensions = new ArrayList<>();
         for (TrialState s : active) {
             boolean catchingUp = s.trial.variant().equals(plan.baseline()) && peers(s, all).stream().anyMatch(p -> p.iterations > s.iterations);
             if (mandatory(s) || catchingUp) {
                 out.add(s);
                 left -= s.meanSeconds();
             } else if (!s.trial.variant().equals(plan.baseline()) || peers(s, all).isEmpty()) {
-                extensions.add(s);
+                TrialState base = baselineOf(s, all);
+                double perIteration = s.meanSeconds() + (base != null && active.contains(base) ? base.meanSeconds() : 0);
+                double w = halfWidth(s, all);
+                Repetition rep = rep(s);
+                int toTarget = Double.isNaN(w) ? -1
+                        : iterationsToReach(w, s.iterations, rep.target(), Math.max(MIN_TO_STOP, s.iterations + 1), rep.maxIterations());
+                extensions.add(new Extension(s, base, Double.isNaN(w) ? Double.POSITIVE_INFINITY : w / rep.target(),
+                        toTarget < 0 ? Double.POSITIVE_INFINITY : (toTarget - s.iterations) * perIteration));
             }
         }
-        // the widest intervals first (relative to their target): they are the ones a reader cannot use yet
-        java.util.Map<TrialState, Double> need = new java.util.HashMap<>();
-        for (TrialState s : extensions) {
-            double w = halfWidth(s, all);
-            need.put(s, Double.isNaN(w) ? Double.POSITIVE_INFINITY : w / rep(s).target());
-        }
-        extensions.sort(Comparator.comparingDouble((TrialState s) -> need.get(s)).reversed());
-        for (TrialState s : extensions) {
-            TrialState base = baselineOf(s, all);
-            double cost = s.meanSeconds() + (base != null && active.contains(base) && !out.contains(base) ? base.meanSeconds() : 0);
-            if (cost <= left) {
-                out.add(s);
-                if (base != null && active.contains(base) && !out.contains(base)) {
-                    out.add(base);
-                }
-                left -= cost;
+        // first the figures the budget can make conclusive, cheapest first, each reserving what it needs
+        // to get there (this round's iteration included)
+        extensions.sort(Comparator.comparingDouble(Extension::costToTarget));
+        List<Extension> others = new ArrayList<>();
+        double reserved = 0;
+        for (Extension e : extensions) {
+            if (Double.isFinite(e.costToTarget()) && reserved + e.costToTarget() <= left) {
+                reserved += e.costToTarget();
+                grant(e, active, out);
             } else {
-                s.status = TrialStatus.DONE;
-                stoppedByBudget.add(s.trial.id());
+                others.add(e);
+            }
+        }
+        // then, with what the reservations leave, one more iteration of the rest, widest first: they are
+        // the ones a reader cannot use yet, and one more iteration still narrows them
+        double spare = left - reserved;
+        others.sort(Comparator.comparingDouble(Extension::need).reversed());
+        for (Extension e : others) {
+            if (iterationCost(e, active, out) <= spare) {
+                spare -= grant(e, active, out);
+            } else {
+                e.state().status = TrialStatus.DONE;
+                stoppedByBudget.add(e.state().trial.id());
             }
         }
         // a baseline trial whose partners all stopped stops too; keep the order of active
@@ -228,6 +247,49 @@ final class Schedule {
             }
         }
         return kept;
+    }
+
+    /** An extension the budget may pay for: how far it is from its target, and what reaching it would cost. */
+    private record Extension(TrialState state, TrialState base, double need, double costToTarget) {
+    }
+
+    /** The seconds one more iteration of {@code e} costs this round: its own and, unless already paid for, its baseline's. */
+    private static double iterationCost(Extension e, List<TrialState> active, List<TrialState> out) {
+        boolean withBase = e.base() != null && active.contains(e.base()) && !out.contains(e.base());
+        return e.state().meanSeconds() + (withBase ? e.base().meanSeconds() : 0);
+    }
+
+    /** Adds {@code e} (and its baseline, if it runs this round and is not in yet) to {@code out}; returns what that costs. */
+    private static double grant(Extension e, List<TrialState> active, List<TrialState> out) {
+        double cost = iterationCost(e, active, out);
+        out.add(e.state());
+        if (e.base() != null && active.contains(e.base()) && !out.contains(e.base())) {
+            out.add(e.base());
+        }
+        return cost;
+    }
+
+    /**
+     * The measured iterations at which an interval of relative half-width {@code halfWidth} after
+     * {@code n} iterations is projected to be within {@code target}, at least {@code atLeast}, if
+     * that is at most {@code max}; -1 if it is not. The projection keeps the spread seen so far:
+     * the half-width scales as {@code t(m-1) / sqrt(m)} (Student's t, 95%, two-sided).
+     */
+    static int iterationsToReach(double halfWidth, int n, double target, int atLeast, int max) {
+        if (n < 2) {
+            return -1;
+        }
+        double now = tQuantile(n - 1) / Math.sqrt(n);
+        for (int m = Math.max(n, atLeast); m <= max; m++) {
+            if (halfWidth * (tQuantile(m - 1) / Math.sqrt(m)) / now <= target) {
+                return m;
+            }
+        }
+        return -1;
+    }
+
+    private static double tQuantile(int df) {
+        return new org.apache.commons.math3.distribution.TDistribution(null, df).inverseCumulativeProbability(0.975);
     }
 
     /** Iterations run so far, warm-ups included. */

@@ -273,6 +273,93 @@ class ScheduleTest {
     }
 
     @Test
+    void theProjectedIterationsToATargetFollowTheSpreadSoFar() {
+        // 0.2 at n=5 shrinks by (t(m-1)/sqrt(m)) / (t(4)/sqrt(5)) = x / 1.2416: m=12 gives 2.201/3.464 = 0.635
+        // (0.2046, not yet within 0.1), m=13 gives 2.179/3.606 = 0.604 (0.0973): thirteen
+        assertThat(Schedule.iterationsToReach(0.2, 5, 0.1, 6, 20)).isEqualTo(13);
+        assertThat(Schedule.iterationsToReach(0.2, 5, 0.1, 6, 12)).as("out of reach within the maximum").isEqualTo(-1);
+        assertThat(Schedule.iterationsToReach(0.05, 5, 0.1, 6, 20)).as("already within: the least it may stop at").isEqualTo(6);
+        assertThat(Schedule.iterationsToReach(0.05, 3, 0.1, 5, 20)).isEqualTo(5);
+        assertThat(Schedule.iterationsToReach(0.2, 1, 0.1, 5, 20)).as("no spread yet").isEqualTo(-1);
+    }
+
+    @Test
+    void theBudgetPaysFirstForFiguresItCanMakeConclusiveThenTheWidestOfTheRest() {
+        long[] now = {0};
+        Repetition rep = new Repetition(0, 3, 0.02, 20, java.time.Duration.ofSeconds(100));
+        Plan plan = plan(rep, false);
+        Schedule schedule = new Schedule(plan, () -> now[0]);
+        List<TrialState> states = states(plan);
+        List<TrialState> bases = states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).toList();
+        TrialState nearBase = bases.get(0);
+        TrialState near = partnerOf(nearBase, states);
+        TrialState farBase = bases.get(1);
+        TrialState far = partnerOf(farBase, states);
+        for (TrialState s : states) {
+            if (s != near && s != nearBase && s != far && s != farBase) {
+                s.status = TrialStatus.DONE; // the third block is over
+            }
+        }
+        // five iterations each; the baselines cost 0.5 s an iteration, the variants 1 s
+        measured(nearBase, 10, 10.1, 9.9, 10, 10);
+        measured(farBase, 10, 10.1, 9.9, 10, 10);
+        measured(near, 10.2, 9.9, 10.1, 9.8, 10.1); // a ratio a few iterations from its 2% target
+        measured(far, 5, 20, 8, 15, 10);            // a ratio no twenty iterations bring within 2%
+        for (TrialState s : List.of(nearBase, farBase, near, far)) {
+            s.timed = 5;
+            s.seconds = s == near || s == far ? 5 : 2.5;
+        }
+        double nearWidth = io.isobench.stats.Summarizer.worstRatioHalfWidth(near.samples, nearBase.samples);
+        int toTarget = Schedule.iterationsToReach(nearWidth, 5, 0.02, 6, 20);
+        assertThat(toTarget).as("the near one can get there").isBetween(6, 20);
+        assertThat(Schedule.iterationsToReach(io.isobench.stats.Summarizer.worstRatioHalfWidth(far.samples, farBase.samples), 5, 0.02, 6, 20))
+                .as("the far one cannot").isEqualTo(-1);
+        double nearCost = (toTarget - 5) * 1.5;
+
+        // what is left pays for the near one's way to its target and not also for one more of the far one,
+        // although the far one is the wider: widest-first would have run both this round and left the
+        // near one short later
+        now[0] = (long) ((100 - nearCost - 1.0) * 1e9);
+        assertThat(schedule.round(6, states)).containsExactlyInAnyOrder(near.trial, nearBase.trial);
+        assertThat(far.status).isEqualTo(TrialStatus.DONE);
+        assertThat(farBase.status).as("its baseline, with no one left to pair with").isEqualTo(TrialStatus.DONE);
+        assertThat(schedule.stoppedByBudget()).containsExactly(far.trial.id());
+    }
+
+    @Test
+    void whatTheReservationsLeavePaysForTheWidestOfTheRest() {
+        long[] now = {0};
+        Repetition rep = new Repetition(0, 3, 0.02, 20, java.time.Duration.ofSeconds(100));
+        Plan plan = plan(rep, false);
+        Schedule schedule = new Schedule(plan, () -> now[0]);
+        List<TrialState> states = states(plan);
+        List<TrialState> bases = states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).toList();
+        TrialState nearBase = bases.get(0);
+        TrialState near = partnerOf(nearBase, states);
+        TrialState farBase = bases.get(1);
+        TrialState far = partnerOf(farBase, states);
+        for (TrialState s : states) {
+            if (s != near && s != nearBase && s != far && s != farBase) {
+                s.status = TrialStatus.DONE;
+            }
+        }
+        measured(nearBase, 10, 10.1, 9.9, 10, 10);
+        measured(farBase, 10, 10.1, 9.9, 10, 10);
+        measured(near, 10.2, 9.9, 10.1, 9.8, 10.1);
+        measured(far, 5, 20, 8, 15, 10);
+        for (TrialState s : List.of(nearBase, farBase, near, far)) {
+            s.timed = 5;
+            s.seconds = s == near || s == far ? 5 : 2.5;
+        }
+        int toTarget = Schedule.iterationsToReach(io.isobench.stats.Summarizer.worstRatioHalfWidth(near.samples, nearBase.samples), 5, 0.02, 6, 20);
+        double nearCost = (toTarget - 5) * 1.5;
+        // 2 s beyond the reservation: one more of the far one (1 s and its baseline's 0.5 s) fits
+        now[0] = (long) ((100 - nearCost - 2.0) * 1e9);
+        assertThat(schedule.round(6, states)).containsExactlyInAnyOrder(near.trial, nearBase.trial, far.trial, farBase.trial);
+        assertThat(schedule.stoppedByBudget()).isEmpty();
+    }
+
+    @Test
     void anEmulatedVariantStopsAtTheMinimumEvenInAdaptiveMode() {
         Plan plan = plan(new Repetition(0, 3, 0.02, 6), true);
         Schedule schedule = new Schedule(plan);
