@@ -116,11 +116,25 @@ public final class Cleanup implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one action with the thread's interrupt flag cleared, and sets it again after: Ctrl-C
+     * interrupts the thread that was starting what the action removes, and a removal that blocks
+     * (a call to the engine, waiting for {@code ip}) would otherwise fail at once and leave the
+     * thing behind.
+     */
     private static void runOne(Entry e) {
+        boolean interrupted = Thread.interrupted();
         try {
             e.action().run();
         } catch (Exception ex) {
+            if (ex instanceof InterruptedException) {
+                interrupted = true;
+            }
             Console.say("isobench: could not remove " + e.what() + ": " + ex.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
