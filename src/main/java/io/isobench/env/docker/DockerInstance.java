@@ -545,6 +545,7 @@ final class DockerInstance implements EnvironmentInstance {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
         }
