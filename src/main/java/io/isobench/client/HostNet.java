@@ -2,14 +2,12 @@ package io.isobench.client;
 
 import io.isobench.core.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,16 +35,8 @@ final class HostNet {
 
     /** Runs a command; its output, or an IOException with the command and what it said. */
     static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " did not finish within 30 s");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out.strip());
-        }
-        return out;
+        // to its end even when Ctrl-C interrupts meanwhile: a namespace or link is then made or not, never half
+        return ChildProcess.run(cmd, 30);
     }
 
     static String run(String... cmd) throws IOException, InterruptedException {

@@ -59,9 +59,27 @@ public final class ChildProcess {
         }
         Process p = start(pb);
         byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(cmd.get(0) + " did not finish within " + timeoutSeconds + " s");
+        // an interrupt (Ctrl-C) does not abandon the command halfway: whatever it creates or removes
+        // is then done or not, and the cleanup knows which; the interrupt is raised once it ended
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IOException(cmd.get(0) + " did not finish within " + timeoutSeconds + " s");
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            throw new InterruptedException("interrupted while " + String.join(" ", cmd) + " ran (it ran to its end, exit "
+                    + p.exitValue() + ")");
         }
         String s = new String(out, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {

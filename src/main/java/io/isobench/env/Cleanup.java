@@ -54,6 +54,57 @@ public final class Cleanup implements AutoCloseable {
         return new Handle(e);
     }
 
+    /** Makes something (a process) in one call. */
+    @FunctionalInterface
+    public interface Creator<T> {
+        T create() throws Exception;
+    }
+
+    /** Removes what a {@link Creator} made. */
+    @FunctionalInterface
+    public interface Remover<T> {
+        void remove(T made) throws Exception;
+    }
+
+    /** What {@link #create} made, and the handle that removes it. */
+    public record Created<T>(T value, Handle handle) {
+    }
+
+    /**
+     * Makes something with one call and registers its removal with no moment between the two, for
+     * things known only once made (a process: its pid). The removal is registered first; the call
+     * and the removal's look at what was made share a lock, so a removal that begins (the shutdown
+     * hook on SIGTERM, on another thread) while the call runs waits for it and removes what it made,
+     * and a call not begun when the removal began is refused.
+     */
+    public <T> Created<T> create(String what, Creator<T> creator, Remover<T> remover) throws Exception {
+        Object gate = new Object();
+        java.util.concurrent.atomic.AtomicReference<T> made = new java.util.concurrent.atomic.AtomicReference<>();
+        boolean[] removing = {false};
+        Handle h = register(what, () -> {
+            T t;
+            synchronized (gate) {
+                removing[0] = true;
+                t = made.get();
+            }
+            if (t != null) {
+                remover.remove(t);
+            }
+        });
+        synchronized (gate) {
+            if (removing[0]) {
+                throw new InterruptedException("the run is stopping: " + what + " is not made");
+            }
+            try {
+                made.set(creator.create());
+            } catch (Exception | Error e) {
+                h.close(); // nothing was made: the entry only leaves the list
+                throw e;
+            }
+        }
+        return new Created<>(made.get(), h);
+    }
+
     /** Runs one registered action now, if it has not run yet. */
     public final class Handle implements AutoCloseable {
         private final Entry entry;
@@ -116,11 +167,25 @@ public final class Cleanup implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one action with the thread's interrupt flag cleared, and sets it again after: Ctrl-C
+     * interrupts the thread that was starting what the action removes, and a removal that blocks
+     * (a call to the engine, waiting for {@code ip}) would otherwise fail at once and leave the
+     * thing behind.
+     */
     private static void runOne(Entry e) {
+        boolean interrupted = Thread.interrupted();
         try {
             e.action().run();
         } catch (Exception ex) {
+            if (ex instanceof InterruptedException) {
+                interrupted = true;
+            }
             Console.say("isobench: could not remove " + e.what() + ": " + ex.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -36,6 +36,8 @@ public final class DockerEngine implements AutoCloseable {
     public static final String RUN_LABEL = "isobench.run";
     /** The label naming the variant a container or volume belongs to. */
     public static final String VARIANT_LABEL = "isobench.variant";
+    /** The label naming the one instance (its container's name) a container or volume belongs to: what its removal looks for. */
+    public static final String INSTANCE_LABEL = "isobench.instance";
 
     /** What {@link #probe} found: the engine's identity and the facts every docker sample carries. */
     public record EngineInfo(String version, String apiVersion, String storageDriver, String cgroupVersion, String cgroupDriver,

@@ -16,8 +16,10 @@ import java.util.Map;
  * Docker containers on the local Docker Engine, driven through its API (docker-java on the unix
  * socket). The agent runs as the container's command with its stdio attached; the variants are
  * the configurations the study found to matter (network path, storage, runtime) and resource
- * limits. Every container and volume carries the labels {@value DockerEngine#RUN_LABEL} and
- * {@value DockerEngine#VARIANT_LABEL} and is removed at the end, on failure and on Ctrl-C.
+ * limits. Every container and volume carries the labels {@value DockerEngine#RUN_LABEL},
+ * {@value DockerEngine#VARIANT_LABEL} and {@value DockerEngine#INSTANCE_LABEL} and is removed at the
+ * end, on failure and on Ctrl-C (also one struck while the engine was creating it: see
+ * {@link EngineCall}), by those labels only.
  */
 public final class DockerEnvironment implements Environment {
 

@@ -119,7 +119,9 @@ final class DockerInstance implements EnvironmentInstance {
 
             String unique = ctx.runId() + "-" + variant.slug() + "-" + randomHex();
             String name = NAME_PREFIX + unique;
-            Map<String, String> labels = Map.of(DockerEngine.RUN_LABEL, ctx.runId(), DockerEngine.VARIANT_LABEL, variant.label());
+            Map<String, String> labels = Map.of(DockerEngine.RUN_LABEL, ctx.runId(), DockerEngine.VARIANT_LABEL, variant.label(),
+                    DockerEngine.INSTANCE_LABEL, name);
+            String runId = ctx.runId();
 
             HostConfig hc = HostConfig.newHostConfig()
                     .withNetworkMode(s.network() == DockerSettings.Network.NAT || s.network() == DockerSettings.Network.PROXY
@@ -141,8 +143,10 @@ final class DockerInstance implements EnvironmentInstance {
             String storageSource = "container filesystem (" + info.storageDriver() + ")";
             if (s.storage() == DockerSettings.Storage.VOLUME) {
                 String volume = name;
-                handles.add(ctx.cleanup().register("docker volume " + volume, () -> removeVolume(engine, volume)));
-                engine.quick().createVolumeCmd().withName(volume).withLabels(labels).exec();
+                EngineCall creation = new EngineCall("volume " + volume);
+                handles.add(ctx.cleanup().register("docker volume " + volume, () -> removeVolumes(runId, volume, creation)));
+                creation.run(() -> engine.quick().createVolumeCmd().withName(volume).withLabels(labels).exec());
+                stopIfInterrupted(creation);
                 hc.withBinds(new Bind(volume, new Volume(MOUNTED_DATA_DIR)));
                 dataDir = MOUNTED_DATA_DIR;
                 storageSource = "volume " + volume;
@@ -185,17 +189,17 @@ final class DockerInstance implements EnvironmentInstance {
             if (!exposed.isEmpty()) {
                 create.withExposedPorts(exposed);
             }
-            // registered before it exists: removal by name works whether or not creation got through
-            java.util.concurrent.atomic.AtomicReference<String> created = new java.util.concurrent.atomic.AtomicReference<>();
-            handles.add(ctx.cleanup().register("docker container " + name, () -> {
-                removeContainer(engine, name);
-                if (s.gvisor()) {
-                    // a runsc that failed to start a sandbox leaves its shim, gofer and sandbox running after the removal
-                    GvisorProbe.stopLeftProcesses(created.get());
-                }
-            }));
-            String id = create.exec().getId();
-            created.set(id);
+            // registered before it exists: the removal waits for the create call to end, then removes
+            // what carries this instance's labels, whether or not the answer reached us
+            EngineCall creation = new EngineCall("container " + name);
+            handles.add(ctx.cleanup().register("docker container " + name, () -> removeContainers(runId, name, creation, s.gvisor())));
+            Thread starter = Thread.currentThread();
+            String id = creation.run(() -> {
+                String made = create.exec().getId();
+                holdForTests(made, starter);
+                return made;
+            });
+            stopIfInterrupted(creation);
             mark = phase(phases, "create", mark);
 
             Path log = ctx.logDir().resolve("agent-" + variant.slug() + ".log");
@@ -451,28 +455,110 @@ final class DockerInstance implements EnvironmentInstance {
         return io.isobench.core.Ports.freeTcpAndUdp(n, null, INSIDE_PORTS);
     }
 
-    private static void removeContainer(DockerEngine engine, String nameOrId) {
-        try {
-            engine.quick().removeContainerCmd(nameOrId).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException gone) {
-            // never created, or removed already
+    /** How long a removal waits for the engine to answer the create call it removes after. */
+    private static final Duration CREATE_WAIT = Duration.ofSeconds(60);
+
+    /** Ctrl-C struck while the engine created something: it exists now, and its removal is registered. */
+    private static void stopIfInterrupted(EngineCall creation) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while the engine created " + creation.what());
         }
     }
 
-    private static void removeVolume(DockerEngine engine, String volume) throws InterruptedException {
-        // a volume is busy until its container is gone: the engine may still be tearing it down
-        for (int i = 0; ; i++) {
-            try {
-                engine.quick().removeVolumeCmd(volume).exec();
-                return;
-            } catch (NotFoundException gone) {
-                return;
-            } catch (com.github.dockerjava.api.exception.ConflictException busy) {
-                if (i >= 20) {
-                    throw busy;
+    /** The labels that pick one instance's containers and volumes out of everything on the engine: never another run's. */
+    private static List<String> labelFilter(String runId, String instance) {
+        return List.of(DockerEngine.RUN_LABEL + "=" + runId, DockerEngine.INSTANCE_LABEL + "=" + instance);
+    }
+
+    /**
+     * Removes the containers labelled with this run and instance, once the create call has ended,
+     * through a connection of its own: the instance's may be closed by then, or be the one the
+     * interrupted call was on.
+     */
+    private static void removeContainers(String runId, String instance, EngineCall creation, boolean gvisor) throws IOException {
+        boolean answered = creation.awaitEnd(CREATE_WAIT);
+        try (DockerEngine engine = DockerEngine.connect()) {
+            for (com.github.dockerjava.api.model.Container c : engine.quick().listContainersCmd().withShowAll(true)
+                    .withFilter("label", labelFilter(runId, instance)).exec()) {
+                try {
+                    engine.quick().removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+                } catch (NotFoundException gone) {
+                    // removed meanwhile
                 }
-                Thread.sleep(250);
+                if (gvisor) {
+                    // a runsc that failed to start a sandbox leaves its shim, gofer and sandbox running after the removal
+                    GvisorProbe.stopLeftProcesses(c.getId());
+                }
             }
+        }
+        if (!answered) {
+            throw new IOException("the engine had not answered the creation of " + creation.what() + " within " + CREATE_WAIT.toSeconds()
+                    + " s; if it appears later, isobench doctor --clean removes it");
+        }
+    }
+
+    /** Removes the volumes labelled with this run and instance, as {@link #removeContainers} does containers. */
+    private static void removeVolumes(String runId, String instance, EngineCall creation) throws IOException, InterruptedException {
+        boolean answered = creation.awaitEnd(CREATE_WAIT);
+        try (DockerEngine engine = DockerEngine.connect()) {
+            var found = engine.quick().listVolumesCmd().withFilter("label", labelFilter(runId, instance)).exec().getVolumes();
+            for (var v : found == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : found) {
+                // a volume is busy until its container is gone: the engine may still be tearing it down
+                for (int i = 0; ; i++) {
+                    try {
+                        engine.quick().removeVolumeCmd(v.getName()).exec();
+                        break;
+                    } catch (NotFoundException gone) {
+                        break;
+                    } catch (com.github.dockerjava.api.exception.ConflictException busy) {
+                        if (i >= 20) {
+                            throw busy;
+                        }
+                        Thread.sleep(250);
+                    }
+                }
+            }
+        }
+        if (!answered) {
+            throw new IOException("the engine had not answered the creation of " + creation.what() + " within " + CREATE_WAIT.toSeconds()
+                    + " s; if it appears later, isobench doctor --clean removes it");
+        }
+    }
+
+    /**
+     * For CreateInterruptIT only: with {@value #HOLD_PROPERTY} naming a file, the container's id
+     * is written there once the engine has created it, and the answer is held back from the
+     * start until the run is being stopped (its thread interrupted, or the JVM shutting down), at
+     * most a minute: Ctrl-C then surely strikes while the container is being created. Never set
+     * otherwise.
+     */
+    static final String HOLD_PROPERTY = "isobench.testHoldCreate";
+
+    private static void holdForTests(String id, Thread starter) throws IOException {
+        String file = System.getProperty(HOLD_PROPERTY);
+        if (file == null) {
+            return;
+        }
+        Files.writeString(Path.of(file), id + "\n");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && !starter.isInterrupted() && !shuttingDown()) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 

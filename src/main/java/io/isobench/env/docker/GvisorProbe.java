@@ -66,10 +66,11 @@ final class GvisorProbe {
         String name = DockerInstance.NAME_PREFIX + PROBE_RUN + "-" + runtime + "-" + HexFormat.of().formatHex(r);
         String id = null;
         try {
-            id = engine.quick().createContainerCmd(image).withName(name)
+            // not cut halfway by Ctrl-C: the container then exists, and the removal below finds it
+            id = new EngineCall("container " + name).run(() -> engine.quick().createContainerCmd(image).withName(name)
                     .withLabels(Map.of(DockerEngine.RUN_LABEL, PROBE_RUN, DockerEngine.VARIANT_LABEL, "runtime " + runtime))
                     .withCmd(List.of("/bin/true")).withHostConfig(HostConfig.newHostConfig().withNetworkMode("bridge").withRuntime(runtime))
-                    .exec().getId();
+                    .exec().getId());
             try {
                 engine.quick().startContainerCmd(id).exec();
             } catch (DockerException e) {
@@ -78,10 +79,16 @@ final class GvisorProbe {
             engine.quick().waitContainerCmd(id).start().awaitCompletion(30, TimeUnit.SECONDS);
             return null;
         } finally {
+            // an interrupt would close the removal's connection at once
+            boolean interrupted = Thread.interrupted();
             try {
                 engine.quick().removeContainerCmd(name).withForce(true).exec();
             } catch (NotFoundException gone) {
                 // never created
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (id != null) {
                 stopLeftProcesses(id);

@@ -124,8 +124,10 @@ public final class NativeEnvironment implements Environment {
         // the agent's environment is isobench's choice, the same in every environment: never the invoking shell's
         pb.environment().clear();
         pb.environment().putAll(ctx.agent().environment().variables());
-        Process p = ChildProcess.start(pb);
-        Cleanup.Handle procCleanup = ctx.cleanup().register("agent process " + p.pid(), () -> stop(p));
+        Cleanup.Created<Process> started = ctx.cleanup().create("agent process of " + variant.label(), () -> ChildProcess.start(pb),
+                NativeEnvironment::stop);
+        Process p = started.value();
+        Cleanup.Handle procCleanup = started.handle();
         Path crashReport = ctx.logDir().resolve(crashGlob.replace("*", Long.toString(p.pid())));
         AgentClient agent = new AgentClient("agent in " + variant.label(), p.getInputStream(), p.getOutputStream(),
                 () -> "agent exit: " + (p.isAlive() ? "still running" : String.valueOf(p.exitValue()))

@@ -310,9 +310,13 @@ public final class VmEnvironment implements Environment {
             List<String> cmd = QemuCommand.build(s, accel, hugepages, "isobench-" + ctx.runId() + "-" + id, paths, net, guestInit, heapMib,
                     tsc);
 
-            qemu = ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile()));
+            // its removal registered with no moment between (a SIGTERM's hook may run on another thread meanwhile)
+            Cleanup.Created<Process> started = ctx.cleanup().create("QEMU of guest isobench-" + ctx.runId() + "-" + id,
+                    () -> ChildProcess.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(qemuLog.toFile())),
+                    VmEnvironment::kill);
+            qemu = started.value();
             Process q = qemu;
-            handles.add(0, ctx.cleanup().register("QEMU process " + q.pid(), () -> kill(q)));
+            handles.add(0, started.handle());
 
             SocketChannel agentChannel;
             try {

@@ -1,5 +1,6 @@
 package io.isobench.workload.cpu;
 
+import io.isobench.core.Foreign;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.isobench.workload.storage;
 
+import io.isobench.core.Foreign;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@code (Object, long...)long} and is invoked exactly, with no boxing on the I/O path.
  *
  * <p>Why reflection for the setup: the project compiles for Java 21, where
- * {@code java.lang.foreign} is a preview API (see {@code workload.cpu.Foreign}); the runtime
+ * {@code java.lang.foreign} is a preview API (bound through {@code core.Foreign}); the runtime
  * isobench ships is 22 or later, where it is final. Reflection is used only to build the handle
  * and to allocate native memory, never per request.
  *
@@ -138,43 +138,14 @@ final class LinuxAio {
     }
 
     private static LinuxAio bind(Abi abi) throws ReflectiveOperationException {
-        Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
-        Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
-        Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
-        Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
-        Class<?> pathC = Class.forName("java.lang.foreign.MemoryLayout$PathElement");
-        Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
-        Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
-        Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-        Class<?> arenaC = Class.forName("java.lang.foreign.Arena");
-
-        Object linker = linkerC.getMethod("nativeLinker").invoke(null);
-        Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
-        Optional<?> symbol = (Optional<?>) lookupC.getMethod("find", String.class).invoke(lookup, "syscall");
-        if (symbol.isEmpty()) {
-            throw new NoSuchMethodException("the C library has no syscall function");
-        }
-        Object jlong = valueLayoutC.getField("JAVA_LONG").get(null);
-        Object args = Array.newInstance(layoutC, 7);
-        for (int i = 0; i < 7; i++) {
-            Array.set(args, i, jlong);
-        }
-        Object descriptor = descC.getMethod("of", layoutC, args.getClass()).invoke(null, jlong, args);
-        Object options = Array.newInstance(optionC, 2);
-        Array.set(options, 0, optionC.getMethod("firstVariadicArg", int.class).invoke(null, 1));
-        Array.set(options, 1, optionC.getMethod("captureCallState", String[].class).invoke(null, (Object) new String[] {"errno"}));
-        MethodHandle raw = (MethodHandle) linkerC.getMethod("downcallHandle", segmentC, descC, options.getClass())
-                .invoke(linker, symbol.get(), descriptor, options);
+        Foreign f = Foreign.load();
+        Object jlong = f.layout("JAVA_LONG");
+        MethodHandle raw = f.variadicWithErrno(f.libc(), "syscall", 1, jlong, jlong, jlong, jlong, jlong, jlong, jlong, jlong);
         MethodHandle syscall = raw.asType(MethodType.methodType(long.class, Object.class, long.class, long.class, long.class, long.class,
                 long.class, long.class, long.class));
-
-        Object stateLayout = optionC.getMethod("captureStateLayout").invoke(null);
-        Object path = Array.newInstance(pathC, 1);
-        Array.set(path, 0, pathC.getMethod("groupElement", String.class).invoke(null, "errno"));
-        long errnoOffset = (Long) layoutC.getMethod("byteOffset", path.getClass()).invoke(stateLayout, path);
-        long captureSize = (Long) layoutC.getMethod("byteSize").invoke(stateLayout);
-
-        return new LinuxAio(abi, syscall, errnoOffset, captureSize, arenaC.getMethod("ofShared"),
+        Class<?> segmentC = f.segmentClass;
+        Class<?> arenaC = f.arenaClass;
+        return new LinuxAio(abi, syscall, f.errnoOffset(), f.errnoBlockSize(), arenaC.getMethod("ofShared"),
                 arenaC.getMethod("allocate", long.class, long.class), segmentC.getMethod("address"), segmentC.getMethod("asByteBuffer"),
                 segmentC.getMethod("ofAddress", long.class), segmentC.getMethod("reinterpret", long.class));
     }
@@ -316,23 +287,7 @@ final class LinuxAio {
 
     /** strerror for the few errnos these calls return, with the number for the rest. */
     static String errnoName(long negative) {
-        int e = (int) -negative;
-        return switch (e) {
-            case 1 -> "EPERM";
-            case 2 -> "ENOENT";
-            case 4 -> "EINTR";
-            case 5 -> "EIO";
-            case 9 -> "EBADF";
-            case 11 -> "EAGAIN";
-            case 12 -> "ENOMEM";
-            case 13 -> "EACCES";
-            case 14 -> "EFAULT";
-            case 22 -> "EINVAL";
-            case 28 -> "ENOSPC";
-            case 38 -> "ENOSYS";
-            case 95 -> "EOPNOTSUPP";
-            default -> "errno " + e;
-        } + " (" + e + ")";
+        return Foreign.errnoName(negative);
     }
 
     static boolean invalidArgument(long negative) {

@@ -1,8 +1,8 @@
 package io.isobench.workload.syscall;
 
+import io.isobench.core.Foreign;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -15,8 +15,8 @@ import java.util.Optional;
  * otherwise filled with huge pages, one fault per 512 pages, and "a page fault" would be another
  * thing there than under "madvise" (the host's default), where each 4 KiB page faults on its own.
  *
- * <p>Reached through {@code java.lang.foreign} by reflection, as {@code storage.LinuxAio} does: the
- * project compiles for Java 21, where that API is a preview. {@link #open()} is empty where it
+ * <p>Bound through {@link Foreign} (reflection: the project compiles for Java 21, where
+ * {@code java.lang.foreign} is a preview). {@link #open()} is empty where it
  * cannot be bound, and {@link #whyNot()} says why.
  */
 final class FreshPages {
@@ -111,46 +111,19 @@ final class FreshPages {
     }
 
     private static FreshPages bind() throws ReflectiveOperationException {
-        Class<?> linkerC = Class.forName("java.lang.foreign.Linker");
-        Class<?> lookupC = Class.forName("java.lang.foreign.SymbolLookup");
-        Class<?> descC = Class.forName("java.lang.foreign.FunctionDescriptor");
-        Class<?> layoutC = Class.forName("java.lang.foreign.MemoryLayout");
-        Class<?> valueLayoutC = Class.forName("java.lang.foreign.ValueLayout");
-        Class<?> optionC = Class.forName("java.lang.foreign.Linker$Option");
-        Class<?> segmentC = Class.forName("java.lang.foreign.MemorySegment");
-        Object linker = linkerC.getMethod("nativeLinker").invoke(null);
-        Object lookup = linkerC.getMethod("defaultLookup").invoke(linker);
-        Object jlong = valueLayoutC.getField("JAVA_LONG").get(null);
-        Object jint = valueLayoutC.getField("JAVA_INT").get(null);
-        Method of = descC.getMethod("of", layoutC, Array.newInstance(layoutC, 0).getClass());
-        Method downcall = linkerC.getMethod("downcallHandle", segmentC, descC, Array.newInstance(optionC, 0).getClass());
-        Method find = lookupC.getMethod("find", String.class);
+        Foreign f = Foreign.load();
+        Object libc = f.libc();
+        Object jlong = f.layout("JAVA_LONG");
+        Object jint = f.layout("JAVA_INT");
         // pointers and size_t/off_t as 64-bit integers: the same registers on x86_64 and aarch64
-        MethodHandle mmap = handle(linker, lookup, find, of, downcall, "mmap", jlong, layouts(layoutC, jlong, jlong, jint, jint, jint, jlong))
+        MethodHandle mmap = f.required(libc, "mmap", jlong, jlong, jlong, jint, jint, jint, jlong)
                 .asType(MethodType.methodType(long.class, long.class, long.class, int.class, int.class, int.class, long.class));
-        MethodHandle madvise = handle(linker, lookup, find, of, downcall, "madvise", jint, layouts(layoutC, jlong, jlong, jint))
+        MethodHandle madvise = f.required(libc, "madvise", jint, jlong, jlong, jint)
                 .asType(MethodType.methodType(int.class, long.class, long.class, int.class));
-        MethodHandle munmap = handle(linker, lookup, find, of, downcall, "munmap", jint, layouts(layoutC, jlong, jlong))
+        MethodHandle munmap = f.required(libc, "munmap", jint, jlong, jlong)
                 .asType(MethodType.methodType(int.class, long.class, long.class));
+        Class<?> segmentC = f.segmentClass;
         return new FreshPages(mmap, madvise, munmap, segmentC.getMethod("ofAddress", long.class),
                 segmentC.getMethod("reinterpret", long.class), segmentC.getMethod("asByteBuffer"));
-    }
-
-    private static Object layouts(Class<?> layoutC, Object... l) {
-        Object a = Array.newInstance(layoutC, l.length);
-        for (int i = 0; i < l.length; i++) {
-            Array.set(a, i, l[i]);
-        }
-        return a;
-    }
-
-    private static MethodHandle handle(Object linker, Object lookup, Method find, Method of, Method downcall, String name, Object ret,
-                                       Object args) throws ReflectiveOperationException {
-        Optional<?> symbol = (Optional<?>) find.invoke(lookup, name);
-        if (symbol.isEmpty()) {
-            throw new NoSuchMethodException("the C library has no " + name + " function");
-        }
-        Object descriptor = of.invoke(null, ret, args);
-        return (MethodHandle) downcall.invoke(linker, symbol.get(), descriptor, Array.newInstance(downcall.getParameterTypes()[2].getComponentType(), 0));
     }
 }
