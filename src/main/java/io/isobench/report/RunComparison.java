@@ -136,7 +136,7 @@ public final class RunComparison {
         return List.of("workload", "params", "metric", "labels", "variant", "emulated", "unit", "direction",
                 "n_a", "mean_a", "median_a", "ci_low_a", "ci_high_a", "n_b", "mean_b", "median_b", "ci_low_b", "ci_high_b",
                 "ratio_b_a", "ratio_low", "ratio_high", "performance_b_a", "performance_low", "performance_high", "p_value",
-                "verdict", "beyond_threshold", "ci_note", "confounded", "q_value", "significant_raw", "comparisons");
+                "q_value", "significant_raw", "comparisons", "verdict", "beyond_threshold", "ci_note", "confounded");
     }
 
     public static String csv(List<Change> changes, double threshold) {
@@ -151,10 +151,10 @@ public final class RunComparison {
             double nan = Double.NaN;
             v.addAll(List.of(x == null ? nan : x.ratio(), x == null ? nan : x.ratioLow(), x == null ? nan : x.ratioHigh(),
                     x == null ? nan : x.performance(), x == null ? nan : x.performanceLow(), x == null ? nan : x.performanceHigh(),
-                    x == null ? nan : x.pValue(), c.verdict().name().toLowerCase(), c.regressionBeyond(threshold),
-                    x == null ? "" : x.note(), c.differs(), x == null ? nan : x.qValue(),
+                    x == null ? nan : x.pValue(), x == null ? nan : x.qValue(),
                     x == null || Double.isNaN(x.pValue()) ? "" : x.rawSignificant() ? "yes" : "no",
-                    x == null || Double.isNaN(x.pValue()) ? 0 : x.family()));
+                    x == null || Double.isNaN(x.pValue()) ? 0 : x.family(),
+                    c.verdict().name().toLowerCase(), c.regressionBeyond(threshold), x == null ? "" : x.note(), c.differs()));
             for (int i = 0; i < v.size(); i++) {
                 sb.append(i == 0 ? "" : ",").append(TabularReport.csvCell(v.get(i)));
             }

@@ -32,24 +32,24 @@ public record SummaryRow(
         int n, double mean, double median, double stddev, double min, double max, double ciLow, double ciHigh,
         String baseline, double ratio, double ratioLow, double ratioHigh,
         double performance, double performanceLow, double performanceHigh, double pValue, String significant,
-        String studySetup, double studyPerformance, String ciNote, String confounded, String ratioMethod,
-        String significantRaw, double qValue, int comparisons) {
+        String significantRaw, double qValue, int comparisons,
+        String studySetup, double studyPerformance, String ciNote, String confounded, String ratioMethod) {
 
     /** Column names, snake_case, in field order. */
     public static List<String> columns() {
         return List.of("workload", "params", "metric", "labels", "unit", "direction", "environment", "variant", "emulated",
                 "n", "mean", "median", "stddev", "min", "max", "ci_low", "ci_high",
                 "baseline", "ratio", "ratio_low", "ratio_high", "performance", "performance_low", "performance_high",
-                "p_value", "significant", "study_setup", "study_performance", "ci_note", "confounded", "ratio_method",
-                "significant_raw", "q_value", "comparisons");
+                "p_value", "significant", "significant_raw", "q_value", "comparisons",
+                "study_setup", "study_performance", "ci_note", "confounded", "ratio_method");
     }
 
     /** The values in column order (numbers as numbers, NaN where undefined). */
     public List<Object> values() {
         return List.of(workload, params, metric, labels, unit, direction, environment, variant, emulated,
                 n, mean, median, stddev, min, max, ciLow, ciHigh, baseline, ratio, ratioLow, ratioHigh,
-                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance, ciNote, confounded,
-                ratioMethod, significantRaw, qValue, comparisons);
+                performance, performanceLow, performanceHigh, pValue, significant, significantRaw, qValue, comparisons,
+                studySetup, studyPerformance, ciNote, confounded, ratioMethod);
     }
 
     /** A map for JSON: undefined figures become null. */
@@ -118,12 +118,12 @@ public record SummaryRow(
                 isBaseline ? 1 : c == null ? nan : c.performance(), c == null ? nan : c.performanceLow(),
                 c == null ? nan : c.performanceHigh(), c == null ? nan : c.pValue(),
                 isBaseline ? "baseline" : c == null ? "" : c.significant() ? "yes" : "no",
+                isBaseline || c == null ? "" : c.rawSignificant() ? "yes" : "no",
+                c == null ? nan : c.qValue(), c == null || Double.isNaN(c.pValue()) ? 0 : c.family(),
                 ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan),
                 !s.ciNote().isEmpty() ? s.ciNote() : c == null ? "" : c.note(),
                 confoundText(data.confounds(m.workload(), m.params(), m.variant())),
-                c == null || !c.note().isEmpty() ? "" : c.method().word(),
-                isBaseline || c == null ? "" : c.rawSignificant() ? "yes" : "no",
-                c == null ? nan : c.qValue(), c == null || Double.isNaN(c.pValue()) ? 0 : c.family());
+                c == null || !c.note().isEmpty() ? "" : c.method().word());
     }
 
     /** "" when nothing outside the comparison differs, else what does: "OpenBLAS kernels: Haswell vs Cooperlake". */
