@@ -145,19 +145,23 @@ public final class Multiplicity {
         }
 
         /**
-         * "significant: after the Benjamini–Hochberg correction over the run's 134 comparisons with
-         * the baseline (false discovery rate 5%): 12 are; 15 have a 95% CI that excludes 1 on its own."
+         * "177 comparisons with native were tested (24 more had no CI and are not counted);
+         * 'significant' means significant after the Benjamini-Hochberg correction over those 177
+         * (false discovery rate 5%): 74 are, of 86 whose own 95% CI excludes 1."
          */
         public String sentence(String baseline) {
-            StringBuilder sb = new StringBuilder("significant = after the Benjamini-Hochberg correction over the run's ")
-                    .append(tested).append(tested == 1 ? " comparison" : " comparisons").append(" with ").append(baseline)
-                    .append(" (false discovery rate ").append(percent(LEVEL)).append("; raw p-values and 95% CIs are per comparison): ")
-                    .append(significant).append(" significant, ").append(rawSignificant)
-                    .append(rawSignificant == 1 ? " has its" : " have their").append(" own CI excluding 1");
+            StringBuilder sb = new StringBuilder().append(tested).append(tested == 1 ? " comparison with " : " comparisons with ")
+                    .append(baseline).append(tested == 1 ? " was" : " were").append(" tested");
             if (untested > 0) {
-                sb.append("; ").append(untested).append(" without a CI (no p-value) not counted");
+                sb.append(" (").append(untested).append(untested == 1 ? " more had no CI, so no p-value, and is not counted)"
+                        : " more had no CI, so no p-value, and are not counted)");
             }
-            return sb.append('.').toString();
+            sb.append("; 'significant' means significant after the Benjamini-Hochberg correction over ")
+                    .append(tested == 1 ? "that one" : "those " + tested).append(" (false discovery rate ").append(percent(LEVEL))
+                    .append("; each p-value and 95% CI shown is the comparison's own): ").append(significant)
+                    .append(significant == 1 ? " is" : " are").append(", of ").append(rawSignificant)
+                    .append(rawSignificant == 1 ? " whose own CI excludes 1." : " whose own CI excludes 1.");
+            return sb.toString();
         }
     }
 

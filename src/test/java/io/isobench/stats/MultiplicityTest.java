@@ -175,8 +175,8 @@ class MultiplicityTest {
         Multiplicity.Family f = Multiplicity.Family.of(comparisons(s));
         assertThat(f.tested()).isEqualTo(100);
         assertThat(f.rawSignificant()).isGreaterThan(f.significant());
-        assertThat(f.sentence("native")).contains("Benjamini-Hochberg").contains("100 comparisons with native")
-                .contains("false discovery rate 5%");
+        assertThat(f.sentence("native")).startsWith("100 comparisons with native were tested;").contains("Benjamini-Hochberg")
+                .contains("false discovery rate 5%").contains(": " + f.significant() + " are, of " + f.rawSignificant() + " whose own CI");
     }
 
     /**
@@ -217,7 +217,7 @@ class MultiplicityTest {
         Multiplicity.Family f = Multiplicity.Family.of(comparisons(s));
         assertThat(f.tested()).isEqualTo(2);
         assertThat(f.untested()).isEqualTo(1);
-        assertThat(f.sentence("native")).contains("1 without a CI (no p-value) not counted");
+        assertThat(f.sentence("native")).contains("(1 more had no CI, so no p-value, and is not counted)");
         // b (p ~ 0.04) is the larger of two: BH q = 2 x p / 2 = p, so it keeps its verdict with m = 2
         assertThat(byMetric(s, "b").qValue()).isCloseTo(byMetric(s, "b").pValue(), within(1e-15));
         assertThat(byMetric(s, "b").significant()).isTrue();
