@@ -176,7 +176,7 @@ class MultiplicityTest {
         assertThat(f.tested()).isEqualTo(100);
         assertThat(f.rawSignificant()).isGreaterThan(f.significant());
         assertThat(f.sentence("native")).startsWith("100 comparisons with native were tested;").contains("Benjamini-Hochberg")
-                .contains("false discovery rate 5%").contains(": " + f.significant() + " are, of " + f.rawSignificant() + " whose own CI");
+                .contains("false discovery rate 5%").contains(": " + f.significant() + (f.significant() == 1 ? " is" : " are") + ", of " + f.rawSignificant() + " whose own CI");
     }
 
     /**
