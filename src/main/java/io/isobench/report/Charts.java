@@ -145,7 +145,7 @@ public final class Charts {
         String axis = "performance relative to " + baseline + " (1 = same; above 1 is better)";
         c.add(new Text(labelW + (plotW - 10) / 2.0, plotBottom + 30, TextWidth.fit(axis, 11, false, plotW - 10), 11, Anchor.MIDDLE, false,
                 "#222222", 0, axis));
-        String key = "whisker: 95% CI   * significant (CI excludes 1, p<0.05)";
+        String key = "whisker: 95% CI   * significant (CI excludes 1, p<0.05, and after the run's Benjamini-Hochberg correction, FDR 5%)";
         c.add(new Text(8, plotBottom + 48, TextWidth.fit(key, 10, false, width - 16), 10, Anchor.START, false, "#222222", 0, null));
         return c;
     }

@@ -5,6 +5,7 @@ import io.isobench.result.TrialRecord;
 import io.isobench.result.TrialStatus;
 import io.isobench.stats.Comparison;
 import io.isobench.stats.MetricSummary;
+import io.isobench.stats.Multiplicity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class ConsoleReport {
                         m.variant().equals(baseline) ? "1 (baseline)" : c == null ? "-" : Format.ratio(c.performance())
                                 + (data.confounded(m.workload(), m.params(), m.variant()) ? " !" : ""),
                         c == null ? "" : Format.ratioInterval(c.performanceLow(), c.performanceHigh()),
-                        c == null ? "" : c.significant() ? "yes" : "no"));
+                        sig(c)));
             }
             out.append(t.render());
             for (io.isobench.confound.Confound c : data.confounds()) {
@@ -90,9 +91,13 @@ public final class ConsoleReport {
             out.append("\n'vs ").append(baseline == null ? "baseline" : baseline)
                     .append("' is performance relative to the baseline: above 1 is better, whichever way the metric points")
                     .append(" (\u2191 higher is better, \u2193 lower is better); CIs are 95%, computed on the log scale")
-                    .append(" (never below 0); sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05).")
+                    .append(" (never below 0); sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05)")
+                    .append(" and it stays significant after the correction for the run's many comparisons (below);")
+                    .append(" 'no (corr.)': its own CI excludes 1, but it is not significant after that correction.")
                     .append(" Ratio CIs are paired: iteration i of a variant and of the baseline ran in the same round, back to back,")
                     .append(" so a slowdown of the whole machine cancels (delta method over the paired iterations, whose means the ratio is).\n");
+            out.append(Multiplicity.Family.of(summaries.stream().map(MetricSummary::vsBaseline).toList())
+                    .sentence(baseline == null ? "the baseline" : baseline)).append('\n');
             if (!unpaired.isEmpty()) {
                 out.append("unpaired ratio CI (fewer than ").append(Comparison.MIN_PAIRS)
                         .append(" iterations pair up; the two sides taken as independent) for: ").append(String.join(", ", unpaired)).append(".\n");
@@ -116,6 +121,7 @@ public final class ConsoleReport {
         if (!findings.sentences().isEmpty()) {
             out.append("\nFindings (report.html has them as a table, with their evidence):\n");
             findings.sentences().forEach(s -> out.append("- ").append(s.text()).append('\n'));
+            out.append("(").append(findings.correction()).append(")\n");
         }
         List<TrialRecord> failed = run.trials() == null ? List.of()
                 : run.trials().stream().filter(t -> t.status() == TrialStatus.FAILED).toList();
@@ -135,6 +141,14 @@ public final class ConsoleReport {
             }
         }
         return out.toString();
+    }
+
+    /** "yes", "no", "no (corr.)" (its CI excludes 1 but not after the correction), "" without a comparison. */
+    static String sig(Comparison c) {
+        if (c == null) {
+            return "";
+        }
+        return c.significant() ? "yes" : c.lostToCorrection() ? "no (corr.)" : "no";
     }
 
     static String paramsLabel(Map<String, Object> params) {

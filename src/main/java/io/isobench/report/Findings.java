@@ -6,6 +6,7 @@ import io.isobench.result.Direction;
 import io.isobench.result.TrialRecord;
 import io.isobench.result.TrialStatus;
 import io.isobench.stats.GeometricMean;
+import io.isobench.stats.Multiplicity;
 import io.isobench.stats.MetricSummary;
 import io.isobench.workload.WorkloadFamily;
 import io.isobench.workload.Workloads;
@@ -31,15 +32,23 @@ import java.util.Set;
  * sets) share its weight. A cell reads:
  * <ul>
  *   <li><b>≈ native</b> when the CI holds 1 and lies within ±{@value #NEAR_PERCENT}% of it;</li>
- *   <li><b>better</b> / <b>worse</b> when the CI excludes 1 (significant), coloured by the size of
- *       the effect: slight below {@value #NEAR_PERCENT}%, moderate below
- *       {@value #LARGE_PERCENT}%, large beyond (on the log scale, so 0.67 and 1.5 are as large);</li>
- *   <li><b>unclear</b> when the CI holds 1 but is wider than ±{@value #NEAR_PERCENT}%, or there is no
- *       CI (the cell says why);</li>
+ *   <li><b>better</b> / <b>worse</b> when the difference is significant after the correction for
+ *       the run's cells (below), coloured by the size of the effect: slight below
+ *       {@value #NEAR_PERCENT}%, moderate below {@value #LARGE_PERCENT}%, large beyond (on the log
+ *       scale, so 0.67 and 1.5 are as large);</li>
+ *   <li><b>unclear</b> when it is not and the CI is wider than ±{@value #NEAR_PERCENT}%, or there is
+ *       no CI (the cell says why);</li>
  *   <li><b>missing</b> when the variant has no figure for the family (not run there, the trial
  *       failed, no baseline figure), with the reason.</li>
  * </ul>
- * Marks: confounded (something outside the comparison differs, {@link ReportData#confounded}),
+ * <b>Corrected for the run's cells.</b> Each cell with a CI is a test (the t-test of its geometric
+ * mean's log, whose CI it is); the run's cells, all variants and families, are one family, and a
+ * cell is better or worse only when its Holm-adjusted p-value ({@link Multiplicity#holm}) is below
+ * 5%: the chance that any better/worse cell of the run is a false finding is at most 5%. A cell whose
+ * own CI excludes 1 but that does not pass is ≈ native when its CI lies within ±{@value #NEAR_PERCENT}%,
+ * else unclear, and its tooltip says that the correction took its verdict.
+ *
+ * <p>Marks: confounded (something outside the comparison differs, {@link ReportData#confounded}),
  * emulated (a TCG VM: the figure measures the emulator), questioned (faster than isolation can
  * explain, {@link ReportData#questions}).
  */
@@ -72,10 +81,32 @@ public final class Findings {
      * @param strength 0 for none (≈ native, unclear, missing), 1 slight, 2 moderate, 3 large
      * @param note     why there is no CI, or why the cell is missing; empty otherwise
      * @param anchor   the page fragment with the evidence: the section of the part that moves the cell most
+     * @param significant    after the Holm correction over the run's cells
+     * @param pValue         the cell's own (raw) p-value; NaN without a CI
+     * @param adjustedP      its Holm-adjusted p-value over the run's {@code tests} cells with a CI
      */
     public record Cell(String variant, WorkloadFamily family, State state, double performance, double low, double high,
                        boolean significant, int strength, boolean confounded, boolean emulated, boolean questioned, List<Part> parts,
-                       String note, String anchor) {
+                       String note, String anchor, double pValue, double adjustedP, int tests) {
+
+        /** The cell's own CI excludes 1 (uncorrected). */
+        public boolean rawSignificant() {
+            return low > 1 || high < 1;
+        }
+
+        /** Its own CI excludes 1, but the correction for the run's cells took the verdict. */
+        public boolean lostToCorrection() {
+            return rawSignificant() && !significant;
+        }
+
+        /** This cell with its Holm-adjusted p-value over {@code tests} cells, and the state that follows. */
+        Cell adjusted(double adj, int tests) {
+            boolean sig = rawSignificant() && adj < Multiplicity.LEVEL;
+            State st = state == State.MISSING ? State.MISSING : Findings.state(performance, low, high, sig);
+            int str = st == State.BETTER || st == State.WORSE ? Findings.strength(performance) : 0;
+            return new Cell(variant, family, st, performance, low, high, sig, str, confounded, emulated, questioned, parts, note, anchor,
+                    pValue, adj, tests);
+        }
 
         /** The cell's main text: "≈ native", "0.61×", "—". */
         public String text() {
@@ -99,7 +130,17 @@ public final class Findings {
             }
             sb.append(": ").append(Format.ratio(performance)).append(" of ").append(baseline).append("'s performance");
             sb.append(Double.isFinite(low) ? ", 95% CI " + Format.ratioInterval(low, high) : ", no CI (" + note + ")");
-            sb.append(significant ? ", significant" : ", not significant");
+            if (Double.isFinite(pValue)) {
+                String holm = tests <= 1 ? "" : " after the Holm correction over the run's " + tests + " cells";
+                sb.append(significant ? ", significant" + holm
+                        : lostToCorrection() ? ", CI excludes 1 but not significant" + holm
+                        : ", not significant");
+                sb.append(" (p=").append(Format.number(pValue));
+                if (tests > 1) {
+                    sb.append(", adjusted ").append(Format.number(adjustedP));
+                }
+                sb.append(')');
+            }
             if (parts.size() > 1) {
                 sb.append("; geometric mean of:");
             }
@@ -205,7 +246,51 @@ public final class Findings {
             }
             rows.add(new Row(v, cells));
         }
+        rows = holm(rows);
         return new Findings(families, rows, sentences(data, rows, study));
+    }
+
+    /** The cells' verdicts corrected for all the run's cells with a CI (Holm, familywise 5%). */
+    static List<Row> holm(List<Row> rows) {
+        double[] p = rows.stream().flatMap(r -> r.cells().stream()).mapToDouble(Cell::pValue).toArray();
+        double[] adj = Multiplicity.holm(p);
+        int tests = Multiplicity.tested(p);
+        List<Row> out = new ArrayList<>();
+        int i = 0;
+        for (Row r : rows) {
+            List<Cell> cells = new ArrayList<>();
+            for (Cell c : r.cells()) {
+                cells.add(c.adjusted(adj[i++], tests));
+            }
+            out.add(new Row(r.variant(), List.copyOf(cells)));
+        }
+        return out;
+    }
+
+    /** How many cells were tested, and which correction was applied: for the table's legend. */
+    public String correction() {
+        long tests = rows.stream().flatMap(r -> r.cells().stream()).filter(c -> Double.isFinite(c.pValue())).count();
+        long lost = rows.stream().flatMap(r -> r.cells().stream()).filter(Cell::lostToCorrection).count();
+        long untested = rows.stream().flatMap(r -> r.cells().stream())
+                .filter(c -> c.state() != State.MISSING && !Double.isFinite(c.pValue())).count();
+        return "better/worse: significant after the Holm correction over the run's " + tests + (tests == 1 ? " cell" : " cells")
+                + " with a CI (familywise error 5%: the chance that any better/worse cell is a false finding is at most 5%)"
+                + (lost == 0 ? "" : "; " + lost + (lost == 1 ? " cell's" : " cells'") + " own CI excludes 1 but not after the correction")
+                + (untested == 0 ? "" : "; " + untested + (untested == 1 ? " cell" : " cells") + " without a CI not counted") + ".";
+    }
+
+    /** The state of a cell with a CI (or without: NaN bounds) and its corrected verdict. */
+    static State state(double performance, double low, double high, boolean significant) {
+        if (!(Double.isFinite(low) && Double.isFinite(high))) {
+            return State.UNCLEAR;
+        }
+        if (significant) {
+            return performance > 1 ? State.BETTER : State.WORSE;
+        }
+        if (low >= 1 - NEAR && high <= 1 + NEAR) {
+            return State.NEAR;
+        }
+        return State.UNCLEAR;
     }
 
     private static Cell cell(ReportData data, ReportData.VariantInfo v, WorkloadFamily f, List<ReportData.Section> sections) {
@@ -231,28 +316,20 @@ public final class Findings {
         }
         if (parts.isEmpty()) {
             return new Cell(v.label(), f, State.MISSING, Double.NaN, Double.NaN, Double.NaN, false, 0, false, v.emulated(), false, parts,
-                    whyMissing(data, v, trialsPerWorkload.keySet()), "w-" + Html.anchor(sections.get(0).workload()));
+                    whyMissing(data, v, trialsPerWorkload.keySet()), "w-" + Html.anchor(sections.get(0).workload()), Double.NaN, Double.NaN, 1);
         }
         // each part brings its own comparison (paired by round where the iterations pair up), so a
         // family's interval is as tight as the figures' intervals it combines
         GeometricMean.Result g = GeometricMean.of(parts.stream().map(p -> new GeometricMean.Part(p.name(), p.variant().summary(),
                 p.baseline().summary(), p.variant().direction(), p.weight(), p.variant().vsBaseline())).toList());
-        boolean hasCi = Double.isFinite(g.low()) && Double.isFinite(g.high());
-        State state;
-        if (!hasCi) {
-            state = State.UNCLEAR;
-        } else if (g.significant()) {
-            state = g.performance() > 1 ? State.BETTER : State.WORSE;
-        } else if (g.low() >= 1 - NEAR && g.high() <= 1 + NEAR) {
-            state = State.NEAR;
-        } else {
-            state = State.UNCLEAR;
-        }
+        // the cell on its own (a family of one); holm() corrects it for the run's cells
+        State state = state(g.performance(), g.low(), g.high(), g.significant());
         int strength = state == State.BETTER || state == State.WORSE ? strength(g.performance()) : 0;
         Part moving = parts.stream().max(Comparator.comparingDouble(p -> Math.abs(Math.log(p.performance())))).orElseThrow();
         return new Cell(v.label(), f, state, g.performance(), g.low(), g.high(), g.significant(), strength,
                 parts.stream().anyMatch(Part::confounded), v.emulated() || parts.stream().anyMatch(p -> p.variant().emulated()),
-                parts.stream().anyMatch(Part::questioned), List.copyOf(parts), g.note(), "w-" + Html.anchor(moving.workload()));
+                parts.stream().anyMatch(Part::questioned), List.copyOf(parts), g.note(), "w-" + Html.anchor(moving.workload()),
+                Double.isFinite(g.low()) ? g.pValue() : Double.NaN, g.pValue(), 1);
     }
 
     /** 1 slight (below 5%), 2 moderate (below 50%), 3 large: the effect's size on the log scale. */
@@ -353,7 +430,10 @@ public final class Findings {
         if (!unclear.isEmpty()) {
             s.add(new Span(first ? "" : "; ", null));
             list(s, unclear);
-            s.add(new Span(" not conclusive (the CI holds 1 but is wider than \u00b1" + NEAR_PERCENT + "%)", null));
+            s.add(new Span(unclear.stream().anyMatch(Cell::lostToCorrection)
+                    ? " not conclusive (not significant after the correction for the run's cells, and the CI is wider than \u00b1"
+                            + NEAR_PERCENT + "%)"
+                    : " not conclusive (the CI holds 1 but is wider than \u00b1" + NEAR_PERCENT + "%)", null));
         }
         s.add(new Span(".", null));
         return new Sentence(merge(s));

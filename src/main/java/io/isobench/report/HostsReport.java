@@ -170,7 +170,7 @@ public final class HostsReport {
             sb.append(st.render()).append('\n');
         }
         sb.append("== across hosts: each environment's headline figure relative to native on the same host (above 1 is better; ")
-                .append("95% CI; * significant)\n");
+                .append("95% CI; * significant after the correction for that host's comparisons)\n");
         boolean[] right = new boolean[3 + parts.size()];
         TextTable t = new TextTable(header(parts), right);
         crossHostRows(parts).forEach(t::add);
@@ -227,7 +227,7 @@ public final class HostsReport {
         }
         out.append("<section id=\"across-hosts\">\n<h2>Across hosts</h2>\n")
                 .append("<p>Each environment's headline figure relative to native on the same host (above 1 is better; 95% CI; ")
-                .append("* significant).</p>\n<table class=\"across-hosts\">\n<thead><tr>");
+                .append("* significant after the correction for that host's comparisons).</p>\n<table class=\"across-hosts\">\n<thead><tr>");
         for (String h : header(parts)) {
             out.append("<th>").append(esc(h)).append("</th>");
         }

@@ -10,6 +10,7 @@ import io.isobench.result.TrialRecord;
 import io.isobench.result.TrialStatus;
 import io.isobench.stats.Comparison;
 import io.isobench.stats.MetricSummary;
+import io.isobench.stats.Multiplicity;
 import io.isobench.stats.Summary;
 import io.isobench.workload.WorkloadFamily;
 import java.util.ArrayList;
@@ -136,7 +137,9 @@ public final class HtmlReport {
         out.append("<footer class=\"muted\"><p>Written by isobench ").append(e(rec.toolVersion()))
                 .append(" from the run folder alone (run.json and samples.jsonl). Ratios are performance relative to the baseline, ")
                 .append("turned so that above 1 is better whichever way a metric points; CIs are 95%, computed on the log scale (never below 0; see the README); ")
-                .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05). Ratio CIs are paired where ")
+                .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05) and it stays significant after the ")
+                .append("Benjamini-Hochberg correction over the run's comparisons (false discovery rate 5%; p is per comparison, q corrected; ")
+                .append("counted under the <a href=\"#findings\">findings</a>). Ratio CIs are paired where ")
                 .append("iterations pair up (iteration i of a variant and of the baseline ran back to back in the same round, so a slowdown of the ")
                 .append("whole machine cancels; the ratio is then of the paired iterations' means), else unpaired; each ratio's tooltip says which. Every measured value, with ")
                 .append("the facts recorded beside it, is in <a href=\"").append(SAMPLES).append("\">samples.jsonl</a> in the run folder.</p></footer>\n</body>\n</html>\n");
@@ -224,11 +227,15 @@ public final class HtmlReport {
         out.append("</tbody>\n</table>\n");
         out.append("<p class=\"key\">Each cell: the workloads' <a href=\"#headlines\">headline figure</a> relative to ").append(e(data.baseline()))
                 .append(" (above 1 is better), its 95% CI below; several workloads: their geometric mean. ")
-                .append("<span class=\"f worse s2\">worse</span> <span class=\"f better s2\">better</span> (significant: the CI excludes 1; ")
+                .append("<span class=\"f worse s2\">worse</span> <span class=\"f better s2\">better</span> (significant: the CI excludes 1")
+                .append(" and the cell stays significant after the Holm correction over the run's cells; ")
                 .append("darker is larger: ").append(Findings.NEAR_PERCENT).append("%, ").append(Findings.LARGE_PERCENT).append("%), ")
                 .append("<span class=\"f near\">\u2248 native</span> the CI holds 1 within \u00b1").append(Findings.NEAR_PERCENT)
                 .append("%, <span class=\"f unclear\">grey</span> not conclusive; <b class=\"mk\">!</b> confounded, <b class=\"mk\">?</b> questioned, ")
                 .append("<b class=\"mk\">TCG</b> emulated (measures the emulator).</p>\n");
+        out.append("<p class=\"key\">").append(e(findings.correction()))
+                .append(" ").append(e(Multiplicity.Family.of(data.summaries().stream().map(MetricSummary::vsBaseline).toList())
+                        .sentence(data.baseline() == null ? "the baseline" : data.baseline()))).append("</p>\n");
         if (!findings.sentences().isEmpty()) {
             out.append("<ul class=\"sentences\">\n");
             for (Findings.Sentence s : findings.sentences()) {
@@ -481,7 +488,9 @@ public final class HtmlReport {
                 String label = v.display() + (isBase ? " (baseline)" : "") + (confounded ? " !" : "") + (questioned ? " ?" : "");
                 // the parameters are in the chart's own tooltip and the table; a bar's says what it shows
                 String tip = (group.isEmpty() ? "" : group + " \u00b7 ") + v.display() + " " + m.key().metricLabel() + ": mean " + abs + (isBase ? ", the baseline" : ", " + Format.ratio(c.performance()) + " of " + data.baseline() + " "
-                        + Format.ratioInterval(c.performanceLow(), c.performanceHigh()) + (c.note().isEmpty() ? ", p=" + Format.number(c.pValue()) + ", " + methodText(c)
+                        + Format.ratioInterval(c.performanceLow(), c.performanceHigh()) + (c.note().isEmpty() ? ", p=" + Format.number(c.pValue())
+                        + (c.family() > 1 ? ", q=" + Format.number(c.qValue()) : "") + (c.lostToCorrection() ? " (CI excludes 1 but not significant after correction for "
+                        + c.family() + " comparisons)" : "") + ", " + methodText(c)
                         : ", no CI: " + c.note())) + (confounded ? "; confounded" : "") + (ref == null ? "" : "; study " + Format.ratio(ref.performance())
                         + " (" + ref.setup() + ")");
                 bars.add(isBase ? new Charts.RelativeBar(group, label, Charts.colour(v.index(), v.emulated()), 1, Double.NaN, Double.NaN, false,
@@ -583,8 +592,15 @@ public final class HtmlReport {
                     out.append("<td title=\"").append(e(c.note())).append("\">-\u2020");
                     noCi.computeIfAbsent(c.note(), k -> new LinkedHashSet<>()).add(m.key().metricLabel());
                 }
-                out.append("<td").append(c.significant() ? " class=\"sig\"" : "").append('>').append(c.significant() ? "yes" : "no")
-                        .append(" (").append(e(pValue(c.pValue()))).append(")");
+                out.append("<td").append(c.significant() ? " class=\"sig\"" : "")
+                        .append(c.lostToCorrection() ? " title=\"CI excludes 1 but not significant after correction for " + c.family()
+                                + " comparisons (Benjamini-Hochberg, FDR 5%)\"" : "")
+                        .append('>').append(c.significant() ? "yes" : c.lostToCorrection() ? "no (corr.)" : "no")
+                        .append(" (p=").append(e(pValue(c.pValue())));
+                if (c.family() > 1 && Double.isFinite(c.qValue())) {
+                    out.append(", q=").append(e(pValue(c.qValue())));
+                }
+                out.append(")");
             }
             if (anyStudy) {
                 StudyReference.Ratio r = studyRatio(m);

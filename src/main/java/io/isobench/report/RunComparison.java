@@ -6,6 +6,7 @@ import io.isobench.stats.Comparison;
 import io.isobench.confound.Confound;
 import io.isobench.confound.ConfoundDetector;
 import io.isobench.stats.MetricSummary;
+import io.isobench.stats.Multiplicity;
 import io.isobench.stats.Summarizer;
 import io.isobench.stats.Summary;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ import java.util.Map;
  * that CI excludes "no change", reading the metric's direction (a lower latency is an
  * improvement). A regression is beyond a threshold only when its whole CI is: the point estimate
  * alone would fail a pipeline on a change the data cannot tell from one within the threshold.
+ * The figures compared are one family: a change is improved or regressed only when it also stays
+ * significant after the Benjamini–Hochberg correction over all of them (false discovery rate 5%,
+ * {@link Multiplicity}); the raw p-value and the CI are each figure's own.
  */
 public final class RunComparison {
 
@@ -86,16 +90,8 @@ public final class RunComparison {
                 return;
             }
             Comparison c = Comparison.of(sb.summary(), sa.summary(), sa.direction());
-            Verdict v;
-            if (Double.isNaN(c.pValue())) {
-                v = Verdict.UNTESTED;
-            } else if (!c.significant()) {
-                v = Verdict.UNCHANGED;
-            } else {
-                v = c.performance() >= 1 ? Verdict.IMPROVED : Verdict.REGRESSED;
-            }
             out.add(new Change(id.key(), id.variant(), sa.unit(), sa.direction(), sa.emulated() || sb.emulated(), sa.summary(),
-                    sb.summary(), c, v, differsOf.apply(id)));
+                    sb.summary(), c, verdict(c), differsOf.apply(id)));
         });
         b.forEach((id, sb) -> {
             if (!a.containsKey(id)) {
@@ -103,7 +99,26 @@ public final class RunComparison {
                         ""));
             }
         });
-        return out;
+        // the verdicts corrected for all the figures compared
+        List<Comparison> adjusted = Multiplicity.adjustComparisons(out.stream().map(Change::change).toList());
+        List<Change> corrected = new ArrayList<>(out.size());
+        for (int i = 0; i < out.size(); i++) {
+            Change c = out.get(i);
+            Comparison x = adjusted.get(i);
+            corrected.add(x == null ? c : new Change(c.key(), c.variant(), c.unit(), c.direction(), c.emulated(), c.a(), c.b(), x, verdict(x),
+                    c.differs()));
+        }
+        return corrected;
+    }
+
+    private static Verdict verdict(Comparison c) {
+        if (Double.isNaN(c.pValue())) {
+            return Verdict.UNTESTED;
+        }
+        if (!c.significant()) {
+            return Verdict.UNCHANGED;
+        }
+        return c.performance() >= 1 ? Verdict.IMPROVED : Verdict.REGRESSED;
     }
 
     private static Map<Id, MetricSummary> index(List<MetricSummary> list) {
@@ -121,7 +136,7 @@ public final class RunComparison {
         return List.of("workload", "params", "metric", "labels", "variant", "emulated", "unit", "direction",
                 "n_a", "mean_a", "median_a", "ci_low_a", "ci_high_a", "n_b", "mean_b", "median_b", "ci_low_b", "ci_high_b",
                 "ratio_b_a", "ratio_low", "ratio_high", "performance_b_a", "performance_low", "performance_high", "p_value",
-                "verdict", "beyond_threshold", "ci_note", "confounded");
+                "q_value", "significant_raw", "comparisons", "verdict", "beyond_threshold", "ci_note", "confounded");
     }
 
     public static String csv(List<Change> changes, double threshold) {
@@ -136,8 +151,10 @@ public final class RunComparison {
             double nan = Double.NaN;
             v.addAll(List.of(x == null ? nan : x.ratio(), x == null ? nan : x.ratioLow(), x == null ? nan : x.ratioHigh(),
                     x == null ? nan : x.performance(), x == null ? nan : x.performanceLow(), x == null ? nan : x.performanceHigh(),
-                    x == null ? nan : x.pValue(), c.verdict().name().toLowerCase(), c.regressionBeyond(threshold),
-                    x == null ? "" : x.note(), c.differs()));
+                    x == null ? nan : x.pValue(), x == null ? nan : x.qValue(),
+                    x == null || Double.isNaN(x.pValue()) ? "" : x.rawSignificant() ? "yes" : "no",
+                    x == null || Double.isNaN(x.pValue()) ? 0 : x.family(),
+                    c.verdict().name().toLowerCase(), c.regressionBeyond(threshold), x == null ? "" : x.note(), c.differs()));
             for (int i = 0; i < v.size(); i++) {
                 sb.append(i == 0 ? "" : ",").append(TabularReport.csvCell(v.get(i)));
             }
@@ -163,7 +180,8 @@ public final class RunComparison {
             String w = c.key().workload() + (c.key().params().isEmpty() ? "" : " (" + ReportData.paramsLabel(c.key().params()) + ")");
             Comparison x = c.change();
             String verdict = c.verdict() == Verdict.UNTESTED && !x.note().isEmpty() ? "untested: " + x.note()
-                    : c.verdict().words() + (c.regressionBeyond(threshold) ? " beyond " + pct(threshold) : "");
+                    : c.verdict().words() + (c.regressionBeyond(threshold) ? " beyond " + pct(threshold) : "")
+                    + (x != null && x.lostToCorrection() ? " (CI excludes 0, not after correction)" : "");
             rows.add(List.of(w, c.variant() + (c.emulated() ? " EMULATED (TCG)" : ""), c.key().metricLabel(),
                     c.unit() + " " + c.direction().arrow(),
                     c.a() == null ? "-" : Format.number(c.a().median()), c.b() == null ? "-" : Format.number(c.b().median()),
@@ -185,7 +203,10 @@ public final class RunComparison {
             sb.append(t.render());
         }
         sb.append(markdown ? "\n" : "\n").append("change: (B - A) / A of the metric's mean, its 95% CI computed on the log scale of the ratio; ")
-                .append("improved/REGRESSED only where that CI excludes 0 (t-test of the log ratio of means, p < 0.05), ")
+                .append("improved/REGRESSED only where that CI excludes 0 (t-test of the log ratio of means, p < 0.05) and the change stays ")
+                .append("significant after the Benjamini-Hochberg correction over the ")
+                .append(Multiplicity.Family.of(changes.stream().map(Change::change).toList()).tested())
+                .append(" figures compared (false discovery rate 5%), ")
                 .append("read by the metric's direction (\u2191 higher is better, \u2193 lower is better); ")
                 .append("beyond ").append(pct(threshold)).append(": the whole CI is worse than the threshold.\n");
         return sb.toString();

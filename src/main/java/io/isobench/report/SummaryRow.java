@@ -18,6 +18,13 @@ import java.util.Map;
  *                    ratio's) interval is missing
  * @param ratioMethod how the ratio's interval was built: "paired" (by iteration, same round),
  *                    "unpaired", or empty when there is none
+ * @param pValue      the raw p-value of this comparison on its own (the t-test its 95% CI belongs to)
+ * @param significant "yes"/"no" after the Benjamini–Hochberg correction over the run's comparisons
+ *                    (false discovery rate 5%), "baseline" for the baseline's own row
+ * @param significantRaw "yes"/"no" uncorrected: the CI excludes 1, raw p &lt; 0.05; empty where
+ *                    {@code significant} is
+ * @param qValue      the Benjamini–Hochberg q-value (the p-value adjusted for the run's comparisons)
+ * @param comparisons how many comparisons with a p-value the correction was over (0 without one)
  */
 public record SummaryRow(
         String workload, String params, String metric, String labels, String unit, String direction,
@@ -25,6 +32,7 @@ public record SummaryRow(
         int n, double mean, double median, double stddev, double min, double max, double ciLow, double ciHigh,
         String baseline, double ratio, double ratioLow, double ratioHigh,
         double performance, double performanceLow, double performanceHigh, double pValue, String significant,
+        String significantRaw, double qValue, int comparisons,
         String studySetup, double studyPerformance, String ciNote, String confounded, String ratioMethod) {
 
     /** Column names, snake_case, in field order. */
@@ -32,15 +40,16 @@ public record SummaryRow(
         return List.of("workload", "params", "metric", "labels", "unit", "direction", "environment", "variant", "emulated",
                 "n", "mean", "median", "stddev", "min", "max", "ci_low", "ci_high",
                 "baseline", "ratio", "ratio_low", "ratio_high", "performance", "performance_low", "performance_high",
-                "p_value", "significant", "study_setup", "study_performance", "ci_note", "confounded", "ratio_method");
+                "p_value", "significant", "significant_raw", "q_value", "comparisons",
+                "study_setup", "study_performance", "ci_note", "confounded", "ratio_method");
     }
 
     /** The values in column order (numbers as numbers, NaN where undefined). */
     public List<Object> values() {
         return List.of(workload, params, metric, labels, unit, direction, environment, variant, emulated,
                 n, mean, median, stddev, min, max, ciLow, ciHigh, baseline, ratio, ratioLow, ratioHigh,
-                performance, performanceLow, performanceHigh, pValue, significant, studySetup, studyPerformance, ciNote, confounded,
-                ratioMethod);
+                performance, performanceLow, performanceHigh, pValue, significant, significantRaw, qValue, comparisons,
+                studySetup, studyPerformance, ciNote, confounded, ratioMethod);
     }
 
     /** A map for JSON: undefined figures become null. */
@@ -109,6 +118,8 @@ public record SummaryRow(
                 isBaseline ? 1 : c == null ? nan : c.performance(), c == null ? nan : c.performanceLow(),
                 c == null ? nan : c.performanceHigh(), c == null ? nan : c.pValue(),
                 isBaseline ? "baseline" : c == null ? "" : c.significant() ? "yes" : "no",
+                isBaseline || c == null ? "" : c.rawSignificant() ? "yes" : "no",
+                c == null ? nan : c.qValue(), c == null || Double.isNaN(c.pValue()) ? 0 : c.family(),
                 ref.map(StudyReference.Ratio::setup).orElse(""), ref.map(StudyReference.Ratio::performance).orElse(nan),
                 !s.ciNote().isEmpty() ? s.ciNote() : c == null ? "" : c.note(),
                 confoundText(data.confounds(m.workload(), m.params(), m.variant())),

@@ -82,7 +82,10 @@ public final class TabularReport {
         sb.append("# isobench run ").append(md(data.record().id())).append("\n\n");
         sb.append("Performance relative to ").append(md(data.baseline())).append(": above 1 is better, whichever way the metric points; ")
                 .append("CIs are 95%, computed on the log scale (never below 0); ")
-                .append("sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05); ")
+                .append("sig: the ratio's CI excludes 1 (t-test of the log ratio of means, p < 0.05) and it stays significant after the ")
+                .append("correction for the run's comparisons, 'no (corr.)' where only the first holds (CSV: significant, significant_raw, q_value); ")
+                .append(md(io.isobench.stats.Multiplicity.Family.of(data.summaries().stream().map(io.isobench.stats.MetricSummary::vsBaseline).toList())
+                        .sentence(data.baseline()))).append(' ')
                 .append("ratio CIs are paired by iteration (same round, back to back) where iterations pair up, else unpaired (CSV: ratio_method).\n");
         String section = null;
         boolean anyStudy = rows.stream().anyMatch(r -> !r.studySetup().isEmpty());
@@ -104,7 +107,8 @@ public final class TabularReport {
                     .append(" | ").append(r.n())
                     .append(" | ").append("baseline".equals(r.significant()) ? "1 (baseline)" : Format.ratio(r.performance()))
                     .append(" | ").append(Format.ratioInterval(r.performanceLow(), r.performanceHigh()))
-                    .append(" | ").append("baseline".equals(r.significant()) ? "" : r.significant())
+                    .append(" | ").append("baseline".equals(r.significant()) ? "" : r.significant()
+                            + ("yes".equals(r.significantRaw()) && "no".equals(r.significant()) ? " (corr.)" : ""))
                     .append(" |");
             if (anyStudy) {
                 sb.append(' ').append(r.studySetup().isEmpty() ? "" : Format.ratio(r.studyPerformance()) + " (" + md(r.studySetup()) + ")")

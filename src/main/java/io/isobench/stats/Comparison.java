@@ -5,7 +5,9 @@ import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * An environment against the baseline for one metric: the ratio of means with its 95% confidence
- * interval, and whether the difference is significant.
+ * interval, its p-value, and whether the difference is significant: on its own
+ * ({@link #rawSignificant()}: the interval excludes 1) and after the correction for the run's
+ * many comparisons ({@link #significant()}, {@link Multiplicity}).
  *
  * <p><b>One construction for both.</b> A ratio of positive quantities lives on the log scale: its
  * interval is computed for ln R = ln(mean_x) - ln(mean_b) and taken back with exp, so it is never
@@ -19,7 +21,7 @@ import org.apache.commons.math3.distribution.TDistribution;
  * df = s^4 / ((se_x/mean_x)^4/(n_x-1) + (se_b/mean_b)^4/(n_b-1)).
  * The significance test is the same construction read the other way: a two-sided t-test of
  * ln R = 0 with statistic ln(R)/s and those degrees of freedom (a Welch-type test of the log ratio
- * of means). So the interval excludes 1 exactly when p &lt; 0.05: {@link #significant()} is taken
+ * of means). So the interval excludes 1 exactly when p &lt; 0.05: {@link #rawSignificant()} is taken
  * from the interval itself, and a figure can no longer be "significant" with an interval that
  * straddles 1 or dips below 0, as Welch's test of the raw difference with a linear delta interval
  * allowed (randomaccess in a VM: ratio 0.072, interval [-0.004, 0.148], p = 0.0008).
@@ -65,17 +67,31 @@ import org.apache.commons.math3.distribution.TDistribution;
  * @param performance the ratio turned so that above 1 is better: the ratio for higher-is-better
  *                    metrics, its inverse for lower-is-better ones (the study's "relative to native")
  * @param pValue      two-sided p-value of the t-test of the log ratio (NaN when untested)
- * @param significant whether the interval excludes 1 (the same as {@code pValue < 0.05})
+ * @param significant the verdict a reader sees: the interval excludes 1 (the same as {@code pValue < 0.05})
+ *                    and, when the comparison is one of a run's family ({@link #adjusted}), its
+ *                    Benjamini–Hochberg q-value is below {@link #ALPHA} too; for a comparison on its
+ *                    own (family 1) it is {@link #rawSignificant()}
  * @param note        empty when the interval is given; otherwise why there is none
  * @param method      how the interval was built: paired by iteration, or the two sides as independent
  * @param pairs       the iterations paired (the ratio is over these); 0 when unpaired
  * @param logSe       the standard error of ln(ratio) the interval was built from (0: known exactly;
  *                    NaN without an interval), so that ratios can be combined ({@link GeometricMean})
  * @param df          its degrees of freedom (n-1 paired, Welch's unpaired; NaN without an interval)
+ * @param qValue      the p-value adjusted for the family ({@link Multiplicity#benjaminiHochberg}); the
+ *                    p-value itself for a comparison on its own; NaN when untested
+ * @param family      how many comparisons with a p-value the verdict was corrected over (1: on its own)
  */
 public record Comparison(double ratio, double ratioLow, double ratioHigh, double performance, double performanceLow,
                          double performanceHigh, double pValue, boolean significant, String note, Method method, int pairs,
-                         double logSe, double df) {
+                         double logSe, double df, double qValue, int family) {
+
+    /** A comparison on its own (a family of one: the q-value is the p-value). */
+    public Comparison(double ratio, double ratioLow, double ratioHigh, double performance, double performanceLow,
+                      double performanceHigh, double pValue, boolean significant, String note, Method method, int pairs,
+                      double logSe, double df) {
+        this(ratio, ratioLow, ratioHigh, performance, performanceLow, performanceHigh, pValue, significant, note, method, pairs,
+                logSe, df, pValue, 1);
+    }
 
     /** A comparison whose log-scale standard error is not known (built from its interval alone). */
     public Comparison(double ratio, double ratioLow, double ratioHigh, double performance, double performanceLow,
@@ -186,6 +202,31 @@ public record Comparison(double ratio, double ratioLow, double ratioHigh, double
         // lower is better: performance is baseline/x; the interval's ends swap (ln of the inverse has the same standard error)
         // a zero figure where lower is better (0 of a count) has no finite relative performance either
         return new Comparison(r, lo, hi, r == 0 ? Double.NaN : 1 / r, 1 / hi, 1 / lo, p, sig, note, method, pairs, s, df);
+    }
+
+    /**
+     * Whether the difference is significant on its own, uncorrected: the 95% interval excludes 1,
+     * the same as the raw {@link #pValue()} &lt; {@link #ALPHA} (both from one t statistic).
+     */
+    public boolean rawSignificant() {
+        return ratioLow > 1 || ratioHigh < 1; // false for NaN
+    }
+
+    /**
+     * This comparison as one of a family of {@code family} tests, with its adjusted p-value
+     * {@code q}: significant when its own interval excludes 1 and q &lt; {@link #ALPHA} (q is never
+     * below p, so the first is implied but for rounding; a verdict is never "significant" with an
+     * interval holding 1). The figures, the interval and the raw p-value stay as they are.
+     */
+    public Comparison adjusted(double q, int family) {
+        boolean sig = rawSignificant() && q < ALPHA;
+        return new Comparison(ratio, ratioLow, ratioHigh, performance, performanceLow, performanceHigh, pValue, sig, note, method,
+                pairs, logSe, df, q, family);
+    }
+
+    /** Whether the interval excludes 1 but the corrected verdict is not significant. */
+    public boolean lostToCorrection() {
+        return rawSignificant() && !significant;
     }
 
     /** The relative half-width of the ratio's interval on the log scale, exp(t*s) - 1: 0.1 means "within +-10%" (upwards). NaN without one. */

@@ -13,6 +13,8 @@ import java.util.Objects;
  * variant's group of the same key: paired by iteration when at least {@link Comparison#MIN_PAIRS}
  * iterations pair up (each sample's host and iteration number, at most one sample each per group:
  * the runner runs iteration i of every variant of a workload in the same round), else unpaired.
+ * The run's comparisons are one family: each gets its Benjamini–Hochberg q-value over all of them,
+ * and its verdict from it ({@link Multiplicity#adjust}).
  */
 public final class Summarizer {
 
@@ -51,7 +53,7 @@ public final class Summarizer {
             out.add(new MetricSummary(first.workload(), first.params(), first.metric(), first.labels(), first.unit(),
                     first.direction(), first.environment(), first.variant(), first.emulated(), s, c));
         });
-        return out;
+        return Multiplicity.adjust(out);
     }
 
     /**

@@ -136,4 +136,42 @@ class CompareTest {
                 RunComparison.Verdict.UNCHANGED, RunComparison.Verdict.ONLY_A, RunComparison.Verdict.ONLY_A, RunComparison.Verdict.ONLY_B);
         assertThat(run("compare", a.path().toString(), b.path().toString(), "--threshold", "1.5").code()).isEqualTo(Main.BAD_INPUT);
     }
+
+    /**
+     * The figures compared are one family: a change of 1.5% with p ~ 0.04 on its own is
+     * "improved" when it is the only figure, and "no significant change" among 40 unchanged ones
+     * (Benjamini-Hochberg over the 41, q = 41 x p), which the table says.
+     */
+    @Test
+    void aLoneMarginalChangeAmongManyFiguresIsNotFlagged() throws Exception {
+        double[] a = {100, 101, 99, 100, 100};
+        double[] b = {103, 101, 100, 102, 101.5};
+        SyntheticRun ra = new SyntheticRun("20261201-100000-aaaa", 1);
+        SyntheticRun rb = new SyntheticRun("20261201-100000-bbbb", 1);
+        ra.values("hash", Map.of(), SyntheticRun.NATIVE, "throughput", "MB/s", Direction.HIGHER, a);
+        rb.values("hash", Map.of(), SyntheticRun.NATIVE, "throughput", "MB/s", Direction.HIGHER, b);
+        List<RunComparison.Change> alone = RunComparison.compare(ra.write(tmp.resolve("a1")).readSamples(),
+                rb.write(tmp.resolve("b1")).readSamples());
+        assertThat(alone).hasSize(1);
+        assertThat(alone.get(0).change().pValue()).isBetween(0.01, 0.05);
+        assertThat(alone.get(0).verdict()).isEqualTo(RunComparison.Verdict.IMPROVED);
+
+        for (int k = 0; k < 40; k++) {
+            Map<String, Object> p = Map.of("threads", k + 1);
+            ra.values("hash", p, SyntheticRun.NATIVE, "throughput", "MB/s", Direction.HIGHER, 50, 51, 49, 50, 50.5);
+            rb.values("hash", p, SyntheticRun.NATIVE, "throughput", "MB/s", Direction.HIGHER, 50, 51, 49, 50, 50.5);
+        }
+        List<RunComparison.Change> many = RunComparison.compare(ra.write(tmp.resolve("a2")).readSamples(),
+                rb.write(tmp.resolve("b2")).readSamples());
+        RunComparison.Change marginal = many.stream().filter(c -> c.key().params().isEmpty()).findFirst().orElseThrow();
+        assertThat(marginal.change().pValue()).isEqualTo(alone.get(0).change().pValue());
+        assertThat(marginal.change().rawSignificant()).isTrue();
+        assertThat(marginal.change().family()).isEqualTo(41);
+        assertThat(marginal.verdict()).isEqualTo(RunComparison.Verdict.UNCHANGED);
+        String table = RunComparison.table("A", "B", many, 0.05, false);
+        assertThat(table).contains("no significant change (CI excludes 0, not after correction)")
+                .contains("Benjamini-Hochberg correction over the 41 figures compared");
+        String csv = RunComparison.csv(many, 0.05);
+        assertThat(csv.lines().findFirst().orElseThrow()).contains(",p_value,q_value,significant_raw,comparisons,verdict,");
+    }
 }

@@ -241,4 +241,55 @@ class FindingsTest {
         assertThat(data.emulationSizes()).isEmpty();
         assertThat(data.emulationSizesLegend()).isNull();
     }
+
+    /**
+     * Holm over the run's cells: docker nat's compute is 1.015x [1.001, 1.029] (paired p ~ 0.04),
+     * significant on its own; among the run's 6 cells with a CI, two far smaller p-values (tcp_rr)
+     * rank before it, so its Holm-adjusted p is at least 4 x 0.04 and it is no longer "better": its
+     * CI lies within +-5%, so it reads "within 5% of native", and its tooltip says the correction took
+     * the verdict. The large effects keep theirs. Alone (one cell), the same figures stay "better".
+     */
+    @Test
+    void aMarginalCellLosesItsVerdictToTheHolmCorrectionButNotAlone() throws Exception {
+        SyntheticRun r = new SyntheticRun("20261201-100000-holm", 1);
+        r.values("linpack", Map.of(), SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 100, 101, 99, 100, 100);
+        r.values("linpack", Map.of(), NAT, "gflops", "GFLOPS", Direction.HIGHER, 103, 101, 100, 102, 101.5);
+        r.values("linpack", Map.of(), HOST, "gflops", "GFLOPS", Direction.HIGHER, 100, 100, 101, 99, 100);
+        r.values("tcp_rr", Map.of(), SyntheticRun.NATIVE, "latency_mean", "us", Direction.LOWER, 50, 51, 49, 50, 50);
+        r.values("tcp_rr", Map.of(), NAT, "latency_mean", "us", Direction.LOWER, 95, 96, 94, 95, 95.5);
+        r.values("tcp_rr", Map.of(), HOST, "latency_mean", "us", Direction.LOWER, 45, 45.5, 44.5, 45, 45.2);
+        r.values("blockio", RAND_READ, SyntheticRun.NATIVE, "iops", "IOPS", Direction.HIGHER, 1000, 1100, 900, 1000, 1050);
+        r.values("blockio", RAND_READ, NAT, "iops", "IOPS", Direction.HIGHER, 1000, 1200, 850, 950, 1100);
+        r.values("blockio", RAND_READ, HOST, "iops", "IOPS", Direction.HIGHER, 1000, 1150, 880, 980, 1080);
+        ReportData data = ReportData.load(r.write(tmp), null);
+        Findings f = Findings.of(data, StudyComparison.of(data, StudyReference.bundled()));
+
+        Findings.Cell marginal = cell(f, NAT.label(), WorkloadFamily.COMPUTE);
+        assertThat(marginal.pValue()).isBetween(0.01, 0.05);
+        assertThat(marginal.rawSignificant()).isTrue();
+        assertThat(marginal.tests()).isEqualTo(6);
+        assertThat(marginal.adjustedP()).isGreaterThanOrEqualTo(4 * marginal.pValue() - 1e-12);
+        assertThat(marginal.significant()).isFalse();
+        assertThat(marginal.lostToCorrection()).isTrue();
+        assertThat(marginal.state()).isEqualTo(Findings.State.NEAR);
+        assertThat(marginal.explain("native")).contains("CI excludes 1 but not significant after the Holm correction over the run's 6 cells");
+        assertThat(cell(f, NAT.label(), WorkloadFamily.REQUEST_RESPONSE).state()).isEqualTo(Findings.State.WORSE);
+        assertThat(cell(f, HOST.label(), WorkloadFamily.REQUEST_RESPONSE).state()).isEqualTo(Findings.State.BETTER);
+        assertThat(cell(f, HOST.label(), WorkloadFamily.REQUEST_RESPONSE).explain("native"))
+                .contains("significant after the Holm correction over the run's 6 cells");
+        assertThat(f.correction()).contains("Holm correction over the run's 6 cells").contains("familywise error 5%")
+                .contains("1 cell's own CI excludes 1 but not after the correction");
+        assertThat(ConsoleReport.render(data)).contains(f.correction());
+        assertThat(HtmlReport.build(data, StudyReference.bundled()).html()).contains("Holm correction over the run");
+
+        SyntheticRun alone = new SyntheticRun("20261201-100000-hol1", 1);
+        alone.values("linpack", Map.of(), SyntheticRun.NATIVE, "gflops", "GFLOPS", Direction.HIGHER, 100, 101, 99, 100, 100);
+        alone.values("linpack", Map.of(), NAT, "gflops", "GFLOPS", Direction.HIGHER, 103, 101, 100, 102, 101.5);
+        ReportData one = ReportData.load(alone.write(tmp), null);
+        Findings.Cell single = cell(Findings.of(one, List.of()), NAT.label(), WorkloadFamily.COMPUTE);
+        assertThat(single.tests()).isEqualTo(1);
+        assertThat(single.adjustedP()).isEqualTo(single.pValue());
+        assertThat(single.state()).isEqualTo(Findings.State.BETTER);
+        assertThat(single.significant()).isTrue();
+    }
 }

@@ -83,6 +83,17 @@ class TabularReportTest {
                 assertThat(Double.parseDouble(r.get(h.indexOf("performance")))).isEqualTo(m.vsBaseline().performance());
                 assertThat(Double.parseDouble(r.get(h.indexOf("performance_high")))).isEqualTo(m.vsBaseline().performanceHigh());
                 assertThat(r.get(h.indexOf("significant"))).isEqualTo(m.vsBaseline().significant() ? "yes" : "no");
+                // raw and adjusted side by side: the raw verdict is the CI's, the adjusted one needs q < 5% too
+                assertThat(r.get(h.indexOf("significant_raw"))).isEqualTo(m.vsBaseline().rawSignificant() ? "yes" : "no");
+                if (!Double.isNaN(m.vsBaseline().pValue())) {
+                    double p = Double.parseDouble(r.get(h.indexOf("p_value")));
+                    double q = Double.parseDouble(r.get(h.indexOf("q_value")));
+                    assertThat(q).isGreaterThanOrEqualTo(p);
+                    assertThat(r.get(h.indexOf("significant"))).isEqualTo(
+                            "yes".equals(r.get(h.indexOf("significant_raw"))) && q < 0.05 ? "yes" : "no");
+                    assertThat(Integer.parseInt(r.get(h.indexOf("comparisons"))))
+                            .isEqualTo(data.summaries().stream().filter(x -> x.vsBaseline() != null && !Double.isNaN(x.vsBaseline().pValue())).count());
+                }
             } else {
                 assertThat(r.get(h.indexOf("variant"))).isEqualTo("native");
                 assertThat(r.get(h.indexOf("significant"))).isEqualTo("baseline");
@@ -110,6 +121,12 @@ class TabularReportTest {
                 assertThat(n.get("p_value").isNull()).isTrue();
             } else {
                 assertThat(n.get("p_value").asDouble()).isEqualTo(m.vsBaseline().pValue());
+                assertThat(n.get("significant_raw").asText()).isEqualTo(m.vsBaseline().rawSignificant() ? "yes" : "no");
+                assertThat(n.get("significant").asText()).isEqualTo(m.vsBaseline().significant() ? "yes" : "no");
+                if (!Double.isNaN(m.vsBaseline().pValue())) {
+                    assertThat(n.get("q_value").asDouble()).isEqualTo(m.vsBaseline().qValue());
+                    assertThat(n.get("comparisons").asInt()).isEqualTo(m.vsBaseline().family()).isGreaterThan(1);
+                }
             }
         }
     }
