@@ -138,7 +138,7 @@ public final class HtmlReport {
                 .append(" from the run folder alone (run.json and samples.jsonl). Ratios are performance relative to the baseline, ")
                 .append("turned so that above 1 is better whichever way a metric points; CIs are 95%, computed on the log scale (never below 0; see the README); ")
                 .append("significant: the ratio's CI excludes 1 (t-test of the log ratio of means, p &lt; 0.05) and it stays significant after the ")
-                .append("Benjamini-Hochberg correction over the run's comparisons (false discovery rate 5%; p is per comparison, q corrected; ")
+                .append("Benjamini-Hochberg correction over the variant's comparisons (false discovery rate 5%; p is per comparison, q corrected; ")
                 .append("counted under the <a href=\"#findings\">findings</a>). Ratio CIs are paired where ")
                 .append("iterations pair up (iteration i of a variant and of the baseline ran back to back in the same round, so a slowdown of the ")
                 .append("whole machine cancels; the ratio is then of the paired iterations' means), else unpaired; each ratio's tooltip says which. Every measured value, with ")

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param ratioMethod how the ratio's interval was built: "paired" (by iteration, same round),
  *                    "unpaired", or empty when there is none
  * @param pValue      the raw p-value of this comparison on its own (the t-test its 95% CI belongs to)
- * @param significant "yes"/"no" after the Benjamini–Hochberg correction over the run's comparisons
+ * @param significant "yes"/"no" after the Benjamini–Hochberg correction over the variant's comparisons
  *                    (false discovery rate 5%), "baseline" for the baseline's own row
  * @param significantRaw "yes"/"no" uncorrected: the CI excludes 1, raw p &lt; 0.05; empty where
  *                    {@code significant} is

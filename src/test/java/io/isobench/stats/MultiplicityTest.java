@@ -180,6 +180,40 @@ class MultiplicityTest {
     }
 
     /**
+     * One family per variant: another variant's many large true effects (an emulated VM tens of
+     * times slower on every figure) do not lower the bar for this variant's figures. Over the
+     * whole run, forty VM effects would let docker's lone marginal figure through (BH's threshold
+     * grows with the discoveries); within docker's own comparisons it is lost, as on its own run.
+     */
+    @Test
+    void anotherVariantsLargeEffectsDoNotLowerTheBarForThisOnes() {
+        Random r = new Random(5);
+        List<Sample> samples = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            double[] base = lognormal(r, 100, 0.05, 5);
+            add(samples, "m" + k, "native", base);
+            add(samples, "m" + k, "docker", lognormal(r, 100, 0.05, 5));
+            add(samples, "m" + k, "vm", lognormal(r, 3, 0.05, 5));
+        }
+        add(samples, "marginal", "native", new double[] {100, 101, 99, 100, 100});
+        add(samples, "marginal", "docker", new double[] {103, 102, 101, 102.5, 102});
+        List<MetricSummary> s = Summarizer.summarize(samples, "native");
+        Comparison m = byMetric(s, "marginal");
+        assertThat(m.pValue()).isBetween(0.0013, 0.02); // q over docker's 41 (rank 1) above 5%, over the run's 81 below
+        assertThat(m.rawSignificant()).isTrue();
+        assertThat(m.family()).as("docker's own comparisons").isEqualTo(41);
+        assertThat(m.significant()).isFalse();
+        // over the whole run it would have passed: the proof that the family matters here
+        double[] p = s.stream().filter(x -> x.vsBaseline() != null).mapToDouble(x -> x.vsBaseline().pValue()).toArray();
+        double[] q = Multiplicity.benjaminiHochberg(p);
+        int at = s.stream().filter(x -> x.vsBaseline() != null).toList().indexOf(
+                s.stream().filter(x -> x.metric().equals("marginal") && x.vsBaseline() != null).findFirst().orElseThrow());
+        assertThat(q[at]).isLessThan(0.05);
+        assertThat(s.stream().filter(x -> "vm".equals(x.variant()) && x.vsBaseline() != null))
+                .as("the VM's large effects keep theirs").allMatch(x -> x.vsBaseline().significant() && x.vsBaseline().family() == 40);
+    }
+
+    /**
      * With no true effect anywhere, the chance that a run of 100 comparisons shows any
      * significant figure is about 5% after the correction (BH controls the familywise error when
      * every null is true), where nearly every run shows some uncorrected: 200 seeded runs.
