@@ -13,11 +13,12 @@
 # A sampler logs every 250 ms: CPU busy and iowait (all CPUs), and /proc/diskstats of the disk
 # (requests, sectors, in flight, discards, flushes), so each figure can be set against what the
 # machine did during it.
-# Usage: PARTS="steady cycle mixed" N=12 DIR=/var/tmp OUT=/tmp/noise bench/fidelity-io-noise.sh
+#   cpu      both vCPUs busy-looping for 15 s, iterations per 100 ms: CPU throttling or steal over time.
+# Usage: PARTS="cpu steady cycle mixed" N=12 DIR=/var/tmp OUT=/tmp/noise bench/fidelity-io-noise.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-PARTS=${PARTS:-steady cycle mixed}
+PARTS=${PARTS:-cpu steady cycle mixed}
 N=${N:-12}
 DIR=${DIR:-/var/tmp}
 FILE_SIZE=${FILE_SIZE:-1G}
@@ -89,6 +90,21 @@ EOF
 for part in $PARTS; do
   echo "noise: $part ($(date -u +%T))" >&2
   case $part in
+    cpu) # the vCPUs alone: a busy loop per CPU counting iterations per 100 ms for 15 s (throttling, steal, a CPU token bucket)
+      local_pids=()
+      for c in 0 1; do
+        taskset -c "$c" python3 -c '
+import time, sys
+end = time.time() + 15; out = []
+while time.time() < end:
+    t = time.perf_counter() + 0.1; n = 0
+    while time.perf_counter() < t:
+        n += 1
+    out.append(n)
+print(sys.argv[1], " ".join(map(str, out)))' "$c" >>"$OUT/cpu.txt" &
+        local_pids+=($!)
+      done
+      wait "${local_pids[@]}" ;; # not the sampler
     steady)
       fill
       for m in rand_read rand_write seq_write seq_read; do
