@@ -31,6 +31,15 @@ def during(t0, t1):
     return ((b[1] - a[1]) / tot, (b[3] - a[3]) / tot, b[9] - a[9], (b[10] - a[10]) * 512 / 1e6, b[11] - a[11])
 
 
+if os.path.exists(os.path.join(out, "cpu.txt")):
+    print("== cpu: busy-loop iterations per 100 ms, per CPU, relative to its median")
+    for line in open(os.path.join(out, "cpu.txt")):
+        c, *v = line.split()
+        v = [int(x) for x in v]
+        m = st.median(v)
+        print(f"cpu{c}: median {m:.0f}/100ms  sd {sd([x / m for x in v]):.3f}  min {min(v) / m:.2f}  below 0.8: {sum(x < 0.8 * m for x in v)} of {len(v)}")
+        print("   ", " ".join(f"{x / m:.2f}" for x in v))
+
 print("== steady: one file, 20 s fio runs, IOPS every 250 ms")
 for fn in sorted(glob.glob(os.path.join(out, "steady-*_iops*.log"))):
     v = [float(l.split(",")[1]) for l in open(fn) if l.strip()]

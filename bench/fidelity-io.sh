@@ -345,7 +345,7 @@ print(r, seq, mode, path, "isobench", fig["iops"], fig["throughput"], tool, dev_
 EOF2
   }
   quiet() { # waits (at most 5 s) until the CPUs were at most 20% busy for half a second: no figure starts under another's tail.
-    # QUIET_DISK=1: first syncs the file system of the paths (the journal commit that issues the discards of the files
+    # QUIET_DISK=1 (off by default; not yet used for any table): first syncs the file system of the paths (the journal commit that issues the discards of the files
     # deleted so far; the root fs is mounted with 'discard') and then also waits (at most 10 s) for the disk to have
     # completed fewer than 20 requests and no discard in that half second.
     [ "${QUIET_DISK:-0}" = 1 ] && sync -f "$DIR"
