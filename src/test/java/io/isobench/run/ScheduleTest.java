@@ -283,12 +283,12 @@ class ScheduleTest {
         assertThat(Schedule.iterationsToReach(0.2, 1, 0.1, 5, 20)).as("no spread yet").isEqualTo(-1);
     }
 
-    @Test
-    void theBudgetPaysFirstForFiguresItCanMakeConclusiveThenTheWidestOfTheRest() {
-        long[] now = {0};
-        Repetition rep = new Repetition(0, 3, 0.02, 20, java.time.Duration.ofSeconds(100));
-        Plan plan = plan(rep, false);
-        Schedule schedule = new Schedule(plan, () -> now[0]);
+    /** Two blocks past their minimum on a 100 s budget (the third is over): one near its 2% target, one far from it. */
+    record NearAndFar(Schedule schedule, List<TrialState> states, TrialState nearBase, TrialState near, TrialState farBase, TrialState far) {
+    }
+
+    static NearAndFar nearAndFar(long[] now) {
+        Plan plan = plan(new Repetition(0, 3, 0.02, 20, java.time.Duration.ofSeconds(100)), false);
         List<TrialState> states = states(plan);
         List<TrialState> bases = states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).toList();
         TrialState nearBase = bases.get(0);
@@ -309,10 +309,17 @@ class ScheduleTest {
             s.timed = 5;
             s.seconds = s == near || s == far ? 5 : 2.5;
         }
-        double nearWidth = io.isobench.stats.Summarizer.worstRatioHalfWidth(near.samples, nearBase.samples);
+        return new NearAndFar(new Schedule(plan, () -> now[0]), states, nearBase, near, farBase, far);
+    }
+
+    @Test
+    void theBudgetPaysFirstForFiguresItCanMakeConclusiveThenTheWidestOfTheRest() {
+        long[] now = {0};
+        NearAndFar f = nearAndFar(now);
+        double nearWidth = io.isobench.stats.Summarizer.worstRatioHalfWidth(f.near().samples, f.nearBase().samples);
         int toTarget = Schedule.iterationsToReach(nearWidth, 5, 0.02, 6, 20);
         assertThat(toTarget).as("the near one can get there").isBetween(6, 20);
-        assertThat(Schedule.iterationsToReach(io.isobench.stats.Summarizer.worstRatioHalfWidth(far.samples, farBase.samples), 5, 0.02, 6, 20))
+        assertThat(Schedule.iterationsToReach(io.isobench.stats.Summarizer.worstRatioHalfWidth(f.far().samples, f.farBase().samples), 5, 0.02, 6, 20))
                 .as("the far one cannot").isEqualTo(-1);
         double nearCost = (toTarget - 5) * 1.5;
 
@@ -320,43 +327,22 @@ class ScheduleTest {
         // although the far one is the wider: widest-first would have run both this round and left the
         // near one short later
         now[0] = (long) ((100 - nearCost - 1.0) * 1e9);
-        assertThat(schedule.round(6, states)).containsExactlyInAnyOrder(near.trial, nearBase.trial);
-        assertThat(far.status).isEqualTo(TrialStatus.DONE);
-        assertThat(farBase.status).as("its baseline, with no one left to pair with").isEqualTo(TrialStatus.DONE);
-        assertThat(schedule.stoppedByBudget()).containsExactly(far.trial.id());
+        assertThat(f.schedule().round(6, f.states())).containsExactlyInAnyOrder(f.near().trial, f.nearBase().trial);
+        assertThat(f.far().status).isEqualTo(TrialStatus.DONE);
+        assertThat(f.farBase().status).as("its baseline, with no one left to pair with").isEqualTo(TrialStatus.DONE);
+        assertThat(f.schedule().stoppedByBudget()).containsExactly(f.far().trial.id());
     }
 
     @Test
     void whatTheReservationsLeavePaysForTheWidestOfTheRest() {
         long[] now = {0};
-        Repetition rep = new Repetition(0, 3, 0.02, 20, java.time.Duration.ofSeconds(100));
-        Plan plan = plan(rep, false);
-        Schedule schedule = new Schedule(plan, () -> now[0]);
-        List<TrialState> states = states(plan);
-        List<TrialState> bases = states.stream().filter(s -> s.trial.variant().equals(plan.baseline())).toList();
-        TrialState nearBase = bases.get(0);
-        TrialState near = partnerOf(nearBase, states);
-        TrialState farBase = bases.get(1);
-        TrialState far = partnerOf(farBase, states);
-        for (TrialState s : states) {
-            if (s != near && s != nearBase && s != far && s != farBase) {
-                s.status = TrialStatus.DONE;
-            }
-        }
-        measured(nearBase, 10, 10.1, 9.9, 10, 10);
-        measured(farBase, 10, 10.1, 9.9, 10, 10);
-        measured(near, 10.2, 9.9, 10.1, 9.8, 10.1);
-        measured(far, 5, 20, 8, 15, 10);
-        for (TrialState s : List.of(nearBase, farBase, near, far)) {
-            s.timed = 5;
-            s.seconds = s == near || s == far ? 5 : 2.5;
-        }
-        int toTarget = Schedule.iterationsToReach(io.isobench.stats.Summarizer.worstRatioHalfWidth(near.samples, nearBase.samples), 5, 0.02, 6, 20);
+        NearAndFar f = nearAndFar(now);
+        int toTarget = Schedule.iterationsToReach(io.isobench.stats.Summarizer.worstRatioHalfWidth(f.near().samples, f.nearBase().samples), 5, 0.02, 6, 20);
         double nearCost = (toTarget - 5) * 1.5;
         // 2 s beyond the reservation: one more of the far one (1 s and its baseline's 0.5 s) fits
         now[0] = (long) ((100 - nearCost - 2.0) * 1e9);
-        assertThat(schedule.round(6, states)).containsExactlyInAnyOrder(near.trial, nearBase.trial, far.trial, farBase.trial);
-        assertThat(schedule.stoppedByBudget()).isEmpty();
+        assertThat(f.schedule().round(6, f.states())).containsExactlyInAnyOrder(f.near().trial, f.nearBase().trial, f.far().trial, f.farBase().trial);
+        assertThat(f.schedule().stoppedByBudget()).isEmpty();
     }
 
     @Test
